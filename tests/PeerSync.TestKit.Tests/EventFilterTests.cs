@@ -20,7 +20,16 @@ public sealed class EventFilterTests(ITestOutputHelper output) : TestKitBase(out
     {
         var actor = Sys.ActorOf(Props.Create(() => new Thrower()));
         var error = Assert.Throws<XunitException>(() =>
-            ExceptionFilter<InvalidOperationException>().Expect(2, () => actor.Tell("once", null), TimeSpan.FromMilliseconds(300)));
+            ExceptionFilter<InvalidOperationException>().Expect(
+                2,
+                () =>
+                {
+                    // Wait inside the block until the one failure is logged, so the count is known.
+                    var before = Logs.Count;
+                    actor.Tell("once", null);
+                    AwaitCondition(() => Logs.Since(before).Any(e => e.Exception is InvalidOperationException));
+                },
+                TimeSpan.FromMilliseconds(300)));
         Assert.Contains("expected 2", error.Message, StringComparison.Ordinal);
         Assert.Contains("saw 1", error.Message, StringComparison.Ordinal);
     }
