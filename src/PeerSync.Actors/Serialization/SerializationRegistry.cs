@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+
+namespace PeerSync.Actors.Serialization;
+
+/// <summary>
+/// Picks the serializer for a value and the decoder for stored bytes. Protobuf messages register by
+/// descriptor name; application types register as JSON with a manifest. One registry per actor
+/// system (<see cref="SerializationExtensions.Serialization"/>), used by remoting for messages and
+/// by persistence for events and snapshots.
+/// </summary>
+public sealed class SerializationRegistry
+{
+    private readonly ConcurrentDictionary<int, IPayloadSerializer> _byId = new();
+    private readonly ConcurrentDictionary<Type, IPayloadSerializer> _byType = new();
+
+    public SerializationRegistry()
+    {
+        Protobuf = new ProtobufSerializer();
+        Json = new JsonPayloadSerializer();
+        Add(Protobuf);
+        Add(Json);
+    }
+
+    public ProtobufSerializer Protobuf { get; }
+
+    public JsonPayloadSerializer Json { get; }
+
+    /// <summary>Adds a custom serializer; its id must be unused.</summary>
+    public void Add(IPayloadSerializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(serializer);
+        if (!_byId.TryAdd(serializer.Id, serializer))
+        {
+            throw new ArgumentException($"serializer id {serializer.Id} is already used by '{_byId[serializer.Id].Name}'", nameof(serializer));
+        }
+
+        _byType.Clear();
+    }
+
+    public SerializationRegistry AddProtobuf(FileDescriptor file)
+    {
+        Protobuf.Register(file);
+        _byType.Clear();
+        return this;
+    }
+
+    public SerializationRegistry AddProtobuf<T>()
+        where T : IMessage<T>, new()
+    {
+        Protobuf.Register(new T().Descriptor);
+        _byType.Clear();
+        return this;
+    }
+
+    public SerializationRegistry AddJson<T>(string manifest, JsonSerializerOptions? options = null)
+    {
+        Json.Register(typeof(T), manifest, options);
+        _byType.Clear();
+        return this;
+    }
+
+    public bool CanSerialize(Type type) => FindSerializer(type) is not null;
+
+    public SerializedPayload Serialize(object value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var type = value.GetType();
+        var serializer = FindSerializer(type)
+            ?? throw new PayloadSerializationException(
+                $"no serializer is registered for {type.FullName}; register it with AddProtobuf or AddJson<{type.Name}>(manifest)");
+        var manifest = serializer.ManifestFor(type)!;
+        try
+        {
+            return new SerializedPayload(serializer.Id, manifest, serializer.ToBinary(value));
+        }
+        catch (Exception e) when (e is not PayloadSerializationException)
+        {
+            throw new PayloadSerializationException($"{type.FullName} could not be serialized by '{serializer.Name}': {e.Message}", serializer.Id, manifest, e);
+        }
+    }
+
+    public object Deserialize(SerializedPayload payload) => Deserialize(payload.SerializerId, payload.Manifest, payload.Bytes);
+
+    public object Deserialize(int serializerId, string manifest, ReadOnlySpan<byte> bytes)
+    {
+        if (!_byId.TryGetValue(serializerId, out var serializer))
+        {
+            throw new PayloadSerializationException(
+                $"unknown serializer id {serializerId} (manifest '{manifest}'); known: {string.Join(", ", _byId.Values.Select(s => $"{s.Id}={s.Name}"))}",
+                serializerId,
+                manifest);
+        }
+
+        return serializer.FromBinary(bytes, manifest);
+    }
+
+    private IPayloadSerializer? FindSerializer(Type type) =>
+        _byType.TryGetValue(type, out var cached)
+            ? cached
+            : _byId.Values.OrderBy(s => s.Id).FirstOrDefault(s => s.ManifestFor(type) is not null) is { } found
+                ? _byType[type] = found
+                : null;
+}
+
+public static class SerializationExtensions
+{
+    /// <summary>The serialization registry of <paramref name="system"/> (created on first use).</summary>
+    public static SerializationRegistry Serialization(this ActorSystem system) =>
+        system.GetOrAddExtension(_ => new SerializationRegistry());
+}

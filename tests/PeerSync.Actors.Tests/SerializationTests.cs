@@ -1,0 +1,89 @@
+using Google.Protobuf.WellKnownTypes;
+using PeerSync.Actors.Serialization;
+
+namespace PeerSync.Actors.Tests;
+
+public sealed class SerializationTests
+{
+    private sealed record Order(string Id, int Quantity);
+
+    private sealed record Unregistered(int X);
+
+    private static SerializationRegistry Registry() =>
+        new SerializationRegistry().AddProtobuf<StringValue>().AddJson<Order>("order.v1");
+
+    [Fact]
+    public void Protobuf_messages_round_trip_with_their_descriptor_name_as_manifest()
+    {
+        var registry = Registry();
+        var payload = registry.Serialize(new StringValue { Value = "hello" });
+        Assert.Equal(ProtobufSerializer.SerializerId, payload.SerializerId);
+        Assert.Equal("google.protobuf.StringValue", payload.Manifest);
+        Assert.Equal("hello", ((StringValue)registry.Deserialize(payload)).Value);
+    }
+
+    [Fact]
+    public void Json_types_round_trip_with_their_registered_manifest()
+    {
+        var registry = Registry();
+        var payload = registry.Serialize(new Order("o-1", 3));
+        Assert.Equal(JsonPayloadSerializer.SerializerId, payload.SerializerId);
+        Assert.Equal("order.v1", payload.Manifest);
+        Assert.Equal(new Order("o-1", 3), registry.Deserialize(payload));
+    }
+
+    [Fact]
+    public void An_unregistered_type_is_refused_with_advice()
+    {
+        var error = Assert.Throws<PayloadSerializationException>(() => Registry().Serialize(new Unregistered(1)));
+        Assert.Contains("no serializer is registered", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AddJson", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ProtobufSerializer.SerializerId, "nope.Missing", "unknown protobuf manifest 'nope.Missing'")]
+    [InlineData(JsonPayloadSerializer.SerializerId, "order.v9", "unknown JSON manifest 'order.v9'")]
+    [InlineData(77, "x", "unknown serializer id 77")]
+    public void Unknown_ids_and_manifests_are_named(int serializerId, string manifest, string expected)
+    {
+        var error = Assert.Throws<PayloadSerializationException>(() => Registry().Deserialize(serializerId, manifest, [1, 2, 3]));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal(serializerId, error.SerializerId);
+    }
+
+    [Fact]
+    public void Bytes_that_do_not_decode_are_reported_with_the_manifest()
+    {
+        var registry = Registry();
+        var json = Assert.Throws<PayloadSerializationException>(() => registry.Deserialize(JsonPayloadSerializer.SerializerId, "order.v1", "{not json"u8));
+        Assert.Contains("does not decode", json.Message, StringComparison.Ordinal);
+        var proto = Assert.Throws<PayloadSerializationException>(() => registry.Deserialize(ProtobufSerializer.SerializerId, "google.protobuf.StringValue", [0xFF, 0xFF, 0xFF]));
+        Assert.Contains("does not decode", proto.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_manifest_cannot_be_claimed_by_two_types()
+    {
+        var registry = Registry();
+        var error = Assert.Throws<ArgumentException>(() => registry.AddJson<Unregistered>("order.v1"));
+        Assert.Contains("already registered", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_system_has_one_registry()
+    {
+        var system = ActorSystem.Create("ser");
+        Assert.Same(system.Serialization(), system.Serialization());
+        _ = system.Terminate();
+    }
+
+    [Fact]
+    public void Whole_proto_files_can_be_registered()
+    {
+        var registry = new SerializationRegistry().AddProtobuf(TimestampReflection.Descriptor);
+        var payload = registry.Serialize(new Timestamp { Seconds = 5 });
+        Assert.Equal(5, ((Timestamp)registry.Deserialize(payload)).Seconds);
+        Assert.True(registry.CanSerialize(typeof(Timestamp)));
+        Assert.False(registry.CanSerialize(typeof(Duration)));
+    }
+}
