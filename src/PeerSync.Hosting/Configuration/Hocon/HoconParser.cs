@@ -78,6 +78,10 @@ internal sealed class HoconParser
                     throw Error(opening.Origin, "'{' is not closed: the input ends before its '}'");
                 case HoconTokenKind.End:
                     return target;
+                case HoconTokenKind.CloseBracket:
+                    throw Error(token.Origin, opening is null
+                        ? "']' has no matching '['"
+                        : $"expected '}}' to close the object opened at {Position(opening)}, found ']'");
                 case HoconTokenKind.Comma:
                     throw Error(token.Origin, "unexpected ','; a comma may only follow a field, once");
                 case HoconTokenKind.UnquotedText when token.Text == "include":
