@@ -15,9 +15,10 @@ namespace PeerSync.Hosting.Configuration;
 /// <item>Values are text: strings as they are, numbers as written (<c>8.0</c>), booleans as
 /// <c>true</c>/<c>false</c>. Durations and sizes stay text ("100ms", "4MiB") for
 /// <see cref="HoconDuration"/> and <see cref="ByteSize"/>.</item>
-/// <item>null means absent: the key is not emitted, so a value from an earlier source shows
-/// through. An empty object or array is emitted as its key with a null value, as the JSON
-/// provider does, so that binding sees an empty collection rather than nothing.</item>
+/// <item>A null field means absent: the key is not emitted, so a value from an earlier source
+/// shows through. A null array element is emitted as its key with a null value, so that the
+/// elements after it keep their index. An empty object or array is emitted as its key with a
+/// null value, as the JSON provider does, so that binding sees an empty collection.</item>
 /// <item>Configuration keys ignore case but HOCON keys do not: two HOCON keys that differ only in
 /// case would silently replace each other, so that is reported as an error.</item>
 /// </list>
@@ -61,7 +62,16 @@ public static class HoconConfigurationKeys
 
                 for (var i = 0; i < array.Count; i++)
                 {
-                    Visit(array[i], $"{key}{ConfigurationPath.KeyDelimiter}{i}", data, origins);
+                    var elementKey = $"{key}{ConfigurationPath.KeyDelimiter}{i}";
+                    if (array[i] is HoconScalar { Kind: HoconValueKind.Null })
+                    {
+                        // Keep the index, so that binding sees the element and later ones keep their place.
+                        Add(elementKey, null, array[i].Origin, data, origins);
+                    }
+                    else
+                    {
+                        Visit(array[i], elementKey, data, origins);
+                    }
                 }
 
                 break;

@@ -81,11 +81,11 @@ internal sealed partial class HoconTokenizer
         }
 
         SkipWhitespaceAndNewlines();
-        var spec = ReadIncludeResource(includeOrigin, allowRequired: true);
+        var spec = ReadIncludeResource(allowRequired: true);
         return spec with { Origin = includeOrigin };
     }
 
-    private IncludeSpec ReadIncludeResource(HoconOrigin includeOrigin, bool allowRequired)
+    private IncludeSpec ReadIncludeResource(bool allowRequired)
     {
         var origin = Here;
         if (PeekChar(0) == '"' && PeekChar(1) != '"')
@@ -113,8 +113,9 @@ internal sealed partial class HoconTokenizer
         }
 
         ExpectIncludeChar('(', word);
+        SkipInlineWhitespace();
         var spec = kind is null
-            ? ReadIncludeResource(includeOrigin, allowRequired: false) with { Required = true }
+            ? ReadIncludeResource(allowRequired: false) with { Required = true }
             : new IncludeSpec(kind.Value, ReadIncludeName(word), Required: false, origin);
         ExpectIncludeChar(')', word);
         return spec;
