@@ -7,7 +7,7 @@ namespace PeerSync.Hosting.Configuration.Hocon;
 /// <c>a = ${?a} [b]</c> as the spec defines it) and includes (through a callback, so that the
 /// parser itself does no I/O). See docs/design/hocon.md.
 /// </summary>
-internal sealed class HoconParser
+internal sealed partial class HoconParser
 {
     /// <summary>Deeper nesting than this is an error rather than a stack overflow.</summary>
     public const int MaxDepth = 256;
@@ -214,64 +214,6 @@ internal sealed class HoconParser
 
         var (path, error) = builder.Build();
         return path ?? throw Error(first.Origin, $"the key '{raw}' {error}");
-    }
-
-    private void ParseInclude(ObjectNode target, IReadOnlyList<string>? path)
-    {
-        var keyword = _tokens.Next();
-        var spec = _tokens.ReadIncludeArgument(keyword.Origin);
-        var included = _include(spec);
-        if (path is { Count: > 0 })
-        {
-            AddIncludePrefix(included, path);
-        }
-
-        foreach (var (key, value) in included.Fields)
-        {
-            target.Set(key, value);
-        }
-    }
-
-    /// <summary>
-    /// Substitutions in an included file are relative to where it is included (the spec's
-    /// "fix-up"); the included tree is still private to this include, so it can be updated in place.
-    /// </summary>
-    private static void AddIncludePrefix(Node node, IReadOnlyList<string> prefix)
-    {
-        switch (node)
-        {
-            case SubstitutionNode substitution:
-                substitution.IncludePrefix = [.. prefix, .. substitution.IncludePrefix];
-                break;
-            case ObjectNode obj:
-                foreach (var value in obj.Fields.Values)
-                {
-                    AddIncludePrefix(value, prefix);
-                }
-
-                break;
-            case ArrayNode array:
-                foreach (var element in array.Elements)
-                {
-                    AddIncludePrefix(element, prefix);
-                }
-
-                break;
-            case ConcatenationNode concatenation:
-                foreach (var part in concatenation.Parts)
-                {
-                    AddIncludePrefix(part.Value, prefix);
-                }
-
-                break;
-            case MergeNode merge:
-                foreach (var item in merge.Items)
-                {
-                    AddIncludePrefix(item, prefix);
-                }
-
-                break;
-        }
     }
 
     /// <summary>A value: one or more pieces on one line, concatenated.</summary>
