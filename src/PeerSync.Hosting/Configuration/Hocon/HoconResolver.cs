@@ -193,7 +193,7 @@ internal sealed class HoconResolver
         if (!_shaping.Add(node))
         {
             var text = node is SubstitutionNode s ? s.Text : "this value";
-            throw new HoconParseException(node.Origin, $"substitution cycle: resolving {text} needs its own value{ChainText(0)}");
+            throw new HoconParseException(node.Origin, $"substitution cycle: resolving {text} needs its own value{ChainText()}");
         }
     }
 
@@ -358,9 +358,9 @@ internal sealed class HoconResolver
             $"substitution cycle: {text} makes '{path}' contain itself; a substitution may not refer to an object or array that encloses it");
     }
 
-    private string ChainText(int from)
+    private string ChainText()
     {
-        var links = _chain.Skip(from).Select(l => $"{l.Text} ({l.Origin})").ToList();
+        var links = _chain.Select(l => $"{l.Text} ({l.Origin})").ToList();
         return links.Count == 0 ? "" : $" (through {string.Join(" -> ", links)})";
     }
 }
