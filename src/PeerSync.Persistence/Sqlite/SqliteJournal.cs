@@ -174,7 +174,7 @@ internal sealed class SqliteJournal : IJournal
         // Keep the highest sequence nr before the events holding it go (see ReadHighestSequenceNrAsync).
         cmd.CommandText =
             "INSERT INTO journal_metadata (persistence_id, max_sequence_nr) "
-            + "SELECT $pid, max(sequence_nr) FROM journal WHERE persistence_id = $pid AND sequence_nr <= $to HAVING max(sequence_nr) IS NOT NULL "
+            + "SELECT $pid, m FROM (SELECT max(sequence_nr) AS m FROM journal WHERE persistence_id = $pid AND sequence_nr <= $to) WHERE m IS NOT NULL "
             + "ON CONFLICT (persistence_id) DO UPDATE SET max_sequence_nr = max(max_sequence_nr, excluded.max_sequence_nr); "
             + "DELETE FROM journal WHERE persistence_id = $pid AND sequence_nr <= $to";
         cmd.Parameters.AddWithValue("$pid", persistenceId.Value);

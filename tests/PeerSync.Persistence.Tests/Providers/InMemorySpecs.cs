@@ -1,0 +1,13 @@
+using PeerSync.Persistence.Tests.Tck;
+
+namespace PeerSync.Persistence.Tests.Providers;
+
+public sealed class InMemoryJournalSpec : JournalSpec
+{
+    protected override StoreTarget CreateTarget() => new InMemoryTarget();
+}
+
+public sealed class InMemorySnapshotStoreSpec : SnapshotStoreSpec
+{
+    protected override StoreTarget CreateTarget() => new InMemoryTarget();
+}

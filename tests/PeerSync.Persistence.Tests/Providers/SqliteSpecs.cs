@@ -1,0 +1,27 @@
+using PeerSync.Persistence.Tests.Tck;
+
+namespace PeerSync.Persistence.Tests.Providers;
+
+public sealed class SqliteJournalSpec : JournalSpec
+{
+    protected override StoreTarget CreateTarget() => new SqliteTarget();
+}
+
+public sealed class SqliteSnapshotStoreSpec : SnapshotStoreSpec
+{
+    protected override StoreTarget CreateTarget() => new SqliteTarget();
+}
+
+public sealed class SqliteSchemaSpec : SqlSchemaSpec
+{
+    protected override StoreTarget CreateTarget() => new SqliteTarget();
+
+    protected override string ColumnsAndValues(int version) => $"(version, description, applied_at_ms) VALUES ({version}, 'test', 0)";
+}
+
+public sealed class SqliteCrashRecoverySpec : CrashRecoverySpec
+{
+    protected override StoreTarget CreateTarget() => new SqliteTarget();
+
+    protected override string[] WriterArguments() => ["sqlite", ((SqliteTarget)Target).DataDir];
+}
