@@ -6,8 +6,3 @@ public sealed class InMemoryJournalSpec : JournalSpec
 {
     protected override StoreTarget CreateTarget() => new InMemoryTarget();
 }
-
-public sealed class InMemorySnapshotStoreSpec : SnapshotStoreSpec
-{
-    protected override StoreTarget CreateTarget() => new InMemoryTarget();
-}
