@@ -1,4 +1,3 @@
-
 namespace PeerSync.Persistence.Tests.Tck;
 
 /// <summary>
