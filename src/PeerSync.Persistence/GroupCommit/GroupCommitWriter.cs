@@ -15,6 +15,9 @@ namespace PeerSync.Persistence.GroupCommit;
 /// </summary>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
+    /// <summary>Bounds <see cref="GatherAsync"/>: a steady trickle of callers cannot hold a batch back.</summary>
+    private const int MaxGatherRounds = 16;
+
     private readonly IGroupCommitBackend _backend;
     private readonly ILogger _logger;
     private readonly string _location;
@@ -83,6 +86,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         {
             while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
+                await GatherAsync().ConfigureAwait(false);
                 batch.Clear();
                 TakeBatch(batch);
                 await CommitAsync(batch).ConfigureAwait(false);
@@ -102,6 +106,31 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             while (_queue.Reader.TryRead(out var p))
             {
                 p.Completion.TrySetException(failure);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lets callers that are already running join the batch before it is taken. When a commit
+    /// completes, its callers' continuations are queued on the thread pool and most of them write
+    /// again at once; without this the loop, woken by the first, would commit a handful and make
+    /// the rest wait for a second fsync. It yields the thread (no timer) and stops as soon as the
+    /// queue stops growing, so a lone caller pays one thread-pool hop, never a sleep.
+    /// </summary>
+    private async ValueTask GatherAsync()
+    {
+        for (var i = 0; i < MaxGatherRounds; i++)
+        {
+            var before = _queue.Reader.Count;
+            if (before >= _maxBatchEvents)
+            {
+                return;
+            }
+
+            await Task.Yield();
+            if (_queue.Reader.Count == before)
+            {
+                return;
             }
         }
     }
@@ -127,6 +156,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             if (Fence.Check(p.Write) is { } refusal)
             {
                 p.Outcome = refusal;
+                GroupCommitMetrics.RejectedWrites.Add(1);
             }
             else
             {
@@ -163,11 +193,14 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 throw new InvalidOperationException($"the backend returned {results.Length} results for a batch of {writes.Count} writes");
             }
 
+            GroupCommitMetrics.BatchWrites.Record(writes.Count);
+
             for (var i = 0; i < results.Length; i++)
             {
                 toWrite[i].Outcome = results[i];
                 if (results[i] is not null)
                 {
+                    GroupCommitMetrics.RejectedWrites.Add(1);
                     Log.WriteRejected(_logger, writes[i].PersistenceId.Value, writes[i].LowestSequenceNr);
                 }
             }
@@ -175,6 +208,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         catch (Exception ex)
         {
             Log.BatchFailed(_logger, ex, writes.Count, writes[0].PersistenceId.Value, writes[0].LowestSequenceNr);
+            GroupCommitMetrics.FailedWrites.Add(writes.Count);
             foreach (var p in toWrite)
             {
                 Fence.RecordFailure(p.Write);

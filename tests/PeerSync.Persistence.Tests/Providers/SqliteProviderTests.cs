@@ -64,4 +64,32 @@ public sealed class SqliteProviderTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => stores.Journal.WriteAsync(Write(Id("closed"), 1)));
     }
+
+    [Theory]
+    [InlineData(Persistence.Sqlite.SqliteSynchronous.Off, 0)]
+    [InlineData(Persistence.Sqlite.SqliteSynchronous.Normal, 1)]
+    [InlineData(Persistence.Sqlite.SqliteSynchronous.Full, 2)]
+    [InlineData(Persistence.Sqlite.SqliteSynchronous.Extra, 3)]
+    public async Task Writer_connection_runs_at_the_configured_synchronous_level(Persistence.Sqlite.SqliteSynchronous level, long expected)
+    {
+        var options = new SqliteJournalOptions { DataDir = _target.DataDir, Synchronous = level };
+        await using var database = Persistence.Sqlite.SqliteDatabase.Open(options, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        var actual = await database.WithWriterAsync(
+            connection =>
+            {
+                using var cmd = connection.CreateCommand();
+                cmd.CommandText = "PRAGMA synchronous";
+                return (long)cmd.ExecuteScalar()!;
+            },
+            CancellationToken.None);
+
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void SqliteJournalOptions_default_to_full_durability()
+    {
+        Assert.Equal(Persistence.Sqlite.SqliteSynchronous.Full, new SqliteJournalOptions().Synchronous);
+    }
 }
