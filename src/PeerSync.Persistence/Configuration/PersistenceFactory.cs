@@ -31,7 +31,10 @@ public static class PersistenceFactory
             case Sqlite:
                 RequireNoConnectionString(options, Sqlite, $"the sqlite provider keeps its file under {PersistenceConfigKeys.DataDir}");
                 return await OpenSqliteAsync(
-                    new SqliteJournalOptions { DataDir = options.DataDir, Synchronous = options.SqliteSynchronous, Journal = options.Journal },
+                    new SqliteJournalOptions
+                    {
+                        DataDir = options.DataDir, Synchronous = options.SqliteSynchronous, BusyTimeoutMs = options.SqliteBusyTimeoutMs, Journal = options.Journal,
+                    },
                     loggerFactory, time, cancellationToken).ConfigureAwait(false);
             case Postgres:
                 return await OpenPostgresAsync(

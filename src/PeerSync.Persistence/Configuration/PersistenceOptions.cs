@@ -20,6 +20,9 @@ public sealed record PersistenceOptions
     /// <summary>For `sqlite`: durability of a commit (default Full; see <see cref="SqliteJournalOptions.Synchronous"/>).</summary>
     public SqliteSynchronous SqliteSynchronous { get; init; } = SqliteSynchronous.Full;
 
+    /// <summary>For `sqlite`: how long to wait for another process's lock on the file (default 30 000 ms).</summary>
+    public int SqliteBusyTimeoutMs { get; init; } = 30_000;
+
     /// <summary>For `postgres`: the schema holding the tables (default `peersync`).</summary>
     public string PostgresSchema { get; init; } = "peersync";
 

@@ -12,7 +12,9 @@ namespace PeerSync.Persistence.Journal;
 /// tasks completed, in that order; when a later task completes, every earlier one has already
 /// completed. Errors: <see cref="Errors.SequenceNrConflictException"/> rejects one write and
 /// leaves the rest alone; <see cref="Errors.PersistenceStorageException"/> means the storage
-/// failed and the outcome is unknown.
+/// failed and the outcome is unknown. After such a failure the journal refuses further writes of
+/// that persistence id (they could commit behind a gap) until <see cref="ReadHighestSequenceNrAsync"/>
+/// is called for it, which recovery does first.
 /// </remarks>
 public interface IJournal : IAsyncDisposable
 {

@@ -76,6 +76,15 @@ public sealed class PersistenceFactoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenAsync_names_the_busy_timeout_key_when_it_is_negative()
+    {
+        var ex = await Refused(new PersistenceOptions { Provider = "sqlite", DataDir = _sqlite.DataDir, SqliteBusyTimeoutMs = -5 });
+
+        Assert.Equal(PersistenceConfigKeys.SqliteBusyTimeout, ex.Key);
+        Assert.Contains("got -5", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SqliteJournalOptions_reject_a_path_as_file_name_an_unknown_level_and_a_bad_timeout()
     {
         var baseline = new SqliteJournalOptions { DataDir = "d" };
