@@ -5,7 +5,7 @@ namespace PeerSync.Persistence.Tests.Tck;
 
 public sealed class SqliteTarget : StoreTarget
 {
-    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "peersync-persistence-tests", Guid.NewGuid().ToString("N"));
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "peersync-persistence-test-" + Guid.NewGuid().ToString("N"));
 
     public string DatabasePath => Path.Combine(DataDir, "persistence.db");
 

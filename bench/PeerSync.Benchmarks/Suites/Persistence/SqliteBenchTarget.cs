@@ -11,7 +11,7 @@ internal sealed class SqliteBenchTarget : PersistenceBenchTarget
 {
     private readonly SqliteJournalOptions _options = new()
     {
-        DataDir = Path.Combine(Path.GetTempPath(), "peersync-bench-persistence", Guid.NewGuid().ToString("N")),
+        DataDir = Path.Combine(Path.GetTempPath(), "peersync-bench-persistence-" + Guid.NewGuid().ToString("N")),
     };
 
     private SqliteConnection? _floor;
