@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using PeerSync.Persistence.Configuration;
+using PeerSync.Persistence.Errors;
+
+namespace PeerSync.Persistence.Postgres;
+
+/// <summary>
+/// A pooled Npgsql data source plus the schema the tables live in, shared by a node's journal and
+/// snapshot store. PostgreSQL handles concurrent writers itself, so every call takes a pooled
+/// connection; only journal writes are funnelled through group commit.
+/// </summary>
+internal sealed class PostgresDatabase : IAsyncDisposable
+{
+    private PostgresDatabase(NpgsqlDataSource dataSource, string schema, string location)
+    {
+        DataSource = dataSource;
+        Schema = schema;
+        Location = location;
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public string Schema { get; }
+
+    /// <summary>Host, port, database and schema, for messages (never the password).</summary>
+    public string Location { get; }
+
+    /// <summary>The schema-qualified name of <paramref name="table"/>.</summary>
+    public string Table(string table) => $"\"{Schema}\".{table}";
+
+    public static async Task<PostgresDatabase> OpenAsync(PostgresJournalOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+
+        // Group commit and replays run the same few statements over and over: keep them prepared.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
+        }
+
+        var csb = builder.ConnectionStringBuilder;
+        var location = $"postgres://{csb.Host}:{csb.Port}/{csb.Database}/{options.SchemaName}";
+        var dataSource = builder.Build();
+        try
+        {
+            await PostgresSchema.EnsureCreatedAsync(dataSource, options.SchemaName, location, logger, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw new PersistenceStorageException($"cannot open the PostgreSQL persistence schema at {location}: {ex.Message}", inner: ex);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new PostgresDatabase(dataSource, options.SchemaName, location);
+    }
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}
