@@ -1,5 +1,6 @@
 using System.Text;
 using PeerSync.Persistence.Model;
+using PeerSync.Actors.Serialization;
 
 namespace PeerSync.Persistence.CrashWriter;
 

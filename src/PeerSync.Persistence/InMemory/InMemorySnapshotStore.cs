@@ -1,5 +1,6 @@
 using PeerSync.Persistence.Model;
 using PeerSync.Persistence.Snapshots;
+using PeerSync.Actors.Serialization;
 
 namespace PeerSync.Persistence.InMemory;
 

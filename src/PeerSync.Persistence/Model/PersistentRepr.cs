@@ -1,3 +1,4 @@
+using PeerSync.Actors.Serialization;
 namespace PeerSync.Persistence.Model;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using PeerSync.Actors.Serialization;
 namespace PeerSync.Persistence.Model;
 
 /// <summary>A snapshot found by <c>ISnapshotStore.LoadAsync</c>: its metadata and serialized state.</summary>

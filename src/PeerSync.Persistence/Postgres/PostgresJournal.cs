@@ -6,6 +6,7 @@ using PeerSync.Persistence.Errors;
 using PeerSync.Persistence.GroupCommit;
 using PeerSync.Persistence.Journal;
 using PeerSync.Persistence.Model;
+using PeerSync.Actors.Serialization;
 
 namespace PeerSync.Persistence.Postgres;
 

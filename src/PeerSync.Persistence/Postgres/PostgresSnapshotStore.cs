@@ -2,6 +2,7 @@ using Npgsql;
 using PeerSync.Persistence.Errors;
 using PeerSync.Persistence.Model;
 using PeerSync.Persistence.Snapshots;
+using PeerSync.Actors.Serialization;
 
 namespace PeerSync.Persistence.Postgres;
 

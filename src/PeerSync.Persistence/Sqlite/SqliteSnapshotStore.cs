@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using PeerSync.Persistence.Errors;
 using PeerSync.Persistence.Model;
 using PeerSync.Persistence.Snapshots;
+using PeerSync.Actors.Serialization;
 
 namespace PeerSync.Persistence.Sqlite;
 

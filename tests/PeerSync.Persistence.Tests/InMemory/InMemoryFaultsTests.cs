@@ -3,6 +3,7 @@ using PeerSync.Persistence.InMemory;
 using PeerSync.Persistence.Model;
 using PeerSync.Persistence.Tests.Tck;
 using static PeerSync.Persistence.Tests.Tck.TestEvents;
+using PeerSync.Actors.Serialization;
 
 namespace PeerSync.Persistence.Tests.InMemory;
 

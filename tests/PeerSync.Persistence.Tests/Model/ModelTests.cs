@@ -1,5 +1,6 @@
 using PeerSync.Persistence.Model;
 using static PeerSync.Persistence.Tests.Tck.TestEvents;
+using PeerSync.Actors.Serialization;
 
 namespace PeerSync.Persistence.Tests.Model;
 

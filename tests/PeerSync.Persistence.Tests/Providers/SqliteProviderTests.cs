@@ -3,6 +3,7 @@ using PeerSync.Persistence.Configuration;
 using PeerSync.Persistence.Errors;
 using PeerSync.Persistence.Tests.Tck;
 using static PeerSync.Persistence.Tests.Tck.TestEvents;
+using PeerSync.Actors.Serialization;
 
 namespace PeerSync.Persistence.Tests.Providers;
 
@@ -21,7 +22,7 @@ public sealed class SqliteProviderTests : IAsyncLifetime
         await using (var stores = await _target.OpenAsync())
         {
             await stores.Journal.WriteAsync(Write(Id("wal"), 1));
-            await stores.SnapshotStore.SaveAsync(new Persistence.Model.SnapshotMetadata(Id("wal"), 1, 1), new Persistence.Model.SerializedPayload(1, "", [1]));
+            await stores.SnapshotStore.SaveAsync(new Persistence.Model.SnapshotMetadata(Id("wal"), 1, 1), new Actors.Serialization.SerializedPayload(1, "", [1]));
         }
 
         Assert.Equal(["persistence.db"], Directory.GetFiles(_target.DataDir).Select(Path.GetFileName).Where(f => f!.EndsWith(".db", StringComparison.Ordinal)));

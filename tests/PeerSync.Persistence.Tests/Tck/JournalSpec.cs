@@ -2,6 +2,7 @@ using PeerSync.Persistence.Configuration;
 using PeerSync.Persistence.Errors;
 using PeerSync.Persistence.Model;
 using static PeerSync.Persistence.Tests.Tck.TestEvents;
+using PeerSync.Actors.Serialization;
 
 namespace PeerSync.Persistence.Tests.Tck;
 

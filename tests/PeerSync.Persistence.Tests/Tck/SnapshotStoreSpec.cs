@@ -1,6 +1,7 @@
 using System.Text;
 using PeerSync.Persistence.Model;
 using static PeerSync.Persistence.Tests.Tck.TestEvents;
+using PeerSync.Actors.Serialization;
 
 namespace PeerSync.Persistence.Tests.Tck;
 

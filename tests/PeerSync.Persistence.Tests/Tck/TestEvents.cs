@@ -1,6 +1,7 @@
 using System.Text;
 using PeerSync.Persistence.Journal;
 using PeerSync.Persistence.Model;
+using PeerSync.Actors.Serialization;
 
 namespace PeerSync.Persistence.Tests.Tck;
 

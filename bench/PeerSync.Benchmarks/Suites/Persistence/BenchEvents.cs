@@ -1,4 +1,5 @@
 using PeerSync.Persistence.Model;
+using PeerSync.Actors.Serialization;
 
 namespace PeerSync.Benchmarks.Suites.Persistence;
 
