@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using PeerSync.Remote.Framing;
+using PeerSync.Remote.Protocol;
+
+namespace PeerSync.Remote.Transport;
+
+internal sealed partial class FramedConnection
+{
+    /// <summary>
+    /// Held by the one reader: <see cref="ReceiveAsync"/>, or the close procedure draining input.
+    /// </summary>
+    private readonly SemaphoreSlim _readLock = new(1, 1);
+
+    public async ValueTask<Frame?> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_readLock.Wait(0))
+        {
+            if (IsClosing)
+            {
+                return null;
+            }
+
+            throw new InvalidOperationException($"connection {Id}: ReceiveAsync is already running; a connection has one reader");
+        }
+
+        try
+        {
+            return await ReceiveCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _readLock.Release();
+        }
+    }
+
+    private bool IsClosing
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _closeInfo is not null;
+            }
+        }
+    }
+
+    private async ValueTask<Frame?> ReceiveCoreAsync(CancellationToken cancellationToken)
+    {
+        var input = _duplex.Input;
+        while (true)
+        {
+            if (IsClosing)
+            {
+                return null;
+            }
+
+            ReadResult result;
+            try
+            {
+                if (!input.TryRead(out result))
+                {
+                    result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (IsNetworkFailure(ex))
+            {
+                Abort(DisconnectReason.ConnectionLost, $"receive failed: {ex.Message}");
+                return null;
+            }
+
+            if (result.IsCanceled)
+            {
+                // Close() cancelled the pending read to wake this reader.
+                return null;
+            }
+
+            var buffer = result.Buffer;
+            var status = FrameCodec.TryDecode(ref buffer, _settings.MaxFrameSizeBytes, out var frame, out var error);
+            switch (status)
+            {
+                case FrameDecodeStatus.Decoded:
+                    input.AdvanceTo(buffer.Start);
+                    if (frame!.BodyCase == Frame.BodyOneofCase.Disconnect)
+                    {
+                        var notice = frame.Disconnect;
+                        BeginClose(notice.Reason, $"peer closed the connection: {notice.Detail}", byPeer: true, notifyPeer: false);
+                        return null;
+                    }
+
+                    return frame;
+
+                case FrameDecodeStatus.NeedMoreData when result.IsCompleted:
+                    input.AdvanceTo(buffer.End);
+                    var detail = buffer.IsEmpty
+                        ? "peer closed the connection"
+                        : string.Create(CultureInfo.InvariantCulture, $"peer closed the connection in the middle of a frame ({buffer.Length} bytes of it received)");
+                    BeginClose(DisconnectReason.ConnectionLost, detail, byPeer: true, notifyPeer: false);
+                    return null;
+
+                case FrameDecodeStatus.NeedMoreData:
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                    continue;
+
+                default:
+                    // Mark everything examined: the close procedure drains (and discards) the rest.
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                    var reason = status == FrameDecodeStatus.TooLarge
+                        ? DisconnectReason.FrameTooLarge
+                        : DisconnectReason.MalformedFrame;
+                    BeginClose(reason, error!, byPeer: false, notifyPeer: true);
+                    return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// After this side's close notice was written: read and discard input until the peer closes or
+    /// the linger time ends, so that closing the socket does not reset the connection under the
+    /// notice (a close with unread input sends RST, and the peer may then never read the notice).
+    /// </summary>
+    private async Task DrainInputAsync()
+    {
+        using var linger = new CancellationTokenSource(_settings.CloseLingerTimeout, _settings.TimeProvider);
+        try
+        {
+            await _readLock.WaitAsync(linger.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The reader did not let go within the linger time; closing the socket will end it.
+            return;
+        }
+
+        try
+        {
+            var input = _duplex.Input;
+            while (true)
+            {
+                var result = await input.ReadAsync(linger.Token).ConfigureAwait(false);
+                input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Linger time over: the peer kept the connection open; close it anyway.
+        }
+        catch (Exception ex) when (IsNetworkFailure(ex) || ex is InvalidOperationException)
+        {
+            // The input already failed or ended; nothing is left to drain.
+        }
+        finally
+        {
+            _readLock.Release();
+        }
+    }
+
+    private static bool IsNetworkFailure(Exception ex) =>
+        ex is IOException or SocketException or ObjectDisposedException or AuthenticationException;
+}
