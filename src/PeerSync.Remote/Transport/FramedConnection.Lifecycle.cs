@@ -116,8 +116,11 @@ internal sealed partial class FramedConnection
     }
 
     /// <summary>Writes with the stall guard armed only when the write could not complete at once.</summary>
-    private ValueTask WriteGuardedAsync(ReadOnlyMemory<byte> data) =>
-        GuardAgainstStallAsync(_duplex.WriteAsync(data, CancellationToken.None));
+    private ValueTask WriteGuardedAsync(ReadOnlyMemory<byte> data)
+    {
+        Interlocked.Increment(ref _writeCalls);
+        return GuardAgainstStallAsync(_duplex.WriteAsync(data, CancellationToken.None));
+    }
 
     private async ValueTask GuardAgainstStallAsync(ValueTask pending)
     {

@@ -38,6 +38,8 @@ internal sealed partial class FramedConnection : IFrameConnection
 
     private bool _aborted;
 
+    private long _writeCalls;
+
     public FramedConnection(
         ByteDuplex duplex,
         TransportSettings settings,
@@ -83,6 +85,9 @@ internal sealed partial class FramedConnection : IFrameConnection
     }
 
     public Task<ConnectionClosed> Completion => _completion.Task;
+
+    /// <summary>Writes handed to the network so far; fewer than frames sent when batching works.</summary>
+    internal long WriteCalls => Interlocked.Read(ref _writeCalls);
 
     public ConnectionClosed? CloseReason
     {
