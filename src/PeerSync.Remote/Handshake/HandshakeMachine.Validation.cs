@@ -15,7 +15,7 @@ public sealed partial class HandshakeMachine
     /// <summary>
     /// Checks a peer's Hello before any cryptography, in an order that gives the most useful
     /// reason: version first (a different version may mean everything else differently), then the
-    /// cluster, then the shape of each field, then identity clashes, then shared settings.
+    /// cluster, then the shape of each field (parsed before the cluster check only to name the peer), then identity clashes, then shared settings.
     /// </summary>
     private HandshakeOutcome? Validate(Hello hello)
     {
@@ -26,6 +26,9 @@ public sealed partial class HandshakeMachine
                 Invariant($"protocol version mismatch: this node speaks version {_config.ProtocolVersion}, the peer version {hello.ProtocolVersion}"));
         }
 
+        // Parse before the cluster check, so even a stranger's rejection names who it was.
+        var malformed = ParseIdentity(hello, out var identity);
+        ClaimedPeer = identity;
         if (!string.Equals(hello.ClusterName, _config.ClusterName, StringComparison.Ordinal))
         {
             return HandshakeOutcome.Rejected(
@@ -33,12 +36,10 @@ public sealed partial class HandshakeMachine
                 $"cluster name mismatch: this node is in cluster '{_config.ClusterName}', the peer in '{Truncate(hello.ClusterName)}'");
         }
 
-        if (ParseIdentity(hello, out var identity) is { } malformed)
+        if (malformed is not null)
         {
             return HandshakeOutcome.Rejected(DisconnectReason.MalformedFrame, $"malformed Hello: {malformed}");
         }
-
-        ClaimedPeer = identity;
         var self = _config.Self;
         if (identity!.Id == self.Id)
         {
