@@ -28,3 +28,22 @@ public static class Frames
 
     public static Task<T> Within<T>(this ValueTask<T> task, int seconds = 30) => task.AsTask().WaitAsync(TimeSpan.FromSeconds(seconds));
 }
+
+public static class Eventually
+{
+    /// <summary>Waits (bounded, 10 s) for a condition that another thread makes true.</summary>
+    public static async Task TrueAsync(Func<bool> condition, string what)
+    {
+        for (var i = 0; i < 1000; i++)
+        {
+            if (condition())
+            {
+                return;
+            }
+
+            await Task.Delay(10);
+        }
+
+        Assert.Fail($"timed out waiting for {what}");
+    }
+}
