@@ -5,7 +5,7 @@ using PeerSync.Remote.Protocol;
 namespace PeerSync.Remote.Transport.Faults;
 
 /// <summary>
-/// A dialed connection whose frames pass the <see cref="FaultInjector"/> both ways. A dropped
+/// A connection whose outbound frames pass the <see cref="FaultInjector"/>. A dropped
 /// outbound frame reports <see cref="SendResult.Accepted"/>, as a frame lost on the network would.
 /// Delayed outbound frames wait in a FIFO (later frames queue behind them, keeping order) and are
 /// discarded if the connection closes first, like bytes in flight on a torn-down link.
@@ -15,7 +15,7 @@ internal sealed class FaultInjectingConnection : IFrameConnection
     private readonly IFrameConnection _inner;
     private readonly FaultInjector _injector;
     private readonly EndpointAddress _node;
-    private readonly EndpointAddress _peer;
+    private readonly Func<EndpointAddress?> _peer;
     private readonly Channel<(Frame Frame, long DueTimestamp)> _delayed =
         Channel.CreateUnbounded<(Frame, long)>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -25,7 +25,8 @@ internal sealed class FaultInjectingConnection : IFrameConnection
     private int _delayedCount;
     private long _lastDueTimestamp;
 
-    public FaultInjectingConnection(IFrameConnection inner, FaultInjector injector, EndpointAddress node, EndpointAddress peer)
+    /// <param name="peer">The peer's node address, or null while unknown (frames then pass).</param>
+    public FaultInjectingConnection(IFrameConnection inner, FaultInjector injector, EndpointAddress node, Func<EndpointAddress?> peer)
     {
         _inner = inner;
         _injector = injector;
@@ -69,30 +70,7 @@ internal sealed class FaultInjectingConnection : IFrameConnection
     public ValueTask<SendResult> SendAsync(Frame frame, CancellationToken cancellationToken = default) =>
         TryDivert(frame, out var diverted) ? ValueTask.FromResult(diverted) : _inner.SendAsync(frame, cancellationToken);
 
-    public async ValueTask<Frame?> ReceiveAsync(CancellationToken cancellationToken = default)
-    {
-        while (true)
-        {
-            var frame = await _inner.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-            if (frame is null)
-            {
-                return null;
-            }
-
-            var decision = _injector.Decide(_peer, _node);
-            if (decision.Drop)
-            {
-                continue;
-            }
-
-            if (decision.Delay > TimeSpan.Zero)
-            {
-                await Task.Delay(decision.Delay, _injector.TimeProvider, cancellationToken).ConfigureAwait(false);
-            }
-
-            return frame;
-        }
-    }
+    public ValueTask<Frame?> ReceiveAsync(CancellationToken cancellationToken = default) => _inner.ReceiveAsync(cancellationToken);
 
     public void Close(DisconnectReason reason, string detail)
     {
@@ -115,7 +93,12 @@ internal sealed class FaultInjectingConnection : IFrameConnection
             return false;
         }
 
-        var decision = _injector.Decide(_node, _peer);
+        if (_peer() is not { } peer)
+        {
+            return false;
+        }
+
+        var decision = _injector.Decide(_node, peer);
         if (decision.Drop)
         {
             return true;

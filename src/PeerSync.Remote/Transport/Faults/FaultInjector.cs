@@ -13,6 +13,7 @@ public sealed class FaultInjector
 {
     private readonly object _gate = new();
     private readonly Dictionary<(EndpointAddress From, EndpointAddress To), LinkFault> _faults = [];
+    private readonly Dictionary<EndpointAddress, EndpointAddress> _dialers = [];
     private readonly Random _random;
     private long _droppedFrames;
     private long _delayedFrames;
@@ -67,6 +68,32 @@ public sealed class FaultInjector
         lock (_gate)
         {
             _faults.Clear();
+        }
+    }
+
+    /// <summary>Remembers that the connection whose dialing end is <paramref name="socketAddress"/> belongs to <paramref name="node"/>.</summary>
+    internal void RegisterDialer(EndpointAddress socketAddress, EndpointAddress node)
+    {
+        lock (_gate)
+        {
+            _dialers[socketAddress] = node;
+        }
+    }
+
+    internal void ForgetDialer(EndpointAddress socketAddress)
+    {
+        lock (_gate)
+        {
+            _dialers.Remove(socketAddress);
+        }
+    }
+
+    /// <summary>The node that dialed from <paramref name="socketAddress"/>, if a wrapped transport did.</summary>
+    internal EndpointAddress? ResolveDialer(EndpointAddress socketAddress)
+    {
+        lock (_gate)
+        {
+            return _dialers.TryGetValue(socketAddress, out var node) ? node : null;
         }
     }
 
