@@ -86,7 +86,11 @@ internal sealed class SendBuffer
     {
         foreach (var segment in segments)
         {
-            ArrayPool<byte>.Shared.Return(segment.Array);
+            // Entries already returned by the writer are cleared to default.
+            if (segment.Array is not null)
+            {
+                ArrayPool<byte>.Shared.Return(segment.Array);
+            }
         }
 
         segments.Clear();

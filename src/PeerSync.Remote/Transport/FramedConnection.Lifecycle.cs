@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using PeerSync.Remote.Framing;
@@ -91,19 +92,22 @@ internal sealed partial class FramedConnection
                     continue;
                 }
 
-                long written = 0;
-                foreach (var segment in batch)
+                // Release each segment as soon as it is written, so senders refill the queue while
+                // the rest of the batch is still going out (no stop-and-go under load).
+                for (var i = 0; i < batch.Count; i++)
                 {
+                    var segment = batch[i];
                     await WriteGuardedAsync(segment.Memory).ConfigureAwait(false);
-                    written += segment.Length;
+                    batch[i] = default;
+                    ArrayPool<byte>.Shared.Return(segment.Array);
+                    lock (_gate)
+                    {
+                        _sendBuffer.Release(segment.Length);
+                        SignalSpaceLocked();
+                    }
                 }
 
-                SendBuffer.ReturnToPool(batch);
-                lock (_gate)
-                {
-                    _sendBuffer.Release(written);
-                    SignalSpaceLocked();
-                }
+                batch.Clear();
             }
         }
         catch (Exception ex) when (IsNetworkFailure(ex))

@@ -14,18 +14,44 @@ internal sealed partial class FramedConnection
     /// </summary>
     private readonly SemaphoreSlim _readLock = new(1, 1);
 
-    public async ValueTask<Frame?> ReceiveAsync(CancellationToken cancellationToken = default)
+    public ValueTask<Frame?> ReceiveAsync(CancellationToken cancellationToken = default)
     {
         if (!_readLock.Wait(0))
         {
             if (IsClosing)
             {
-                return null;
+                return new ValueTask<Frame?>((Frame?)null);
             }
 
             throw new InvalidOperationException($"connection {Id}: ReceiveAsync is already running; a connection has one reader");
         }
 
+        var handedOff = false;
+        try
+        {
+            // Under load most frames are already buffered: take them without an async state machine.
+            switch (TryTakeBuffered(out var frame))
+            {
+                case BufferedRead.Frame:
+                    return new ValueTask<Frame?>(frame);
+                case BufferedRead.Closing:
+                    return new ValueTask<Frame?>((Frame?)null);
+                default:
+                    handedOff = true;
+                    return ReceiveSlowAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            if (!handedOff)
+            {
+                _readLock.Release();
+            }
+        }
+    }
+
+    private async ValueTask<Frame?> ReceiveSlowAsync(CancellationToken cancellationToken)
+    {
         try
         {
             return await ReceiveCoreAsync(cancellationToken).ConfigureAwait(false);
@@ -36,16 +62,61 @@ internal sealed partial class FramedConnection
         }
     }
 
-    private bool IsClosing
+    /// <summary>
+    /// A plain frame from data already buffered, or <see cref="BufferedRead.Slow"/> for everything
+    /// else (no data, partial frame, errors, Disconnect, end of stream), which the slow path handles
+    /// from the same, unconsumed bytes.
+    /// </summary>
+    private BufferedRead TryTakeBuffered(out Frame? frame)
     {
-        get
+        frame = null;
+        if (IsClosing)
         {
-            lock (_gate)
+            return BufferedRead.Closing;
+        }
+
+        var input = _duplex.Input;
+        ReadResult result;
+        try
+        {
+            if (!input.TryRead(out result))
             {
-                return _closeInfo is not null;
+                return BufferedRead.Slow;
             }
         }
+        catch (Exception ex) when (IsNetworkFailure(ex))
+        {
+            return BufferedRead.Slow;
+        }
+
+        if (result.IsCanceled)
+        {
+            input.AdvanceTo(result.Buffer.Start);
+            return BufferedRead.Closing;
+        }
+
+        var buffer = result.Buffer;
+        if (FrameCodec.TryDecode(ref buffer, _settings.MaxFrameSizeBytes, out frame, out _) == FrameDecodeStatus.Decoded
+            && frame!.BodyCase != Frame.BodyOneofCase.Disconnect)
+        {
+            input.AdvanceTo(buffer.Start);
+            return BufferedRead.Frame;
+        }
+
+        frame = null;
+        input.AdvanceTo(result.Buffer.Start);
+        return BufferedRead.Slow;
     }
+
+    private enum BufferedRead
+    {
+        Frame,
+        Closing,
+        Slow,
+    }
+
+    /// <summary>A lock-free read: the reference is published once, under the lock, and never cleared.</summary>
+    private bool IsClosing => Volatile.Read(ref _closeInfo) is not null;
 
     private async ValueTask<Frame?> ReceiveCoreAsync(CancellationToken cancellationToken)
     {

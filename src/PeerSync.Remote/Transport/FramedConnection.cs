@@ -118,17 +118,20 @@ internal sealed partial class FramedConnection : IFrameConnection
         return result;
     }
 
-    public async ValueTask<SendResult> SendAsync(Frame frame, CancellationToken cancellationToken = default)
+    public ValueTask<SendResult> SendAsync(Frame frame, CancellationToken cancellationToken = default)
     {
+        var result = TrySend(frame);
+        return result == SendResult.QueueFull
+            ? SendWhenSpaceAsync(frame, cancellationToken)
+            : new ValueTask<SendResult>(result);
+    }
+
+    private async ValueTask<SendResult> SendWhenSpaceAsync(Frame frame, CancellationToken cancellationToken)
+    {
+        var encodedBytes = FrameCodec.EncodedLength(frame.CalculateSize());
         while (true)
         {
-            var result = TrySend(frame);
-            if (result != SendResult.QueueFull)
-            {
-                return result;
-            }
-
-            Task wait;
+            Task? wait = null;
             lock (_gate)
             {
                 if (_closeInfo is not null)
@@ -136,18 +139,25 @@ internal sealed partial class FramedConnection : IFrameConnection
                     return SendResult.Closed;
                 }
 
-                if (!Fits(FrameCodec.EncodedLength(frame.CalculateSize())))
+                // Space may have come free since TrySend looked; wait only if it still does not fit,
+                // or the release that would wake us may already have happened.
+                if (!Fits(encodedBytes))
                 {
                     _spaceAvailable ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     wait = _spaceAvailable.Task;
                 }
-                else
-                {
-                    continue;
-                }
             }
 
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (wait is not null)
+            {
+                await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var result = TrySend(frame);
+            if (result != SendResult.QueueFull)
+            {
+                return result;
+            }
         }
     }
 
