@@ -183,17 +183,23 @@ internal sealed partial class FramedConnection
             aborted = _aborted;
         }
 
+        using var linger = new CancellationTokenSource(_settings.CloseLingerTimeout, _settings.TimeProvider);
         if (!aborted)
         {
             try
             {
                 await GuardAgainstStallAsync(_duplex.CompleteOutputAsync()).ConfigureAwait(false);
-                await DrainInputAsync().ConfigureAwait(false);
             }
             catch (Exception ex) when (IsNetworkFailure(ex) || ex is InvalidOperationException)
             {
                 // The peer is already gone; there is nothing left to say to it.
             }
+        }
+
+        var readerRetired = await RetireReaderAsync(linger.Token).ConfigureAwait(false);
+        if (!aborted && readerRetired)
+        {
+            await DrainInputAsync(linger.Token).ConfigureAwait(false);
         }
 
         ConnectionClosed info;

@@ -188,29 +188,38 @@ internal sealed partial class FramedConnection
     }
 
     /// <summary>
-    /// After this side's close notice was written: read and discard input until the peer closes or
-    /// the linger time ends, so that closing the socket does not reset the connection under the
-    /// notice (a close with unread input sends RST, and the peer may then never read the notice).
+    /// Takes the read lock for good before the input is disposed, so no receive touches a completed
+    /// reader (later calls see the lock taken and the connection closing, and return null). Bounded
+    /// by the linger time: a pending read was woken by the close and gives the lock up promptly.
     /// </summary>
-    private async Task DrainInputAsync()
+    private async Task<bool> RetireReaderAsync(CancellationToken linger)
     {
-        using var linger = new CancellationTokenSource(_settings.CloseLingerTimeout, _settings.TimeProvider);
         try
         {
-            await _readLock.WaitAsync(linger.Token).ConfigureAwait(false);
+            await _readLock.WaitAsync(linger).ConfigureAwait(false);
+            return true;
         }
         catch (OperationCanceledException)
         {
-            // The reader did not let go within the linger time; closing the socket will end it.
-            return;
+            // The reader did not let go within the linger time; disposing the input will end it.
+            return false;
         }
+    }
 
+    /// <summary>
+    /// After this side's close notice was written: read and discard input until the peer closes or
+    /// the linger time ends, so that closing the socket does not reset the connection under the
+    /// notice (a close with unread input sends RST, and the peer may then never read the notice).
+    /// The caller holds the read lock.
+    /// </summary>
+    private async Task DrainInputAsync(CancellationToken linger)
+    {
         try
         {
             var input = _duplex.Input;
             while (true)
             {
-                var result = await input.ReadAsync(linger.Token).ConfigureAwait(false);
+                var result = await input.ReadAsync(linger).ConfigureAwait(false);
                 input.AdvanceTo(result.Buffer.End);
                 if (result.IsCompleted)
                 {
@@ -225,10 +234,6 @@ internal sealed partial class FramedConnection
         catch (Exception ex) when (IsNetworkFailure(ex) || ex is InvalidOperationException)
         {
             // The input already failed or ended; nothing is left to drain.
-        }
-        finally
-        {
-            _readLock.Release();
         }
     }
 

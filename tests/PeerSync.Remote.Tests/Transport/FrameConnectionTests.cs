@@ -29,24 +29,29 @@ public sealed class FrameConnectionTests
 
     [Theory]
     [MemberData(nameof(Kinds))]
-    public async Task Connection_delivers_many_frames_in_order_in_fewer_writes_than_frames(TransportKind kind)
+    public async Task Connection_writes_queued_frames_in_batches_and_in_order(TransportKind kind)
     {
-        // 5,000 frames queued back to back leave in batches: many frames per socket write.
-        const int count = 5000;
-        var pair = new TransportPair(kind);
+        // While the peer does not read, the writer is stuck in a write and frames pile up in the
+        // queue, packed into 64 KiB chunks. Once the peer reads, the whole backlog (1 MiB, some
+        // 10,000 frames) must leave in a handful of writes, in order.
+        var settings = new TransportSettings { SendQueueBytes = 1024 * 1024 };
+        var pair = new TransportPair(kind, clientSettings: settings);
         var (client, server, listener) = await ConnectAsync(pair);
-
-        for (var i = 0; i < count; i++)
+        var sent = 0;
+        while (client.TrySend(Frames.User(sent)) == SendResult.Accepted)
         {
-            Assert.Equal(SendResult.Accepted, await client.SendAsync(Frames.User(i)));
+            sent++;
         }
 
-        for (var i = 0; i < count; i++)
+        var writesBeforeDraining = ((FramedConnection)client).WriteCalls;
+        for (var i = 0; i < sent; i++)
         {
             Assert.Equal(i, Frames.SequenceOf((await server.ReceiveAsync().Within())!));
         }
 
-        Assert.InRange(((FramedConnection)client).WriteCalls, 1, count / 2);
+        var backlogWrites = ((FramedConnection)client).WriteCalls - writesBeforeDraining;
+        Assert.True(sent >= 10_000, $"only {sent} frames were queued");
+        Assert.InRange(backlogWrites, 1, (settings.SendQueueBytes / (64 * 1024)) + 4);
         await DisposeAllAsync(pair, listener, client, server);
     }
 
