@@ -56,8 +56,8 @@ public sealed class HandshakeRunner
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
+                    // A local failure: the machine's outcome closes the connection with this reason.
                     run.Closed(DisconnectReason.Shutdown, "handshake cancelled: the node is shutting down", byPeer: false);
-                    connection.Close(DisconnectReason.Shutdown, "the node is shutting down");
                     break;
                 }
 

@@ -13,15 +13,19 @@ public sealed class FaultInjectionTests
     private static readonly EndpointAddress A = new("node-a", 1);
     private static readonly EndpointAddress B = new("node-b", 2);
 
-    [Fact]
-    public async Task Blackhole_loses_frames_both_ways_until_healed()
-    {
-        await using var link = await Link.OpenAsync();
+    public static TheoryData<TransportKind> Kinds => [TransportKind.InMemory, TransportKind.Tcp, TransportKind.Tls];
 
-        link.Injector.Blackhole(A, B);
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Blackhole_loses_frames_both_ways_until_healed(TransportKind kind)
+    {
+        await using var link = await Link.OpenAsync(kind: kind);
+        var b = link.B;
+
+        link.Injector.Blackhole(A, b);
         link.Dialer.TrySend(Frames.User("/user/lost-a-to-b"));
         link.Acceptor.TrySend(Frames.User("/user/lost-b-to-a"));
-        link.Injector.Heal(A, B);
+        link.Injector.Heal(A, b);
         link.Dialer.TrySend(Frames.User("/user/after-heal-a-to-b"));
         link.Acceptor.TrySend(Frames.User("/user/after-heal-b-to-a"));
 
@@ -150,15 +154,18 @@ public sealed class FaultInjectionTests
 
         private ITransportListener Listener { get; }
 
-        public static async Task<Link> OpenAsync(FaultInjector? injector = null)
+        /// <summary>B's node address: its listening address (fixed in memory, a free port over TCP).</summary>
+        public EndpointAddress B => Listener.LocalAddress;
+
+        public static async Task<Link> OpenAsync(FaultInjector? injector = null, TransportKind kind = TransportKind.InMemory)
         {
             injector ??= new FaultInjector(seed: 7);
-            var network = new InMemoryNetwork();
-            var b = new FaultInjectingTransport(new InMemoryTransport(network), injector);
-            var a = new FaultInjectingTransport(new InMemoryTransport(network), injector, A);
-            var listener = await b.ListenAsync(B);
+            var pair = new TransportPair(kind);
+            var b = new FaultInjectingTransport(pair.Server, injector);
+            var a = new FaultInjectingTransport(pair.Client, injector, A);
+            var listener = await b.ListenAsync(kind == TransportKind.InMemory ? FaultInjectionTests.B : TransportPair.AnyPort);
             var accepting = listener.AcceptAsync().AsTask();
-            var dialer = await a.DialAsync(B);
+            var dialer = await a.DialAsync(listener.LocalAddress);
             return new Link(injector, dialer, (await accepting.Within())!, listener);
         }
 
