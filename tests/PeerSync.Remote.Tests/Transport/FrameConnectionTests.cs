@@ -96,6 +96,32 @@ public sealed class FrameConnectionTests
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public async Task Receiver_closes_on_an_inbound_frame_over_its_limit_and_tells_the_sender(TransportKind kind)
+    {
+        // The sender allows 1 MiB, the receiver 4 KiB: the receiver refuses from the length prefix
+        // and says so; the sender learns the sizes from the notice.
+        var pair = new TransportPair(
+            kind,
+            serverSettings: new TransportSettings { MaxFrameSizeBytes = 4096, SendQueueBytes = 64 * 1024 },
+            clientSettings: new TransportSettings { MaxFrameSizeBytes = 1024 * 1024 });
+        var (client, server, listener) = await ConnectAsync(pair);
+        var big = Frames.User("/user/big", 8192);
+
+        Assert.Equal(SendResult.Accepted, client.TrySend(big));
+
+        Assert.Null(await server.ReceiveAsync().Within());
+        var refused = await server.Completion.Within();
+        Assert.Equal(DisconnectReason.FrameTooLarge, refused.Reason);
+        Assert.Equal($"frame of {big.CalculateSize()} bytes exceeds max-frame-size of 4096 bytes", refused.Detail);
+        Assert.Null(await client.ReceiveAsync().Within());
+        Assert.Equal(
+            new ConnectionClosed(DisconnectReason.FrameTooLarge, $"peer closed the connection: frame of {big.CalculateSize()} bytes exceeds max-frame-size of 4096 bytes", ByPeer: true),
+            await client.Completion.Within());
+        await DisposeAllAsync(pair, listener, client, server);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public async Task Connection_carries_a_zero_length_frame(TransportKind kind)
     {
         var pair = new TransportPair(kind);
