@@ -151,7 +151,19 @@ public sealed class RemoteListener : IAsyncDisposable
     {
         // Yield so that the accept loop goes on at once, whatever the handshake does.
         await Task.Yield();
-        var result = await _runner.RunAsync(connection, HandshakeRole.Acceptor, _stopping.Token).ConfigureAwait(false);
+        HandshakeResult result;
+        try
+        {
+            result = await _runner.RunAsync(connection, HandshakeRole.Acceptor, _stopping.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A bug, not bad input: do not leave the connection open while the exception surfaces
+            // (through DisposeAsync, which awaits every handshake).
+            connection.Close(DisconnectReason.Shutdown, "internal error in the handshake");
+            throw;
+        }
+
         if (!result.Succeeded)
         {
             Interlocked.Increment(ref _failed);

@@ -54,6 +54,32 @@ internal static class TcpSockets
     /// </summary>
     public static void Configure(Socket socket) => socket.NoDelay = true;
 
+    /// <summary>The peer's address, or <paramref name="fallback"/> if the socket was reset meanwhile.</summary>
+    public static EndpointAddress RemoteAddress(Socket socket, EndpointAddress fallback)
+    {
+        try
+        {
+            return ToAddress(socket.RemoteEndPoint, fallback);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return fallback;
+        }
+    }
+
+    /// <summary>This end's address, or <paramref name="fallback"/> if the socket was reset meanwhile.</summary>
+    public static EndpointAddress LocalAddress(Socket socket, EndpointAddress fallback)
+    {
+        try
+        {
+            return ToAddress(socket.LocalEndPoint, fallback);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return fallback;
+        }
+    }
+
     public static EndpointAddress ToAddress(EndPoint? endPoint, EndpointAddress fallback) =>
         endPoint is IPEndPoint ip
             ? new EndpointAddress((ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString(), ip.Port)

@@ -28,7 +28,7 @@ public sealed class TcpTransport : ITransport
     public async ValueTask<ITransportListener> ListenAsync(EndpointAddress address, CancellationToken cancellationToken = default)
     {
         var socket = await TcpSockets.ListenAsync(address, cancellationToken).ConfigureAwait(false);
-        var bound = TcpSockets.ToAddress(socket.LocalEndPoint, address);
+        var bound = TcpSockets.LocalAddress(socket, address);
         Counters.ListenerOpened();
         RemoteLog.Listening(Logger, bound, Name);
         return new TcpTransportListener(this, socket, bound);
@@ -42,8 +42,8 @@ public sealed class TcpTransport : ITransport
 
     internal IFrameConnection Wrap(Socket socket, EndpointAddress fallback, bool isInbound)
     {
-        var local = TcpSockets.ToAddress(socket.LocalEndPoint, fallback);
-        var remote = isInbound ? TcpSockets.ToAddress(socket.RemoteEndPoint, fallback) : fallback;
+        var local = TcpSockets.LocalAddress(socket, fallback);
+        var remote = isInbound ? TcpSockets.RemoteAddress(socket, fallback) : fallback;
         var duplex = new StreamDuplex(socket, new NetworkStream(socket, ownsSocket: true));
         return new FramedConnection(duplex, Settings, Counters, Logger, local, remote, isInbound);
     }

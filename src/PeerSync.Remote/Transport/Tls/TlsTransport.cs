@@ -35,7 +35,7 @@ public sealed class TlsTransport : ITransport
     public async ValueTask<ITransportListener> ListenAsync(EndpointAddress address, CancellationToken cancellationToken = default)
     {
         var socket = await TcpSockets.ListenAsync(address, cancellationToken).ConfigureAwait(false);
-        var bound = TcpSockets.ToAddress(socket.LocalEndPoint, address);
+        var bound = TcpSockets.LocalAddress(socket, address);
         Counters.ListenerOpened();
         RemoteLog.Listening(Logger, bound, Name);
         return new TlsTransportListener(this, socket, bound);
@@ -62,7 +62,7 @@ public sealed class TlsTransport : ITransport
         {
             await ssl.AuthenticateAsClientAsync(options, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
+        catch (Exception ex) when (IsHandshakeFailure(ex))
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
@@ -73,14 +73,14 @@ public sealed class TlsTransport : ITransport
             throw new TransportException($"TLS connection to {address} failed: {why}", ex);
         }
 
-        var local = TcpSockets.ToAddress(socket.LocalEndPoint, address);
+        var local = TcpSockets.LocalAddress(socket, address);
         return new FramedConnection(new StreamDuplex(socket, ssl), Settings, Counters, Logger, local, address, isInbound: false);
     }
 
     /// <summary>The server side of the TLS handshake on an accepted socket; null (logged) when it fails.</summary>
     internal async Task<IFrameConnection?> AuthenticateInboundAsync(Socket socket, EndpointAddress listening, CancellationToken stopping)
     {
-        var remote = TcpSockets.ToAddress(socket.RemoteEndPoint, listening);
+        var remote = TcpSockets.RemoteAddress(socket, listening);
         string? rejection = null;
         var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
         var options = new SslServerAuthenticationOptions
@@ -99,7 +99,7 @@ public sealed class TlsTransport : ITransport
         {
             await ssl.AuthenticateAsServerAsync(options, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or SocketException)
+        catch (Exception ex) when (IsHandshakeFailure(ex))
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
@@ -112,7 +112,12 @@ public sealed class TlsTransport : ITransport
             return null;
         }
 
-        var local = TcpSockets.ToAddress(socket.LocalEndPoint, listening);
+        var local = TcpSockets.LocalAddress(socket, listening);
         return new FramedConnection(new StreamDuplex(socket, ssl), Settings, Counters, Logger, local, remote, isInbound: true);
     }
+
+    /// <summary>What a TLS handshake throws when the peer, the network or the deadline ends it.</summary>
+    private static bool IsHandshakeFailure(Exception ex) =>
+        ex is AuthenticationException or IOException or OperationCanceledException or SocketException
+            or ObjectDisposedException or InvalidOperationException;
 }

@@ -81,7 +81,7 @@ internal sealed class TlsTransportListener : ITransportListener
                 if (Interlocked.Increment(ref _pending) > _transport.Settings.MaxPendingHandshakes)
                 {
                     Interlocked.Decrement(ref _pending);
-                    var remote = TcpSockets.ToAddress(socket.RemoteEndPoint, LocalAddress);
+                    var remote = TcpSockets.RemoteAddress(socket, LocalAddress);
                     socket.Dispose();
                     RemoteLog.ConnectionRefused(
                         _transport.Logger, remote, DisconnectReason.Overloaded,
