@@ -60,6 +60,28 @@ public sealed class RawBytesTests
         await harness.AssertGoodSessionEchoesAsync();
     }
 
+    [Fact]
+    public async Task Tls_listener_times_out_a_socket_that_never_starts_tls()
+    {
+        // The server transport's clock is manual: only this test moves it, past handshake-timeout.
+        var clock = new ManualTimeProvider();
+        await using var harness = await ListenerHarness.StartAsync(
+            TransportKind.Tls, new Remote.Transport.TransportSettings { TimeProvider = clock, HandshakeTimeout = TimeSpan.FromSeconds(5) });
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(harness.Listener.LocalAddress.Host, harness.Listener.LocalAddress.Port).Within();
+        // The deadline timer is armed a moment after the socket is accepted: advance until it fired.
+        for (var i = 0; i < 400 && harness.Pair.Server.Counters.FailedTlsHandshakes == 0; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(25);
+        }
+
+        Assert.Equal(1, harness.Pair.Server.Counters.FailedTlsHandshakes);
+        Assert.Equal(0, await socket.ReceiveAsync(new byte[16]).Within());
+        Assert.NotEmpty(harness.Logs.Find("TLS handshake with 127.0.0.1:", "failed: no complete TLS handshake within 5000 ms"));
+        await harness.AssertGoodSessionEchoesAsync();
+    }
+
     private static byte[] Encode(string input)
     {
         if (input.StartsWith("prefix:", StringComparison.Ordinal))
