@@ -15,7 +15,7 @@ public enum TransportKind
 }
 
 /// <summary>Makes a pair of transports of one kind (a listening side and a dialing side) that can reach each other.</summary>
-public sealed class TransportPair : IDisposable
+public sealed class TransportPair
 {
     private static readonly Lazy<System.Security.Cryptography.X509Certificates.X509Certificate2> s_certificate =
         new(() => TestCertificates.CreateSelfSigned());
@@ -53,9 +53,5 @@ public sealed class TransportPair : IDisposable
         await Client.Counters.WhenOpenAtMostAsync(0).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, Server.Counters.OpenConnections);
         Assert.Equal(0, Client.Counters.OpenConnections);
-    }
-
-    public void Dispose()
-    {
     }
 }
