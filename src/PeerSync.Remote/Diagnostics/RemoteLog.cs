@@ -14,6 +14,9 @@ internal static partial class RemoteLog
     public static partial void ConnectionClosed(
         ILogger logger, LogLevel level, string connectionId, EndpointAddress endpoint, DisconnectReason reason, string closedBy, string detail);
 
+    [LoggerMessage(EventId = 101, Level = LogLevel.Critical, Message = "Connection {ConnectionId} with {Endpoint}: the writer failed unexpectedly; closing the connection")]
+    public static partial void WriterFailed(ILogger logger, Exception exception, string connectionId, EndpointAddress endpoint);
+
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Listening on {Endpoint} ({Transport})")]
     public static partial void Listening(ILogger logger, EndpointAddress endpoint, string transport);
 

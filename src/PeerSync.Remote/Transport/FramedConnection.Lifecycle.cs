@@ -114,6 +114,13 @@ internal sealed partial class FramedConnection
         {
             Abort(DisconnectReason.ConnectionLost, $"send failed: {ex.Message}");
         }
+        catch (Exception ex)
+        {
+            // A bug in this class, not a network condition. The connection cannot be trusted any
+            // more; close it (so nothing hangs on Completion) and make the failure loud.
+            RemoteLog.WriterFailed(_logger, ex, Id, RemoteEndpoint);
+            Abort(DisconnectReason.ConnectionLost, $"internal error in the connection writer: {ex.Message}");
+        }
 
         SendBuffer.ReturnToPool(batch);
         await FinishCloseAsync().ConfigureAwait(false);
