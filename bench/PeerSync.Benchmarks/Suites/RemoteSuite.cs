@@ -12,7 +12,7 @@ namespace PeerSync.Benchmarks.Suites;
 /// answered by an echo (both pings and pongs count as messages).
 /// The floors (`floor:*`) are bare sockets with no PeerSync code: a length-prefixed sender and an
 /// echo loop writing the same bytes per message. The `transport:*` cases send the same messages as
-/// protobuf UserMessage frames (64-byte payload, short actor paths: 94 bytes on the wire per message,
+/// protobuf UserMessage frames (64-byte payload, short actor paths: 105 bytes on the wire per message,
 /// floors use the same size) through the framed connection and session layer, after a handshake.
 /// Actor-level cases (`tell-1` ...) will come with the remote actor refs.
 /// </summary>
