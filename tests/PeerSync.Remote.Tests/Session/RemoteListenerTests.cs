@@ -144,6 +144,36 @@ public sealed class RemoteListenerTests
         await pair.AssertNoOpenConnectionsAsync();
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Listener_disposal_ends_pending_handshakes_and_frees_their_connections(TransportKind kind)
+    {
+        var pair = new TransportPair(kind);
+        var listener = await Remote.Session.RemoteListener.StartAsync(
+            pair.Server, TransportPair.AnyPort, TestNodes.Runner(TestNodes.Config("server"), new ManualTimeProvider()), (_, _) => Task.CompletedTask);
+        var silent = new List<IFrameConnection>();
+        for (var i = 0; i < 3; i++)
+        {
+            silent.Add(await pair.Client.DialAsync(listener.LocalAddress).Within());
+        }
+
+        await Eventually.TrueAsync(() => listener.PendingHandshakes == 3, "three pending handshakes");
+        var reading = silent.Select(c => c.ReceiveAsync().AsTask()).ToArray();
+        await listener.DisposeAsync().AsTask().Within();
+
+        Assert.Equal(0, listener.PendingHandshakes);
+        foreach (var (connection, read) in silent.Zip(reading))
+        {
+            Assert.Null(await read.Within());
+            Assert.Equal(
+                new ConnectionClosed(DisconnectReason.Shutdown, "peer closed the connection: handshake cancelled: the node is shutting down", ByPeer: true),
+                await connection.Completion.Within());
+        }
+
+        await pair.AssertNoOpenConnectionsAsync();
+        Assert.Equal(0, pair.Server.Counters.OpenListeners);
+    }
+
     private static async Task AssertServerLoggedAsync(ListenerHarness harness, string peer, string reason)
     {
         // The server logs after it closed the connection; wait (bounded) for the line.
