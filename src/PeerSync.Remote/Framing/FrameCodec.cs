@@ -73,7 +73,9 @@ public static class FrameCodec
         var body = buffer.Slice(RemoteProtocol.LengthPrefixBytes, length);
         try
         {
-            frame = length == 0 ? new Frame() : Frame.Parser.ParseFrom(body);
+            frame = length == 0
+                ? new Frame()
+                : body.IsSingleSegment ? Frame.Parser.ParseFrom(body.FirstSpan) : Frame.Parser.ParseFrom(body);
         }
         catch (InvalidProtocolBufferException ex)
         {
