@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Google.Protobuf;
+using PeerSync.Benchmarks.Harness;
+using PeerSync.Remote.Protocol;
+
+namespace PeerSync.Benchmarks.Suites;
+
+/// <summary>
+/// Node-to-node messaging on loopback TCP, in messages per second. Every case runs one connection
+/// between two endpoints in this process (as the remote layer keeps one link per pair of nodes):
+/// `tell-N` has N senders pushing one-way messages, `ping-pong-N` keeps N messages in flight, each
+/// answered by an echo (both pings and pongs count as messages).
+/// The floors (`floor:*`) are bare sockets with no PeerSync code: a length-prefixed sender and an
+/// echo loop writing the same bytes per message. The `transport:*` cases send the same messages as
+/// protobuf UserMessage frames (64-byte payload, short actor paths: 105 bytes on the wire per message,
+/// floors use the same size) through the framed connection and session layer, after a handshake.
+/// Actor-level cases (`tell-1` ...) will come with the remote actor refs.
+/// </summary>
+public sealed partial class RemoteSuite : IBenchmarkSuite
+{
+    private const int PayloadBytes = 64;
+
+    public string Name => "remote";
+
+    public string Description => "loopback TCP: bare-socket floors vs framed transport + session (tell and ping-pong, 1 and 8 in flight)";
+
+    public async Task RunAsync(BenchmarkContext context)
+    {
+        var window = context.Quick
+            ? new Window(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2))
+            : new Window(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+        var messageBytes = FrameCodecSize(Message());
+        context.Progress($"message: {PayloadBytes}-byte payload, {messageBytes} bytes on the wire including the 4-byte length prefix");
+
+        foreach (var flows in new[] { 1, 8 })
+        {
+            var floorTell = await BareFloor.TellAsync(flows, messageBytes, window);
+            context.Report($"floor:tell-{flows}", "throughput", floorTell, "msg/s");
+            var tell = await TransportCases.TellAsync(flows, window);
+            context.Report($"transport:tell-{flows}", "throughput", tell, "msg/s", floor: $"floor:tell-{flows}");
+            context.Progress($"tell-{flows}: bare {floorTell:N0} msg/s, transport {tell:N0} msg/s ({tell / floorTell:P0})");
+
+            var floorPing = await BareFloor.PingPongAsync(flows, messageBytes, window);
+            context.Report($"floor:ping-pong-{flows}", "throughput", floorPing, "msg/s");
+            var ping = await TransportCases.PingPongAsync(flows, window);
+            context.Report($"transport:ping-pong-{flows}", "throughput", ping, "msg/s", floor: $"floor:ping-pong-{flows}");
+            context.Progress($"ping-pong-{flows}: bare {floorPing:N0} msg/s, transport {ping:N0} msg/s ({ping / floorPing:P0})");
+        }
+    }
+
+    private static Frame Message() => new()
+    {
+        UserMessage = new UserMessage
+        {
+            RecipientPath = "/user/pong-0",
+            SenderPath = "/user/ping-0",
+            SerializerId = 1,
+            Manifest = "M",
+            Payload = ByteString.CopyFrom(new byte[PayloadBytes]),
+        },
+    };
+
+    private static int FrameCodecSize(Frame frame) => 4 + frame.CalculateSize();
+
+    private readonly record struct Window(TimeSpan Warmup, TimeSpan Measure);
+
+    /// <summary>Counts messages while a case runs; the rate is taken over the measuring window only.</summary>
+    private sealed class Meter
+    {
+        private long _count;
+
+        public void Add(long messages = 1) => Interlocked.Add(ref _count, messages);
+
+        public async Task<double> MeasureAsync(Window window)
+        {
+            await Task.Delay(window.Warmup);
+            var start = Interlocked.Read(ref _count);
+            var clock = Stopwatch.StartNew();
+            await Task.Delay(window.Measure);
+            var end = Interlocked.Read(ref _count);
+            return (end - start) / clock.Elapsed.TotalSeconds;
+        }
+    }
+}
