@@ -22,7 +22,7 @@ internal sealed class CliApp
     private readonly TextWriter _error;
     private readonly CommandRunner _runner;
     private readonly InteractiveShell _shell;
-    private readonly RootCommand _root;
+    private readonly Command _root;
 
     public CliApp(TextReader input, TextWriter output, TextWriter error, CliEnvironment environment)
     {

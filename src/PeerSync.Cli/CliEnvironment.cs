@@ -11,7 +11,7 @@ public sealed record CliEnvironment
     /// <summary>Reads PSYNC_NODE, PSYNC_TOKEN and NO_COLOR.</summary>
     public Func<string, string?> Variable { get; init; } = _ => null;
 
-    /// <summary>Stdout is a terminal: colours and boxed tables, unless NO_COLOR is set.</summary>
+    /// <summary>Stdout is a terminal: boxed tables, and colours unless NO_COLOR is set.</summary>
     public bool OutputIsTerminal { get; init; }
 
     /// <summary>Stdin is a terminal: the shell shows a banner and a prompt.</summary>

@@ -8,12 +8,15 @@ namespace PeerSync.Cli.Commands;
 /// `cluster tail`: follows `GET /v1/cluster/events` until Ctrl-C (exit 0). The first connection
 /// must succeed (a wrong address or token fails at once, exit 1); after that a dropped stream or a
 /// transient failure reconnects with exponential backoff, saying so on stderr, and every new
-/// connection starts with a fresh snapshot.
+/// connection starts with a fresh snapshot. The delay doubles up to <see cref="MaxRetryDelay"/> and
+/// starts over only after a connection stayed up for <see cref="StableAfter"/>, so a node that
+/// accepts and drops at once is not hammered.
 /// </summary>
 internal static class ClusterTail
 {
     public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(10);
 
     public static async Task<int> RunAsync(CommandContext context, CancellationToken cancellationToken)
     {
@@ -27,6 +30,7 @@ internal static class ClusterTail
         {
             string reason;
             TimeSpan? serverRetry = null;
+            long? connectedAt = null;
             try
             {
                 using var stream = await context.Client.OpenClusterEventsAsync(lastEventId, cancellationToken).ConfigureAwait(false);
@@ -36,14 +40,11 @@ internal static class ClusterTail
                 }
 
                 connectedBefore = true;
+                connectedAt = context.Time.GetTimestamp();
                 await foreach (var message in stream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
                     lastEventId = message.Id ?? lastEventId;
-                    if (Print(message, output, ignoredTypes))
-                    {
-                        // A snapshot proves the connection works: the next drop starts over from a short delay.
-                        delay = FirstRetryDelay;
-                    }
+                    Print(message, output, ignoredTypes);
                 }
 
                 serverRetry = stream.Retry;
@@ -58,7 +59,13 @@ internal static class ClusterTail
                 reason = e.Message;
             }
 
-            var wait = serverRetry > delay ? serverRetry.Value : delay;
+            if (connectedAt is { } start && context.Time.GetElapsedTime(start) >= StableAfter)
+            {
+                delay = FirstRetryDelay;
+            }
+
+            // The server's retry hint may lengthen the wait, within the same ceiling.
+            var wait = serverRetry is { } hint && hint > delay ? (hint < MaxRetryDelay ? hint : MaxRetryDelay) : delay;
             output.Notice($"event stream from {node} dropped ({reason}); reconnecting in {Durations.Format(wait)}");
             try
             {
@@ -73,8 +80,7 @@ internal static class ClusterTail
         }
     }
 
-    /// <summary>Prints one event; true when it was a snapshot.</summary>
-    private static bool Print(ServerSentEvent message, CliOutput output, HashSet<string> ignoredTypes)
+    private static void Print(ServerSentEvent message, CliOutput output, HashSet<string> ignoredTypes)
     {
         if (message.EventType is not ("snapshot" or "member"))
         {
@@ -83,7 +89,7 @@ internal static class ClusterTail
                 output.Notice($"ignoring events of unknown type '{message.EventType}' (a newer node?)");
             }
 
-            return false;
+            return;
         }
 
         try
@@ -108,9 +114,6 @@ internal static class ClusterTail
         {
             // One bad event should not end a live tail: say what was skipped and keep following.
             output.Notice($"skipped a malformed '{message.EventType}' event: {NodeErrors.OneLine(e.Message)}");
-            return false;
         }
-
-        return message.EventType == "snapshot";
     }
 }

@@ -32,7 +32,7 @@ internal sealed class CommandRunner(TextReader input, TextWriter output, TextWri
         using var http = environment.CreateHttpClient();
         var client = new PeerSyncClient(http, settings.Node, settings.Token, settings.Timeout, environment.Time);
         var console = ConsoleFactory.Create(output, environment.UseAnsi, environment.Width);
-        var border = environment.UseAnsi ? TableBorder.Rounded : TableBorder.None;
+        var border = environment.OutputIsTerminal ? TableBorder.Rounded : TableBorder.None;
         var cliOutput = new CliOutput(output, error, console, settings.Json, border);
         var context = new CommandContext(client, cliOutput, settings, input, environment.Time, ShellSettings is not null);
         using var scope = environment.Interrupts.Begin(cancellationToken);

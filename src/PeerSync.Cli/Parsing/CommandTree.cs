@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using PeerSync.Cli.Commands;
 
 namespace PeerSync.Cli.Parsing;
@@ -14,10 +15,18 @@ internal sealed class CommandTree
     /// <param name="bind">Attaches a handler (chosen from the parse result) as the command's action.</param>
     private CommandTree(Action<Command, Func<ParseResult, CommandHandler>> bind) => _bind = bind;
 
-    public static RootCommand Build(GlobalOptions globals, Action<Command, Func<ParseResult, CommandHandler>> bind)
+    /// <summary>
+    /// The root is a plain command named psync rather than a RootCommand, whose name would be the
+    /// host executable's (testhost, in tests); help and version options are added by hand.
+    /// </summary>
+    public static Command Build(GlobalOptions globals, Action<Command, Func<ParseResult, CommandHandler>> bind)
     {
         var tree = new CommandTree(bind);
-        var root = new RootCommand("psync inspects and steers PeerSync nodes through their HTTP API. With no command it starts a shell.");
+        var root = new Command("psync", "psync inspects and steers PeerSync nodes through their HTTP API. With no command it starts a shell.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         globals.AddTo(root);
         root.Add(tree.Cluster());
         root.Add(tree.Sync());

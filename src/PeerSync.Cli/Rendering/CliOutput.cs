@@ -30,7 +30,7 @@ public sealed class CliOutput
     /// <summary>`--json`: print the node's JSON on stdout and nothing else.</summary>
     public bool Json { get; }
 
-    /// <summary>Rounded boxes on a terminal; no borders (plain aligned columns) when redirected.</summary>
+    /// <summary>Rounded boxes on a terminal; no borders (plain aligned columns, easy to grep and cut) when redirected.</summary>
     public TableBorder Border { get; }
 
     public void WriteJson(JsonElement json) => Out.WriteLine(CliJson.Format(json, indented: true));

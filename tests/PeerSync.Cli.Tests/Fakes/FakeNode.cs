@@ -37,8 +37,13 @@ internal sealed partial class FakeNode : IAsyncDisposable
     /// <summary>When set, every request is 503 with this reason.</summary>
     public string? NotReadyReason { get; set; }
 
-    /// <summary>When set, every request fails with this status and a problem body.</summary>
+    /// <summary>When set, every request fails with this status and a problem body (or <see cref="FailBody"/>).</summary>
     public int? FailWithStatus { get; set; }
+
+    /// <summary>The body of a <see cref="FailWithStatus"/> answer instead of a problem, with <see cref="FailContentType"/>.</summary>
+    public string? FailBody { get; set; }
+
+    public string FailContentType { get; set; } = "text/plain";
 
     /// <summary>When set, every request gets 200 with this body (and <see cref="RawAnswerContentType"/>).</summary>
     public string? RawAnswer { get; set; }
@@ -127,7 +132,9 @@ internal sealed partial class FakeNode : IAsyncDisposable
         }
         else if (FailWithStatus is { } status)
         {
-            await ProblemAsync(context, status, "Failure", "the journal is unavailable");
+            await (FailBody is { } failBody
+                ? AnswerAsync(context, status, failBody, FailContentType)
+                : ProblemAsync(context, status, "Failure", "the journal is unavailable"));
         }
         else if (RawAnswer is { } raw)
         {
