@@ -57,7 +57,7 @@ internal sealed class CliApp
 
     private async Task<int> InvokeAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        if (parse.Action is ParseErrorAction || (parse.Errors.Count > 0 && parse.Action == parse.CommandResult.Command.Action))
+        if (parse.Action is ParseErrorAction)
         {
             foreach (var error in parse.Errors)
             {

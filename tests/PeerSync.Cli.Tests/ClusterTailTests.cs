@@ -107,10 +107,11 @@ public sealed class ClusterTailTests : IAsyncLifetime
         time.Advance(TimeSpan.FromSeconds(2));
         await _node.Events.WaitForConnectionAsync(2);
 
-        // A connection that stays up resets the delay: the next drop waits 500ms again.
+        // A connection that stays up resets the delay: the next drop waits 500ms again. (Time
+        // moves only once the CLI has the stream, so the 10s connect timeout is no longer armed.)
+        await cli.Error.WaitForAsync("reconnected");
         time.Advance(TimeSpan.FromSeconds(10));
         _node.Events.Close();
-        await cli.Error.WaitForAsync("reconnected");
         await time.WaitForTimerAsync(TimeSpan.FromMilliseconds(500));
         cli.Interrupts.Interrupt();
 
@@ -133,7 +134,7 @@ public sealed class ClusterTailTests : IAsyncLifetime
         _node.Events.Close();
         await time.WaitForTimerAsync(TimeSpan.FromMilliseconds(500));
         time.Advance(TimeSpan.FromMilliseconds(500));
-        await _node.Events.WaitForConnectionAsync(2);
+        await cli.Error.WaitForAsync("reconnected");
         time.Advance(TimeSpan.FromSeconds(9));
         _node.Events.Close();
         await time.WaitForTimerAsync(TimeSpan.FromSeconds(1));
