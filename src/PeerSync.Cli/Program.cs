@@ -1,3 +1,4 @@
+using System.Text;
 using PeerSync.Cli;
 
 // The process wrapper: real streams, real environment, Ctrl-C. Everything else is in Cli.RunAsync.
@@ -9,6 +10,9 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = interrupts.Interrupt();
 };
 
+// Keys and values may be any Unicode text: never let a legacy console code page turn them into '?'.
+Console.OutputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
 var environment = new CliEnvironment
 {
     Variable = Environment.GetEnvironmentVariable,
@@ -18,4 +22,13 @@ var environment = new CliEnvironment
     Interrupts = interrupts,
 };
 
-return await Cli.RunAsync(args, Console.In, Console.Out, Console.Error, environment);
+try
+{
+    return await Cli.RunAsync(args, Console.In, Console.Out, Console.Error, environment);
+}
+catch (IOException e)
+{
+    // Typically stdout closed under us (`psync cluster tail | head -1`): nothing more can be shown there.
+    Console.Error.WriteLine($"psync: cannot write output: {e.Message}");
+    return ExitCodes.Failure;
+}

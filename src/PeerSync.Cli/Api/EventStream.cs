@@ -43,11 +43,9 @@ public sealed class EventStream : IDisposable
 
                     next = events.Current;
                 }
-                catch (Exception e) when (e is IOException or HttpRequestException && e is not InvalidDataException
-                                          && !cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
                 {
-                    throw new NodeRequestException(NodeErrorKind.Unreachable,
-                        $"the stream {_operation} from the node at {_node} broke: {NodeErrors.OneLine(e.Message)}", null, e);
+                    throw e is IOException io ? NodeErrors.Broken(_node, _operation, io) : NodeErrors.Transport(_node, (HttpRequestException)e);
                 }
                 catch (InvalidDataException e)
                 {

@@ -33,6 +33,10 @@ internal static class NodeErrors
             error);
     }
 
+    /// <summary>The connection failed after the request went out (reset, or closed mid-answer).</summary>
+    public static NodeRequestException Broken(NodeEndpoint node, string operation, IOException error) =>
+        new(NodeErrorKind.Unreachable, $"the connection to the node at {node} broke during {operation}: {OneLine(error.Message)}", null, error);
+
     public static NodeRequestException Timeout(NodeEndpoint node, string operation, TimeSpan timeout) =>
         new(NodeErrorKind.Timeout,
             $"the node at {node} did not answer {operation} within {Durations.Format(timeout)}; is the address right (--node)? Wait longer with --timeout");

@@ -123,6 +123,10 @@ public sealed class PeerSyncClient : IPeerSyncClient
         {
             throw NodeErrors.Transport(Node, e);
         }
+        catch (IOException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw NodeErrors.Broken(Node, operation, e);
+        }
         finally
         {
             response?.Dispose();
@@ -153,6 +157,10 @@ public sealed class PeerSyncClient : IPeerSyncClient
         catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw NodeErrors.Transport(Node, e);
+        }
+        catch (IOException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw NodeErrors.Broken(Node, operation, e);
         }
     }
 
