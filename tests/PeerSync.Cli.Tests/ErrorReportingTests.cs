@@ -70,6 +70,42 @@ public sealed class ErrorReportingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Connection_cut_mid_answer_is_reported_as_broken()
+    {
+        _node.CutAnswers = true;
+
+        var result = await Run("cluster", "show");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.True(result.Error.StartsWith($"psync: the connection to the node at {_node.Address} broke during GET /v1/cluster: ", StringComparison.Ordinal), result.Error);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Non_http_port_is_reported_with_a_hint_about_the_http_port()
+    {
+        // A listener that answers like a binary protocol (a length-prefixed frame), as a node's cluster port would.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var server = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            // Wait for the request to start arriving; its content does not matter.
+            await stream.ReadAtLeastAsync(new byte[16], 16);
+            await stream.WriteAsync(new byte[] { 0, 0, 0, 5, 0x0a, 0x03, 0x01, 0x02, 0x03, 0x0d, 0x0a, 0x0d, 0x0a });
+        });
+
+        var result = await CliHarness.RunAsync("--node", $"127.0.0.1:{port}", "cluster", "show");
+        await server.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"psync: 127.0.0.1:{port} did not answer GET /v1/cluster in HTTP (", result.Error, StringComparison.Ordinal);
+        Assert.EndsWith("); is --node the node's HTTP port (peersync.http.port), not its cluster port?\n", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Missing_token_says_the_node_requires_one()
     {
         _node.RequiredToken = "s3cret";

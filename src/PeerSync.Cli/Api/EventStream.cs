@@ -45,7 +45,7 @@ public sealed class EventStream : IDisposable
                 }
                 catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
                 {
-                    throw e is IOException io ? NodeErrors.Broken(_node, _operation, io) : NodeErrors.Transport(_node, (HttpRequestException)e);
+                    throw e is IOException io ? NodeErrors.Broken(_node, _operation, io) : NodeErrors.Transport(_node, _operation, (HttpRequestException)e);
                 }
                 catch (InvalidDataException e)
                 {

@@ -16,21 +16,41 @@ internal static class NodeErrors
 {
     private const int MaxDetailChars = 300;
 
-    public static NodeRequestException Transport(NodeEndpoint node, HttpRequestException error)
+    /// <summary>
+    /// A failure below HTTP. Not getting a connection at all suggests a wrong address (say so and
+    /// point at --node); losing one that was made is reported as a broken connection.
+    /// </summary>
+    public static NodeRequestException Transport(NodeEndpoint node, string operation, HttpRequestException error)
     {
-        var reason = error.HttpRequestError switch
+        var socket = FindSocketError(error);
+        var unreachable = error.HttpRequestError switch
         {
             HttpRequestError.NameResolutionError => $"host name '{node.Host}' could not be resolved",
-            HttpRequestError.ConnectionError when FindSocketError(error) is { } socket => SocketReason(socket),
             HttpRequestError.SecureConnectionError => "the TLS handshake failed (is it https, with a trusted certificate?)",
-            HttpRequestError.ResponseEnded => "the connection closed before an answer arrived",
-            _ => FindSocketError(error) is { } socket ? SocketReason(socket) : OneLine(error.Message),
+            HttpRequestError.ConnectionError when socket is not (SocketError.ConnectionReset or SocketError.ConnectionAborted) =>
+                socket is null ? OneLine(error.Message) : SocketReason(socket),
+            _ => null,
         };
-        return new NodeRequestException(
-            NodeErrorKind.Unreachable,
-            $"cannot reach the node at {node}: {reason}; is it running there? Point psync at a node with --node host:port or PSYNC_NODE",
-            null,
-            error);
+        if (unreachable is not null)
+        {
+            return new NodeRequestException(
+                NodeErrorKind.Unreachable,
+                $"cannot reach the node at {node}: {unreachable}; is it running there? Point psync at a node with --node host:port or PSYNC_NODE",
+                null,
+                error);
+        }
+
+        if (error.HttpRequestError == HttpRequestError.InvalidResponse)
+        {
+            return new NodeRequestException(
+                NodeErrorKind.Malformed,
+                $"{node} did not answer {operation} in HTTP ({OneLine(error.Message)}); is --node the node's HTTP port (peersync.http.port), not its cluster port?",
+                null,
+                error);
+        }
+
+        var reason = socket is { } s ? SocketReason(s) : OneLine(error.Message);
+        return new NodeRequestException(NodeErrorKind.Unreachable, $"the connection to the node at {node} broke during {operation}: {reason}", null, error);
     }
 
     /// <summary>The connection failed after the request went out (reset, or closed mid-answer).</summary>

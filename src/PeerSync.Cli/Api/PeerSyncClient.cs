@@ -121,7 +121,7 @@ public sealed class PeerSyncClient : IPeerSyncClient
         }
         catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw NodeErrors.Transport(Node, e);
+            throw NodeErrors.Transport(Node, operation, e);
         }
         catch (IOException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -156,7 +156,7 @@ public sealed class PeerSyncClient : IPeerSyncClient
         }
         catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw NodeErrors.Transport(Node, e);
+            throw NodeErrors.Transport(Node, operation, e);
         }
         catch (IOException e) when (!cancellationToken.IsCancellationRequested)
         {

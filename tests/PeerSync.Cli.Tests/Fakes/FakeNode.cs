@@ -50,6 +50,9 @@ internal sealed partial class FakeNode : IAsyncDisposable
 
     public string RawAnswerContentType { get; set; } = "application/json";
 
+    /// <summary>Every answer promises 1000 bytes, sends a few, then the connection is cut.</summary>
+    public bool CutAnswers { get; set; }
+
     /// <summary>Requests are never answered (until the client gives up); <see cref="RequestHeld"/> completes on the first.</summary>
     public bool HoldRequests { get; set; }
 
@@ -115,6 +118,16 @@ internal sealed partial class FakeNode : IAsyncDisposable
                 // The client gave up: that is what a held request is for.
             }
 
+            return;
+        }
+
+        if (CutAnswers)
+        {
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = 1000;
+            await context.Response.WriteAsync("{\"self\":", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            context.Abort();
             return;
         }
 
