@@ -10,7 +10,7 @@ namespace PeerSync.Cli.Rendering;
 /// Where a command's results go: tables and trees through Spectre.Console, JSON and plain lines
 /// straight to stdout, errors and notices to stderr (always prefixed `psync: `).
 /// </summary>
-public sealed class CliOutput
+internal sealed class CliOutput
 {
     public CliOutput(TextWriter stdout, TextWriter stderr, IAnsiConsole console, bool json, TableBorder border)
     {
