@@ -1,0 +1,183 @@
+using System.Collections.Immutable;
+using PeerSync.Cluster.Membership;
+using PeerSync.Cluster.Protocol;
+using PeerSync.Remote.Addressing;
+
+namespace PeerSync.Cluster;
+
+/// <summary>
+/// Joining through the seed nodes (docs/design/membership.md, "Join"): InitJoin to every other seed;
+/// the first member that acknowledges gets a Join and answers Welcome. Only the first seed may form
+/// a new cluster, and only after no seed acknowledged within seed-node-timeout (or all said no);
+/// every other node retries every retry-interval until it is in.
+/// </summary>
+public sealed partial class ClusterMachine
+{
+    private long? _joinDeadlineMs;
+    private readonly HashSet<EndpointAddress> _nacks = [];
+
+    private bool IsFirstSeed => _config.SeedNodes.Length > 0 && _config.SeedNodes[0] == _self.Address;
+
+    private IEnumerable<EndpointAddress> OtherSeeds => _config.SeedNodes.Where(s => s != _self.Address);
+
+    private void StartJoin(long nowMs)
+    {
+        if (Phase != ClusterPhase.Idle)
+        {
+            _out.Notice(ClusterNotice.Debug("Join ignored: node {NodeId} is already {Phase}", _self.Node, Phase));
+            return;
+        }
+
+        Probe(nowMs, first: true);
+    }
+
+    private void Probe(long nowMs, bool first)
+    {
+        Phase = ClusterPhase.Probing;
+        _nacks.Clear();
+        var others = OtherSeeds.ToList();
+        if (others.Count == 0 && IsFirstSeed)
+        {
+            FormCluster(nowMs, "this node is the only seed");
+            return;
+        }
+
+        foreach (var seed in others)
+        {
+            SendTo(seed, null, new InitJoin());
+        }
+
+        _joinDeadlineMs = nowMs + (IsFirstSeed && first ? _config.SeedNodeTimeoutMs : _config.JoinRetryIntervalMs);
+        if (first)
+        {
+            _out.Notice(ClusterNotice.Info("Node {NodeId} asks {Count} seed nodes to join", _self.Node, others.Count));
+        }
+    }
+
+    private void JoinDuties(long nowMs)
+    {
+        if (_joinDeadlineMs is { } deadline && nowMs >= deadline)
+        {
+            if (Phase == ClusterPhase.Probing && IsFirstSeed)
+            {
+                FormCluster(nowMs, "no other seed node answered within the seed-node timeout");
+            }
+            else
+            {
+                Probe(nowMs, first: false);
+            }
+        }
+    }
+
+    private void FormCluster(long nowMs, string reason)
+    {
+        var me = Member.Create(_self.Node, _self.Address, _self.Roles, _self.StartupTimeMs);
+        Phase = ClusterPhase.Member;
+        _joinDeadlineMs = null;
+        ChangeGossip(members: Gossip.Empty.Members.Add(me.Node, me));
+        _out.Notice(ClusterNotice.Info("Node {NodeId} forms a new cluster: {Reason}", _self.Node, reason));
+    }
+
+    private void OnInitJoin(ClusterEnvelope envelope)
+    {
+        var isMember = Phase == ClusterPhase.Member && _gossip.MemberOf(_self.Node) is { Status: <= MemberStatus.Leaving };
+        SendTo(envelope.FromAddress, envelope.From, isMember ? new InitJoinAck() : new InitJoinNack());
+    }
+
+    private void OnInitJoinAck(ClusterEnvelope envelope, long nowMs)
+    {
+        if (Phase != ClusterPhase.Probing)
+        {
+            return;
+        }
+
+        Phase = ClusterPhase.Joining;
+        _joinDeadlineMs = nowMs + _config.JoinRetryIntervalMs;
+        var me = Member.Create(_self.Node, _self.Address, _self.Roles, _self.StartupTimeMs);
+        SendTo(envelope.FromAddress, envelope.From, new Join(me));
+    }
+
+    private void OnInitJoinNack(ClusterEnvelope envelope, long nowMs)
+    {
+        if (Phase != ClusterPhase.Probing)
+        {
+            return;
+        }
+
+        _nacks.Add(envelope.FromAddress);
+        if (IsFirstSeed && OtherSeeds.All(_nacks.Contains))
+        {
+            FormCluster(nowMs, "every other seed node answered that it is not in a cluster");
+        }
+    }
+
+    private void OnJoin(ClusterEnvelope envelope, Join join)
+    {
+        var joiner = join.Member;
+        if (joiner.Node != envelope.From)
+        {
+            _out.Notice(ClusterNotice.Warning("Join from {PeerId} describes another node {NodeId}; ignored", envelope.From, joiner.Node));
+            return;
+        }
+
+        if (Phase != ClusterPhase.Member || _gossip.MemberOf(_self.Node) is not { Status: <= MemberStatus.Leaving })
+        {
+            SendTo(envelope.FromAddress, envelope.From, new JoinRefused("the contacted node is not a member"));
+            return;
+        }
+
+        if (_gossip.IsTombstoned(joiner.Node))
+        {
+            SendTo(envelope.FromAddress, envelope.From, new Excluded(MemberStatus.Removed, "this incarnation was removed from the cluster; restart the node to join as a new incarnation"));
+            return;
+        }
+
+        if (_gossip.MemberOf(joiner.Node) is not null)
+        {
+            SendTo(envelope.FromAddress, envelope.From, new Welcome(_gossip));
+            return;
+        }
+
+        if (_gossip.MemberById(joiner.Id) is { } previous)
+        {
+            if (previous.Status < MemberStatus.Down)
+            {
+                ChangeGossip(members: _gossip.Members.SetItem(previous.Node, previous.WithStatus(MemberStatus.Down)));
+                _out.Notice(ClusterNotice.Info("Member {PeerId} is downed: its node restarted as incarnation {NodeId}", previous.Node, joiner.Node));
+            }
+
+            SendTo(envelope.FromAddress, envelope.From, new JoinRefused($"the previous incarnation {previous.Node} is being removed; retrying"));
+            return;
+        }
+
+        var member = new Member(joiner.Node, joiner.Address, MemberStatus.Joining, joiner.Roles, joiner.StartupTimeMs, 0);
+        ChangeGossip(members: _gossip.Members.Add(member.Node, member));
+        SendTo(envelope.FromAddress, envelope.From, new Welcome(_gossip));
+        _out.Notice(ClusterNotice.Info("Node {PeerId} at {Address} is joining", member.Node, member.Address));
+    }
+
+    private void OnWelcome(ClusterEnvelope envelope, Welcome welcome)
+    {
+        if (Phase is not (ClusterPhase.Probing or ClusterPhase.Joining) || !welcome.Gossip.Members.ContainsKey(_self.Node))
+        {
+            return;
+        }
+
+        Phase = ClusterPhase.Member;
+        _joinDeadlineMs = null;
+        SetGossip(Gossip.Empty.Merge(welcome.Gossip, _self.Node));
+        _pushPending = true;
+        _out.Notice(ClusterNotice.Info("Node {NodeId} joined the cluster through {PeerId}", _self.Node, envelope.From));
+    }
+
+    private void OnJoinRefused(ClusterEnvelope envelope, JoinRefused refused, long nowMs)
+    {
+        if (Phase == ClusterPhase.Joining)
+        {
+            Phase = ClusterPhase.Probing;
+            _joinDeadlineMs = nowMs + _config.JoinRetryIntervalMs;
+            _out.Notice(ClusterNotice.Info("Join refused by {PeerId}: {Reason}", envelope.From, refused.Reason));
+        }
+    }
+
+}
