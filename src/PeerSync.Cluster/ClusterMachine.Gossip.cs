@@ -133,7 +133,7 @@ public sealed partial class ClusterMachine
 
     private void CoordinatorActions(long nowMs)
     {
-        var (gossip, actions) = MembershipCoordinator.Act(_gossip, _view, _self.Node, nowMs);
+        var (gossip, actions) = MembershipCoordinator.Act(_gossip, _view, _self.Node, nowMs, node => _election is not { Role: PeerSync.Cluster.Election.ElectionRole.Leader } election || election.HasLeaseAckFrom(node));
         if (actions.Count == 0)
         {
             return;

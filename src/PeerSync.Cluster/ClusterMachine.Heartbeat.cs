@@ -22,6 +22,12 @@ public sealed partial class ClusterMachine
             if (member.Node != _self.Node && member.Status < MemberStatus.Down && !_detectors.IsMonitoring(member.Node))
             {
                 _detectors.StartMonitoring(member.Node, nowMs);
+                if (_election is { Role: ElectionRole.Leader })
+                {
+                    // A leader greets a new member at once, so its lease acknowledgement is there
+                    // before the member can be moved Up into the voting set.
+                    _nextHeartbeatMs = nowMs;
+                }
             }
         }
 

@@ -91,6 +91,9 @@ public sealed partial class ElectionMachine
         return (null, Epoch.None);
     }
 
+    /// <summary>True when, as leader, this node has a lease acknowledgement from <paramref name="node"/> in its epoch.</summary>
+    public bool HasLeaseAckFrom(UniqueNode node) => Role == ElectionRole.Leader && _ackedSendMs.ContainsKey(node);
+
     /// <summary>The next time the election needs a step even if nothing arrives.</summary>
     public long? NextWakeMs(long nowMs)
     {

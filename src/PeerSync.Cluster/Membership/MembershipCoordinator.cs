@@ -15,7 +15,12 @@ public static class MembershipCoordinator
     /// <summary>The actions taken, for notices and tests.</summary>
     public sealed record Action(UniqueNode Node, MemberStatus From, MemberStatus To);
 
-    public static (Gossip Gossip, IReadOnlyList<Action> Actions) Act(Gossip gossip, MembershipView view, UniqueNode self, long nowMs)
+    /// <param name="canPromote">
+    /// Whether a Joining member may be moved Up now. In leader mode an acting leader that coordinates
+    /// waits until the joiner has acknowledged one of its heartbeats, so growing the voting set never
+    /// costs it the majority lease.
+    /// </param>
+    public static (Gossip Gossip, IReadOnlyList<Action> Actions) Act(Gossip gossip, MembershipView view, UniqueNode self, long nowMs, Func<UniqueNode, bool>? canPromote = null)
     {
         if (view.Coordinator != self || !view.IsConverged || gossip.MemberOf(self) is not { Status: < MemberStatus.Down })
         {
@@ -41,7 +46,7 @@ public static class MembershipCoordinator
             tombstones = tombstones.SetItem(removal.Node, nowMs);
             actions.Add(new Action(removal.Node, removal.Status, MemberStatus.Removed));
         }
-        else if (ordered.FirstOrDefault(m => m.Status == MemberStatus.Joining) is { } joining)
+        else if (ordered.FirstOrDefault(m => m.Status == MemberStatus.Joining) is { } joining && (canPromote?.Invoke(joining.Node) ?? true))
         {
             var upNumber = gossip.Members.Values.Select(m => m.UpNumber).DefaultIfEmpty(0).Max() + 1;
             members = members.SetItem(joining.Node, joining.WithUp(upNumber));
