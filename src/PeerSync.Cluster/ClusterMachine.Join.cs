@@ -14,6 +14,9 @@ namespace PeerSync.Cluster;
 public sealed partial class ClusterMachine
 {
     private long? _joinDeadlineMs;
+    private long? _nextProbeMs;
+    private long? _formDeadlineMs;
+    private bool _mayFormCluster;
     private readonly HashSet<EndpointAddress> _nacks = [];
 
     private bool IsFirstSeed => _config.SeedNodes.Length > 0 && _config.SeedNodes[0] == _self.Address;
@@ -28,6 +31,10 @@ public sealed partial class ClusterMachine
             return;
         }
 
+        // Only the first seed may form a cluster, only once its seed-node timeout has passed, and
+        // never after any seed answered that a cluster exists.
+        _mayFormCluster = IsFirstSeed;
+        _formDeadlineMs = nowMs + _config.SeedNodeTimeoutMs;
         Probe(nowMs, first: true);
     }
 
@@ -47,7 +54,8 @@ public sealed partial class ClusterMachine
             SendTo(seed, null, new InitJoin());
         }
 
-        _joinDeadlineMs = nowMs + (IsFirstSeed && first ? _config.SeedNodeTimeoutMs : _config.JoinRetryIntervalMs);
+        _joinDeadlineMs = _mayFormCluster ? _formDeadlineMs : nowMs + _config.JoinRetryIntervalMs;
+        _nextProbeMs = nowMs + _config.JoinRetryIntervalMs;
         if (first)
         {
             _out.Notice(ClusterNotice.Info("Node {NodeId} asks {Count} seed nodes to join", _self.Node, others.Count));
@@ -56,9 +64,20 @@ public sealed partial class ClusterMachine
 
     private void JoinDuties(long nowMs)
     {
+        if (Phase == ClusterPhase.Probing && _nextProbeMs is { } probeAt && nowMs >= probeAt && nowMs < _joinDeadlineMs)
+        {
+            // The first seed keeps asking while it waits: one lost InitJoin must not make it form a
+            // second cluster next to a running one.
+            _nextProbeMs = nowMs + _config.JoinRetryIntervalMs;
+            foreach (var seed in OtherSeeds)
+            {
+                SendTo(seed, null, new InitJoin());
+            }
+        }
+
         if (_joinDeadlineMs is { } deadline && nowMs >= deadline)
         {
-            if (Phase == ClusterPhase.Probing && IsFirstSeed)
+            if (Phase == ClusterPhase.Probing && _mayFormCluster && nowMs >= _formDeadlineMs)
             {
                 FormCluster(nowMs, "no other seed node answered within the seed-node timeout");
             }
@@ -74,7 +93,11 @@ public sealed partial class ClusterMachine
         var me = Member.Create(_self.Node, _self.Address, _self.Roles, _self.StartupTimeMs);
         Phase = ClusterPhase.Member;
         _joinDeadlineMs = null;
-        ChangeGossip(members: Gossip.Empty.Members.Add(me.Node, me));
+        // Epochs of a new cluster start above the former's wall-clock start time, so a cluster formed
+        // again after a total restart never reuses an epoch of an earlier one (persisted epoch fences
+        // downstream stay valid).
+        var firstEpoch = new PeerSync.Cluster.Election.Epoch(Math.Max(0, _self.StartupTimeMs));
+        ChangeGossip(members: Gossip.Empty.Members.Add(me.Node, me), election: ElectionRecord.None.WithMaxEpoch(firstEpoch));
         _out.Notice(ClusterNotice.Info("Node {NodeId} forms a new cluster: {Reason}", _self.Node, reason));
     }
 
@@ -92,6 +115,7 @@ public sealed partial class ClusterMachine
         }
 
         Phase = ClusterPhase.Joining;
+        _mayFormCluster = false;
         _joinDeadlineMs = nowMs + _config.JoinRetryIntervalMs;
         var me = Member.Create(_self.Node, _self.Address, _self.Roles, _self.StartupTimeMs);
         SendTo(envelope.FromAddress, envelope.From, new Join(me));
@@ -105,7 +129,7 @@ public sealed partial class ClusterMachine
         }
 
         _nacks.Add(envelope.FromAddress);
-        if (IsFirstSeed && OtherSeeds.All(_nacks.Contains))
+        if (_mayFormCluster && OtherSeeds.All(_nacks.Contains))
         {
             FormCluster(nowMs, "every other seed node answered that it is not in a cluster");
         }

@@ -225,6 +225,7 @@ public sealed partial class ClusterMachine
         if (Phase is ClusterPhase.Probing or ClusterPhase.Joining)
         {
             Consider(_joinDeadlineMs);
+            Consider(Phase == ClusterPhase.Probing ? _nextProbeMs : null);
             return next;
         }
 

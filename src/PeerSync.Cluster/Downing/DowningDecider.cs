@@ -32,13 +32,18 @@ public static class DowningDecider
             return new DowningDecision(none, false, "nothing to decide");
         }
 
-        // Indirectly connected members (seen unreachable while themselves seeing someone unreachable)
-        // make the sides ambiguous: keep the oldest of them, down the rest, decide on the remainder.
+        // Members that only other unreachable members accuse (no observer on the reachable side
+        // does) are not cut off by a partition but by a broken link between them (a <-/-> b).
+        // The sides are ambiguous there: keep the oldest of them, down the rest.
+        var unreachableNodes = unreachable.Select(m => m.Node).ToHashSet();
         var indirect = unreachable
-            .Where(m => gossip.Reachability.RowOf(m.Node).Unreachable.Any(s => gossip.MemberOf(s) is { Status: < MemberStatus.Down }))
+            .Where(m => !gossip.Reachability.Rows.Any(row =>
+                !unreachableNodes.Contains(row.Key)
+                && gossip.MemberOf(row.Key) is { Status: < MemberStatus.Down }
+                && row.Value.Unreachable.Contains(m.Node)))
             .OrderBy(m => m, Member.AgeOrder.Instance)
             .ToList();
-        if (indirect.Count > 0 && (view.IsUnreachable(self) || indirect.Count > 1))
+        if (indirect.Count > 1)
         {
             var keep = indirect[0];
             var drop = indirect.Skip(1).Select(m => m.Node).ToImmutableSortedSet(UniqueNodeOrder.Instance);

@@ -36,7 +36,7 @@ public sealed class PhiAccrualFailureDetector
             _history.Add(estimate - spread);
             _history.Add(estimate + spread);
         }
-        else if (nowMs >= last && IsAvailable(nowMs))
+        else if (nowMs - last >= _settings.MinSampleIntervalMs && IsAvailable(nowMs))
         {
             // The first heartbeat after a suspicion is not a sample: a long outage would inflate the
             // mean and make the detector slow for the next hundred intervals.

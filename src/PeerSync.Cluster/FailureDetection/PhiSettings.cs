@@ -3,7 +3,7 @@ namespace PeerSync.Cluster.FailureDetection;
 /// <summary>The detector parameters, shared by every detector of one registry.</summary>
 public sealed class PhiSettings
 {
-    public PhiSettings(double threshold, int maxSampleSize, long minStdDeviationMs, long acceptableHeartbeatPauseMs, long firstHeartbeatEstimateMs)
+    public PhiSettings(double threshold, int maxSampleSize, long minStdDeviationMs, long acceptableHeartbeatPauseMs, long firstHeartbeatEstimateMs, long minSampleIntervalMs = 0)
     {
         if (!(threshold > 0))
         {
@@ -19,6 +19,7 @@ public sealed class PhiSettings
         MinStdDeviationMs = minStdDeviationMs;
         AcceptableHeartbeatPauseMs = acceptableHeartbeatPauseMs;
         FirstHeartbeatEstimateMs = firstHeartbeatEstimateMs;
+        MinSampleIntervalMs = Math.Max(0, minSampleIntervalMs);
         ThresholdY = SolveY(threshold);
     }
 
@@ -28,11 +29,17 @@ public sealed class PhiSettings
     public long AcceptableHeartbeatPauseMs { get; }
     public long FirstHeartbeatEstimateMs { get; }
 
+    /// <summary>
+    /// Intervals shorter than this are not samples: an extra heartbeat (a new leader announcing
+    /// itself) proves liveness but would drag the mean down and the deviation up.
+    /// </summary>
+    public long MinSampleIntervalMs { get; }
+
     /// <summary>The standardized silence y at which phi equals the threshold (solved once).</summary>
     public double ThresholdY { get; }
 
     public static PhiSettings From(ClusterConfig config) =>
-        new(config.PhiThreshold, config.MaxSampleSize, config.MinStdDeviationMs, config.AcceptableHeartbeatPauseMs, config.FirstHeartbeatEstimateMs);
+        new(config.PhiThreshold, config.MaxSampleSize, config.MinStdDeviationMs, config.AcceptableHeartbeatPauseMs, config.FirstHeartbeatEstimateMs, config.HeartbeatIntervalMs / 2);
 
     /// <summary>
     /// phi for a standardized silence y, using the logistic approximation of the normal CDF

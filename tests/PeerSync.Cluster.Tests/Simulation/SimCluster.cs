@@ -116,6 +116,9 @@ public sealed partial class SimCluster
         RecordGlobal("fault", "partition " + string.Join(",", sideA.Select(n => n.Id)) + " | " + string.Join(",", b.Select(n => n.Id)));
     }
 
+    /// <summary>True when no partition is in force.</summary>
+    public bool IsWhole => _blocked.Count == 0;
+
     public void Heal()
     {
         _blocked.Clear();
