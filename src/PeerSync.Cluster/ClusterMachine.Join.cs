@@ -128,8 +128,10 @@ public sealed partial class ClusterMachine
             return;
         }
 
+        // Every other seed saying "not in a cluster" in one round means there is no cluster among
+        // the seeds (any more): the first seed forms one, even if a cluster answered earlier and died.
         _nacks.Add(envelope.FromAddress);
-        if (_mayFormCluster && OtherSeeds.All(_nacks.Contains))
+        if (IsFirstSeed && OtherSeeds.All(_nacks.Contains))
         {
             FormCluster(nowMs, "every other seed node answered that it is not in a cluster");
         }

@@ -39,7 +39,7 @@ public sealed class MembershipView
 
     public int Majority => (VotingSet.Count / 2) + 1;
 
-    /// <summary>The member that applies convergence actions: the oldest reachable Up/Leaving member (the oldest reachable Joining one while none is Up).</summary>
+    /// <summary>The member that applies convergence actions: the oldest reachable Up/Leaving member (else the oldest Joining, else the oldest Exiting one).</summary>
     public UniqueNode? Coordinator { get; }
 
     /// <summary>The oldest Up member (with the leader role, if configured) that a majority of the voting set sees as reachable.</summary>
@@ -138,30 +138,35 @@ public sealed class MembershipView
 
     private UniqueNode? ComputeCoordinator()
     {
-        Member? best = null;
-        foreach (var member in Gossip.Members.Values)
+        // Oldest reachable Up/Leaving member; while none exists (a forming cluster) the oldest
+        // Joining one; and when only leavers are left, the oldest Exiting one, so the last member
+        // leaving can still remove itself.
+        foreach (var statuses in CoordinatorPreference)
         {
-            if (member.Status is MemberStatus.Up or MemberStatus.Leaving && !Unreachable.Contains(member.Node)
-                && (best is null || member.IsOlderThan(best)))
-            {
-                best = member;
-            }
-        }
-
-        if (best is null)
-        {
+            Member? best = null;
             foreach (var member in Gossip.Members.Values)
             {
-                if (member.Status == MemberStatus.Joining && !Unreachable.Contains(member.Node)
-                    && (best is null || member.IsOlderThan(best)))
+                if (statuses.Contains(member.Status) && !Unreachable.Contains(member.Node) && (best is null || member.IsOlderThan(best)))
                 {
                     best = member;
                 }
             }
+
+            if (best is not null)
+            {
+                return best.Node;
+            }
         }
 
-        return best?.Node;
+        return null;
     }
+
+    private static readonly MemberStatus[][] CoordinatorPreference =
+    [
+        [MemberStatus.Up, MemberStatus.Leaving],
+        [MemberStatus.Joining],
+        [MemberStatus.Exiting],
+    ];
 
     private UniqueNode? ComputeRightful(string? role)
     {

@@ -99,14 +99,22 @@ public sealed partial class SimCluster
             }
         }
 
-        foreach (var node in Nodes.Where(n => !n.Running))
+        // Like a process supervisor: any node whose cluster part stopped (or that crashed) is
+        // restarted as a new incarnation, until the cluster has converged.
+        var deadline = NowMs + limitMs;
+        while (!IsConverged(Nodes.Count))
         {
-            Start(node);
-        }
+            if (NowMs >= deadline)
+            {
+                throw new SimInvariantException($"seed {Seed}: no convergence {limitMs} ms after healing: {ConvergenceProblem(Nodes.Count)}\n{Transcript(r => r.AtMs > NowMs - 20_000)}");
+            }
 
-        if (!RunUntil(() => IsConverged(Nodes.Count), limitMs))
-        {
-            throw new SimInvariantException($"seed {Seed}: no convergence {limitMs} ms after healing: {ConvergenceProblem(Nodes.Count)}\n{Transcript(r => r.AtMs > NowMs - 20_000)}");
+            foreach (var node in Nodes.Where(n => !n.Running && !n.Paused))
+            {
+                Start(node);
+            }
+
+            RunUntil(() => IsConverged(Nodes.Count), Math.Min(1_000, deadline - NowMs));
         }
     }
 }

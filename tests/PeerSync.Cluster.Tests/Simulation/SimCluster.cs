@@ -87,6 +87,7 @@ public sealed partial class SimCluster
     public void Crash(SimNode node)
     {
         node.Crashed = true;
+        node.Paused = false;
         node.SingletonRunning = false;
         node.Buffered.Clear();
         Record(node, "fault", "crashed");
