@@ -21,8 +21,12 @@ public static class DowningDecider
             return new DowningDecision(none, false, "nothing to decide");
         }
 
-        // Members that count for the sides: Up and Leaving (Joining members are not yet part of the
-        // cluster's majority; Exiting ones are about to go anyway).
+        // Two views of a partition may differ by one coordinator step (a member promoted Up, or an
+        // Exiting one removed, on one side only). So the whole counts every member that is or may be
+        // part of the cluster (Joining, Up, Leaving, Exiting), a side counts only its Up and Leaving
+        // members, and the tie-break uses the oldest of the whole: a one-step difference can then
+        // make both sides lose, but never both win (docs/design/downing.md).
+        var whole = gossip.Members.Values.Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting).ToList();
         var counted = gossip.Members.Values.Where(m => m.Status is MemberStatus.Up or MemberStatus.Leaving).ToList();
         var unreachable = gossip.Members.Values
             .Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving && view.IsUnreachable(m.Node))
@@ -43,7 +47,11 @@ public static class DowningDecider
                 && row.Value.Unreachable.Contains(m.Node)))
             .OrderBy(m => m, Member.AgeOrder.Instance)
             .ToList();
-        if (indirect.Count > 1)
+        // Only meaningful when a healthy side exists to vouch for the rest: with nobody reachable
+        // outside the accused (an isolated or paused node reading stale rows) it would let a lone
+        // node keep itself and down everyone else.
+        var healthySideExists = counted.Any(m => !unreachableNodes.Contains(m.Node));
+        if (indirect.Count > 1 && healthySideExists)
         {
             var keep = indirect[0];
             var drop = indirect.Skip(1).Select(m => m.Node).ToImmutableSortedSet(UniqueNodeOrder.Instance);
@@ -63,19 +71,19 @@ public static class DowningDecider
         var unreachableSet = unreachable.Select(m => m.Node).ToImmutableSortedSet(UniqueNodeOrder.Instance);
         var mySide = counted.Where(m => !unreachableSet.Contains(m.Node)).ToList();
         var otherSide = counted.Where(m => unreachableSet.Contains(m.Node)).ToList();
-        var oldest = counted.Min(Member.AgeOrder.Instance)!;
+        var oldest = whole.Min(Member.AgeOrder.Instance)!;
+        var oldestOnMySide = !view.IsUnreachable(oldest.Node);
 
         bool keepMine;
         string reason;
         switch (strategy)
         {
             case DowningStrategy.KeepMajority:
-                keepMine = 2 * mySide.Count > counted.Count
-                    || (2 * mySide.Count == counted.Count && mySide.Contains(oldest));
-                reason = Text($"keep-majority: this side has {mySide.Count} of {counted.Count} members{(2 * mySide.Count == counted.Count ? " (a tie, broken by the oldest member " + oldest.Node + ")" : "")}");
+                keepMine = 2 * mySide.Count > whole.Count
+                    || (2 * mySide.Count == whole.Count && oldestOnMySide);
+                reason = Text($"keep-majority: this side has {mySide.Count} of {whole.Count} members{(2 * mySide.Count == whole.Count ? " (a tie, broken by the oldest member " + oldest.Node + ")" : "")}");
                 break;
             case DowningStrategy.KeepOldest:
-                var oldestOnMySide = mySide.Contains(oldest);
                 keepMine = oldestOnMySide;
                 if (downIfAlone && otherSide.Count > 1 && oldestOnMySide && mySide.Count == 1)
                 {
