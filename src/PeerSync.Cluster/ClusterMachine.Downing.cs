@@ -111,9 +111,38 @@ public sealed partial class ClusterMachine
             : $"this member was removed (told by {envelope.From}: {excluded.Reason})");
     }
 
+    private long? _exitingSinceMs;
+    private long? _strandedSinceMs;
+
     /// <summary>Stops when this node sees itself Down or removed; returns true if it stopped.</summary>
     private bool CheckSelfStatus()
     {
+        if (Phase == ClusterPhase.Member && _gossip.MemberOf(_self.Node) is { Status: MemberStatus.Exiting } && _lastStepMs is { } now)
+        {
+            // An Exiting member neither votes nor counts for a side; if the cluster cannot confirm
+            // its removal (the rest is unreachable and nobody is left to down them), it stops on its
+            // own after a bounded wait instead of lingering in a dead cluster.
+            _exitingSinceMs ??= now;
+            if (now - _exitingSinceMs.Value >= 2 * _config.StableAfterMs)
+            {
+                Stop("left the cluster (the removal was not confirmed in time)");
+                return true;
+            }
+        }
+
+        if (Phase == ClusterPhase.Member && _gossip.MemberOf(_self.Node) is { Status: MemberStatus.Joining } && _lastStepMs is { } at)
+        {
+            // A Joining member does not count for a side, so it cannot resolve a cluster whose Up
+            // members all became unreachable; it gives up and joins afresh instead of waiting forever.
+            var anyReachableUp = _gossip.Members.Values.Any(m => m.Status is MemberStatus.Up or MemberStatus.Leaving && !_view.IsUnreachable(m.Node));
+            _strandedSinceMs = anyReachableUp || _gossip.Members.Values.All(m => m.Status == MemberStatus.Joining) ? null : _strandedSinceMs ?? at;
+            if (_strandedSinceMs is { } since && at - since >= 2 * _config.StableAfterMs)
+            {
+                Stop("could not finish joining: no Up member of the cluster is reachable");
+                return true;
+            }
+        }
+
         if (Phase != ClusterPhase.Member)
         {
             return Phase == ClusterPhase.Stopped;

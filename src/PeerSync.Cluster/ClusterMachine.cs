@@ -236,6 +236,8 @@ public sealed partial class ClusterMachine
             Consider(_detectors.NextSuspectAtMs(nowMs));
             Consider(_stability.StableAtMs(_config.StableAfterMs));
             Consider(_election?.NextWakeMs(nowMs));
+            Consider(_exitingSinceMs + (2 * _config.StableAfterMs));
+            Consider(_strandedSinceMs + (2 * _config.StableAfterMs));
         }
 
         return next;
