@@ -23,7 +23,7 @@ public sealed class MembershipCoordinatorTests
         var (after, actions) = Act(gossip);
         Assert.Equal([new MembershipCoordinator.Action(Node("n2"), MemberStatus.Joining, MemberStatus.Up)], actions);
         Assert.Equal(MemberStatus.Joining, after.MemberOf(Node("n3"))!.Status);
-        Assert.Equal([Node("n1")], after.Seen);
+        Assert.Equal([Node("n1")], after.Seen.ToArray());
     }
 
     [Fact]

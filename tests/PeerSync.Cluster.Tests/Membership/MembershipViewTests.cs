@@ -41,7 +41,7 @@ public sealed class MembershipViewTests
     public void Voting_set_holds_every_member_that_was_up_and_is_not_removed()
     {
         var gossip = GossipOf(Member("n1"), Member("n2", MemberStatus.Joining), Member("n3", MemberStatus.Down), Member("n4", MemberStatus.Exiting));
-        Assert.Equal([Node("n1"), Node("n3"), Node("n4")], gossip.View().VotingSet);
+        Assert.Equal([Node("n1"), Node("n3"), Node("n4")], gossip.View().VotingSet.ToArray());
         Assert.Equal(2, gossip.View().Majority);
     }
 
