@@ -147,6 +147,9 @@ public sealed partial class ClusterMachine
 
     private void AfterStep(long nowMs)
     {
+        // Events are published after every change, not once per step, so a member that is downed
+        // and removed within one step still yields MemberDowned before MemberRemoved.
+        Publish(nowMs);
         if (Phase == ClusterPhase.Member)
         {
             MemberDuties(nowMs);
@@ -170,8 +173,11 @@ public sealed partial class ClusterMachine
             var before = _gossip;
             SyncMonitoring(nowMs);
             UpdateOwnReachability(nowMs);
-            CoordinatorActions(nowMs);
+            Publish(nowMs);
             DowningDuties(nowMs);
+            Publish(nowMs);
+            CoordinatorActions(nowMs);
+            Publish(nowMs);
             if (Phase != ClusterPhase.Member)
             {
                 return;
