@@ -8,7 +8,7 @@ namespace PeerSync.Cluster.Tests.Scenarios;
 /// Swarm testing: each seed picks the cluster size, network parameters (delays, drop rate, clock
 /// drift) and a fault script; invariants are checked after every step, then the liveness phase heals
 /// everything and requires convergence. A failing seed names itself; set PEERSYNC_SIM_SEED to replay
-/// it alone with its full transcript.
+/// it alone with its full transcript (Replayed_seed_reproduces_its_run_and_prints_the_transcript).
 /// </summary>
 public sealed class SeedSweepTests(ITestOutputHelper output)
 {
@@ -19,16 +19,27 @@ public sealed class SeedSweepTests(ITestOutputHelper output)
         (ulong.TryParse(Environment.GetEnvironmentVariable("PEERSYNC_SIM_SEED_START"), NumberStyles.None, CultureInfo.InvariantCulture, out var start) ? start : 1,
          int.TryParse(Environment.GetEnvironmentVariable("PEERSYNC_SIM_SEED_COUNT"), NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : DefaultSeeds);
 
-    public static SimCluster Run(ulong seed)
+    public static SimCluster Run(ulong seed, bool recordNotices = false)
+    {
+        var sim = Start(seed, recordNotices);
+        Finish(sim);
+        return sim;
+    }
+
+    private static SimCluster Start(ulong seed, bool recordNotices)
     {
         var random = new DeterministicRandom(seed);
         var size = 3 + random.NextInt(5);
-        var sim = new SimCluster(seed, size, SimOptions.Swarm(seed)) { RecordNotices = false };
+        var sim = new SimCluster(seed, size, SimOptions.Swarm(seed)) { RecordNotices = recordNotices };
         sim.StartAll();
         Chaos.Script(sim, 8_000, 70_000);
+        return sim;
+    }
+
+    private static void Finish(SimCluster sim)
+    {
         sim.RunUntil(75_000);
         sim.HealAndConverge();
-        return sim;
     }
 
     [Fact]
@@ -64,29 +75,32 @@ public sealed class SeedSweepTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Seed_from_environment_replays_with_its_transcript()
+    public void Replayed_seed_reproduces_its_run_and_prints_the_transcript()
     {
-        // A no-op unless PEERSYNC_SIM_SEED is set: then it replays that seed and prints everything.
+        // PEERSYNC_SIM_SEED picks the seed to replay (default 7); the transcript is printed so a
+        // failing seed from the sweep can be read step by step.
         var text = Environment.GetEnvironmentVariable("PEERSYNC_SIM_SEED");
-        if (string.IsNullOrEmpty(text))
-        {
-            return;
-        }
-
-        var seed = ulong.Parse(text, CultureInfo.InvariantCulture);
-        var random = new DeterministicRandom(seed);
-        var size = 3 + random.NextInt(5);
-        var sim = new SimCluster(seed, size, SimOptions.Swarm(seed));
+        var seed = string.IsNullOrEmpty(text) ? 7UL : ulong.Parse(text, CultureInfo.InvariantCulture);
+        SimCluster? first = null;
         try
         {
-            sim.StartAll();
-            Chaos.Script(sim, 8_000, 70_000);
-            sim.RunUntil(75_000);
-            sim.HealAndConverge();
+            first = Run(seed, recordNotices: true);
+            Assert.Equal(first.TraceHash, Run(seed, recordNotices: true).TraceHash);
         }
-        finally
+        catch (SimInvariantException) when (first is null)
         {
-            output.WriteLine(sim.Transcript());
+            var failed = Start(seed, recordNotices: true);
+            try
+            {
+                Finish(failed);
+            }
+            catch (SimInvariantException)
+            {
+                output.WriteLine(failed.Transcript());
+                throw;
+            }
         }
+
+        output.WriteLine(first?.Transcript() ?? "");
     }
 }
