@@ -114,9 +114,12 @@ public sealed class Gossip
             {
                 members = members.Add(node, theirs);
             }
-            else if (theirs.Status > mine.Status || (theirs.Status == mine.Status && theirs.UpNumber > mine.UpNumber))
+            else if (theirs.Status != mine.Status || theirs.UpNumber != mine.UpNumber)
             {
-                members = members.SetItem(node, theirs);
+                // Component-wise maximum (status, up-number): a join, whatever order merges come in.
+                var status = theirs.Status > mine.Status ? theirs.Status : mine.Status;
+                var upNumber = Math.Max(theirs.UpNumber, mine.UpNumber);
+                members = members.SetItem(node, new Member(mine.Node, mine.Address, status, mine.Roles, mine.StartupTimeMs, upNumber));
             }
         }
 
