@@ -37,8 +37,8 @@ public sealed record ClusterConfig
     /// <summary>How long a voter waits after its last contact with a leader before voting for another.</summary>
     public long VoterWaitMs => LeaseMs + LeaseMarginMs;
 
-    /// <summary>A gap between two steps longer than this means this node itself was paused (see failure-detector.md).</summary>
-    public long SelfPauseGuardMs => 2 * HeartbeatIntervalMs;
+    /// <summary>A step this much later than the wake-up the machine asked for means this node itself was paused (see failure-detector.md).</summary>
+    public long SelfPauseGuardMs => HeartbeatIntervalMs;
 
     /// <summary>The defaults, for tests and tools.</summary>
     public static ClusterConfig Default(params string[] seedNodes) =>

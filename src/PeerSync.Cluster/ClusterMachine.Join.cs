@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using PeerSync.Cluster.Membership;
 using PeerSync.Cluster.Protocol;
 using PeerSync.Remote.Addressing;

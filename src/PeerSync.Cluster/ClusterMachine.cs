@@ -134,11 +134,24 @@ public sealed partial class ClusterMachine
 
     private void DetectSelfPause(long nowMs)
     {
-        if (Phase == ClusterPhase.Member && _lastStepMs is { } last && nowMs - last > _config.SelfPauseGuardMs)
+        // This node itself did not run (GC, SIGSTOP, an overloaded machine) when the host steps it
+        // more than the guard after the wake-up it asked for.
+        if (NextWakeMs == long.MaxValue || _lastStepMs is not { } last || nowMs - NextWakeMs <= _config.SelfPauseGuardMs)
         {
-            // Nothing ran on this node for a while (GC, SIGSTOP, an overloaded machine): the silence
-            // it would measure is its own. Re-arm every detector and the stability clock instead of
-            // accusing the whole cluster; the messages queued meanwhile are about to arrive.
+            return;
+        }
+
+        if (Phase == ClusterPhase.Probing)
+        {
+            // A first seed that was paused must not form a cluster on waking: the answers of the
+            // other seeds may be queued right behind this step. Probe afresh instead.
+            _formDeadlineMs = nowMs + _config.SeedNodeTimeoutMs;
+            Probe(nowMs, first: false);
+        }
+        else if (Phase == ClusterPhase.Member)
+        {
+            // The silence it would measure is its own: re-arm every detector and the stability
+            // clock instead of accusing the whole cluster; the queued messages are about to arrive.
             _detectors.RearmAll(nowMs);
             _stability.Restart(nowMs);
             _out.Notice(ClusterNotice.Warning("Node {NodeId} did not run for {Elapsed} ms; failure detection re-armed", _self.Node, nowMs - last));

@@ -30,7 +30,6 @@ public sealed partial class ElectionMachine
         _effects.RecordEpoch(epoch);
         Role = ElectionRole.Candidate;
         _campaignEpoch = epoch;
-        _campaignSentAtMs = nowMs;
         _campaignDigest = view.VotingSetDigest;
         _campaignVoters = view.VotingSet;
         _campaignDeadlineMs = nowMs + _voteTimeoutMs;

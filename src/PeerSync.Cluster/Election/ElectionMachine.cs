@@ -22,7 +22,7 @@ public sealed partial class ElectionMachine
     private readonly DeterministicRandom _random;
     private readonly IElectionEffects _effects;
 
-    // Voter state: the highest epoch promised (voted in, run for, or adopted from a leader).
+    // Voter state: whom this node voted for in PromisedEpoch (itself when it ran).
     private UniqueNode? _votedFor;
 
     // The leader this node last acknowledged with a lease grant: it may not vote for anyone else
@@ -34,7 +34,6 @@ public sealed partial class ElectionMachine
 
     // Candidate state.
     private Epoch _campaignEpoch;
-    private long _campaignSentAtMs;
     private ulong _campaignDigest;
     private ImmutableSortedSet<UniqueNode> _campaignVoters = UniqueNodeOrder.EmptySet;
     private readonly HashSet<UniqueNode> _grants = [];

@@ -212,6 +212,7 @@ public sealed partial class SimCluster
         }
 
         node.Paused = false;
+        node.ResumedAtMs = NowMs;
         Record(node, "fault", "resumed");
         var buffered = node.Buffered.ToList();
         node.Buffered.Clear();

@@ -25,6 +25,9 @@ public sealed class SimNode
     public long WakeGeneration { get; set; }
     public bool SingletonRunning { get; set; }
     public long LastLocalMs { get; set; }
+
+    /// <summary>Global time this node last woke from a pause.</summary>
+    public long ResumedAtMs { get; set; } = long.MinValue / 2;
     public List<SimEvent> Buffered { get; } = [];
 
     public UniqueNode? Current => Machine?.Self;
