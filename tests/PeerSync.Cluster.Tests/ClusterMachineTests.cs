@@ -152,4 +152,56 @@ public sealed class ClusterMachineTests
         Assert.Equal([typeof(ClusterEvent.MemberJoined)], events.Select(e => e.GetType()).ToArray());
         Assert.Equal(events, ClusterStateSnapshot.Diff(snapshot, machine.CurrentState));
     }
+
+    [Fact]
+    public void First_seed_that_was_paused_while_probing_probes_again_instead_of_forming()
+    {
+        // n1 is the first of two seeds; nobody answers. Woken far past its seed-node timeout, it
+        // must not form a cluster in that step (the other seed's answer may be queued behind it).
+        var config = ClusterConfig.Default("10.0.0.1:4053", "10.0.0.2:4053");
+        var machine = new ClusterMachine(config, new ClusterSelf(Node("n1"), Address1, [], 0), seed: 1);
+        machine.Step(new ClusterInput.JoinSeedNodes(), 0);
+        Drain(machine);
+        machine.Step(new ClusterInput.Tick(), 60_000);
+        var ready = Drain(machine);
+        Assert.Equal(ClusterPhase.Probing, machine.Phase);
+        Assert.Contains(ready.Messages, m => m.Message is InitJoin);
+
+        var second = new ClusterEnvelope(Node("n2"), new EndpointAddress("10.0.0.2", 4053), new InitJoinAck());
+        machine.Step(new ClusterInput.MessageReceived(second), 60_010);
+        Assert.Equal(ClusterPhase.Joining, machine.Phase);
+        Assert.Contains(Drain(machine).Messages, m => m.Message is Join);
+    }
+
+    [Fact]
+    public void First_seed_forms_the_cluster_after_the_seed_node_timeout_when_nobody_answers()
+    {
+        var config = ClusterConfig.Default("10.0.0.1:4053", "10.0.0.2:4053");
+        var machine = new ClusterMachine(config, new ClusterSelf(Node("n1"), Address1, [], 0), seed: 1);
+        machine.Step(new ClusterInput.JoinSeedNodes(), 0);
+        Drain(machine);
+        while (machine.Phase == ClusterPhase.Probing)
+        {
+            Assert.True(machine.NextWakeMs <= config.SeedNodeTimeoutMs);
+            machine.Step(new ClusterInput.Tick(), machine.NextWakeMs);
+            Drain(machine);
+        }
+
+        Assert.Equal(ClusterPhase.Member, machine.Phase);
+    }
+
+    [Fact]
+    public void Non_first_seed_never_forms_a_cluster_by_itself()
+    {
+        var config = ClusterConfig.Default("10.0.0.1:4053", "10.0.0.2:4053");
+        var machine = new ClusterMachine(config, new ClusterSelf(Node("n2"), new EndpointAddress("10.0.0.2", 4053), [], 0), seed: 1);
+        machine.Step(new ClusterInput.JoinSeedNodes(), 0);
+        for (var i = 0; i < 30; i++)
+        {
+            Drain(machine);
+            machine.Step(new ClusterInput.Tick(), machine.NextWakeMs);
+        }
+
+        Assert.Equal(ClusterPhase.Probing, machine.Phase);
+    }
 }
