@@ -253,7 +253,11 @@ public sealed partial class ClusterMachine
             Consider(_nextHeartbeatMs);
             Consider(_nextGossipMs);
             Consider(_detectors.NextSuspectAtMs(nowMs));
-            Consider(_stability.StableAtMs(_config.StableAfterMs));
+            if (_decidedForSinceMs != _stability.SinceMs)
+            {
+                Consider(_stability.StableAtMs(_config.StableAfterMs));
+            }
+
             Consider(_election?.NextWakeMs(nowMs));
             Consider(_exitingSinceMs + (2 * _config.StableAfterMs));
             Consider(_strandedSinceMs + (2 * _config.StableAfterMs));

@@ -158,4 +158,21 @@ public sealed class DoneWhenScenarioTests(ITestOutputHelper output)
         Assert.Equal(ClusterPhase.Stopped, leader.Machine!.Phase);
         Assert.True(sim.IsConverged(4), sim.ConvergenceProblem(4));
     }
+
+    [Fact]
+    public void With_downing_off_a_crashed_member_stays_unreachable_until_the_operator_downs_it()
+    {
+        var options = new SimOptions { Config = SimCluster.DefaultConfig() with { DowningStrategy = PeerSync.Cluster.Downing.DowningStrategy.Off } };
+        var sim = new SimCluster(3, 3, options);
+        sim.StartAll();
+        Assert.True(sim.RunUntil(() => sim.IsConverged(3), 30_000), sim.ConvergenceProblem(3));
+        sim.Crash(sim.Node("n3"));
+        sim.RunFor(30_000);
+        Assert.Null(sim.FirstEvent(sim.Node("n1"), "MemberDowned"));
+        Assert.NotNull(sim.FirstEvent(sim.Node("n1"), "UnreachableMember n3#1"));
+        sim.Input(sim.Node("n1"), new ClusterInput.Down(Remote.Addressing.NodeId.Parse("n3")));
+        sim.RunFor(2_000);
+        Dump(sim);
+        Assert.True(sim.IsConverged(2), sim.ConvergenceProblem(2));
+    }
 }
