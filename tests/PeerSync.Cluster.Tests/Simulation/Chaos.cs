@@ -2,7 +2,7 @@ namespace PeerSync.Cluster.Tests.Simulation;
 
 /// <summary>
 /// Scripts random faults into a simulation from its seed: crashes and restarts as new incarnations,
-/// short and long pauses, partitions and heals, graceful leaves. Restarts wait for the network to
+/// short and long pauses, partitions and heals, broken links between two members, one-way link failures, graceful leaves. Restarts wait for the network to
 /// be whole, because a first seed that restarts behind a partition legitimately forms a second
 /// cluster (docs/design/membership.md, "Join").
 /// </summary>
@@ -31,6 +31,24 @@ public static class Chaos
                 case 4 or 5 when !partitioned:
                     partitioned = true;
                     sim.At(at, "partition", () => Split(sim, split));
+                    sim.At(at + duration, "heal", sim.Heal);
+                    at += duration;
+                    partitioned = false;
+                    break;
+                case 7 when !partitioned:
+                    // A broken link between two members while both still reach everyone else.
+                    var other = (pick + 1 + random.NextInt(sim.Nodes.Count - 1)) % sim.Nodes.Count;
+                    partitioned = true;
+                    sim.At(at, "cut link", () => sim.Partition([sim.Nodes[pick]], [sim.Nodes[other]]));
+                    sim.At(at + duration, "heal", sim.Heal);
+                    at += duration;
+                    partitioned = false;
+                    break;
+                case 8 when !partitioned:
+                    // An asymmetric fault: one direction of one link drops everything.
+                    var target = (pick + 1 + random.NextInt(sim.Nodes.Count - 1)) % sim.Nodes.Count;
+                    partitioned = true;
+                    sim.At(at, "one-way block", () => sim.BlockOneWay(sim.Nodes[pick], sim.Nodes[target]));
                     sim.At(at + duration, "heal", sim.Heal);
                     at += duration;
                     partitioned = false;

@@ -117,6 +117,13 @@ public sealed partial class SimCluster
         RecordGlobal("fault", "partition " + string.Join(",", sideA.Select(n => n.Id)) + " | " + string.Join(",", b.Select(n => n.Id)));
     }
 
+    /// <summary>Drops everything <paramref name="from"/> sends to <paramref name="to"/> (the other direction still works).</summary>
+    public void BlockOneWay(SimNode from, SimNode to)
+    {
+        _blocked.Add((from.Id, to.Id));
+        RecordGlobal("fault", $"link {from.Id} -> {to.Id} blocked");
+    }
+
     /// <summary>True when no partition is in force.</summary>
     public bool IsWhole => _blocked.Count == 0;
 
