@@ -1,0 +1,113 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using PeerSync.Cluster.Membership;
+using PeerSync.Remote.Addressing;
+
+namespace PeerSync.Cluster.Downing;
+
+/// <summary>
+/// The four strategies as pure functions of (gossip view, self). Each node evaluates them on its own
+/// view once the unreachable set has been stable for `stable-after`; nodes on one side of a clean
+/// partition hold the same view and reach the same verdict (docs/design/downing.md).
+/// </summary>
+public static class DowningDecider
+{
+    public static DowningDecision Decide(DowningStrategy strategy, MembershipView view, UniqueNode self, int staticQuorumSize, bool downIfAlone)
+    {
+        var gossip = view.Gossip;
+        var none = UniqueNodeOrder.EmptySet;
+        if (strategy == DowningStrategy.Off || gossip.MemberOf(self) is not { } me || me.Status >= MemberStatus.Down)
+        {
+            return new DowningDecision(none, false, "nothing to decide");
+        }
+
+        // Two views of a partition may differ by one coordinator step (a member promoted Up, or an
+        // Exiting one removed, on one side only). So the whole counts every member that is or may be
+        // part of the cluster (Joining, Up, Leaving, Exiting), a side counts only its Up and Leaving
+        // members, and the tie-break uses the oldest of the whole: a one-step difference can then
+        // make both sides lose, but never both win (docs/design/downing.md).
+        var whole = gossip.Members.Values.Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting).ToList();
+        var counted = gossip.Members.Values.Where(m => m.Status is MemberStatus.Up or MemberStatus.Leaving).ToList();
+        var unreachable = gossip.Members.Values
+            .Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving && view.IsUnreachable(m.Node))
+            .ToList();
+        if (unreachable.Count == 0)
+        {
+            return new DowningDecision(none, false, "nothing to decide");
+        }
+
+        // Members that only other unreachable members accuse (no observer on the reachable side
+        // does) are not cut off by a partition but by a broken link between them (a <-/-> b).
+        // The sides are ambiguous there: keep the oldest of them, down the rest.
+        var unreachableNodes = unreachable.Select(m => m.Node).ToHashSet();
+        var indirect = unreachable
+            .Where(m => !gossip.Reachability.Rows.Any(row =>
+                !unreachableNodes.Contains(row.Key)
+                && gossip.MemberOf(row.Key) is { Status: < MemberStatus.Down }
+                && row.Value.Unreachable.Contains(m.Node)))
+            .OrderBy(m => m, Member.AgeOrder.Instance)
+            .ToList();
+        // Only meaningful when a healthy side exists to vouch for the rest: with nobody reachable
+        // outside the accused (an isolated or paused node reading stale rows) it would let a lone
+        // node keep itself and down everyone else.
+        var healthySideExists = counted.Any(m => !unreachableNodes.Contains(m.Node));
+        if (indirect.Count > 1 && healthySideExists)
+        {
+            var keep = indirect[0];
+            var drop = indirect.Skip(1).Select(m => m.Node).ToImmutableSortedSet(UniqueNodeOrder.Instance);
+            var selfDropped = drop.Contains(self);
+            return new DowningDecision(
+                selfDropped ? none : drop,
+                selfDropped,
+                Text($"indirectly connected members {string.Join(", ", drop)} are downed; {keep.Node} (the oldest of them) is kept"));
+        }
+
+        if (me.Status is not (MemberStatus.Up or MemberStatus.Leaving))
+        {
+            // A Joining or Exiting node does not count for a side; the counted members decide about it.
+            return new DowningDecision(none, false, "this node does not count for a side");
+        }
+
+        var unreachableSet = unreachable.Select(m => m.Node).ToImmutableSortedSet(UniqueNodeOrder.Instance);
+        var mySide = counted.Where(m => !unreachableSet.Contains(m.Node)).ToList();
+        var otherSide = counted.Where(m => unreachableSet.Contains(m.Node)).ToList();
+        var oldest = whole.Min(Member.AgeOrder.Instance)!;
+        var oldestOnMySide = !view.IsUnreachable(oldest.Node);
+
+        bool keepMine;
+        string reason;
+        switch (strategy)
+        {
+            case DowningStrategy.KeepMajority:
+                keepMine = 2 * mySide.Count > whole.Count
+                    || (2 * mySide.Count == whole.Count && oldestOnMySide);
+                reason = Text($"keep-majority: this side has {mySide.Count} of {whole.Count} members{(2 * mySide.Count == whole.Count ? " (a tie, broken by the oldest member " + oldest.Node + ")" : "")}");
+                break;
+            case DowningStrategy.KeepOldest:
+                keepMine = oldestOnMySide;
+                if (downIfAlone && otherSide.Count > 1 && oldestOnMySide && mySide.Count == 1)
+                {
+                    keepMine = false;
+                }
+                else if (downIfAlone && mySide.Count > 1 && !oldestOnMySide && otherSide.Count == 1)
+                {
+                    keepMine = true;
+                }
+
+                reason = Text($"keep-oldest: the oldest member {oldest.Node} is {(oldestOnMySide ? "on this side" : "on the other side")} ({mySide.Count} here, {otherSide.Count} there)");
+                break;
+            case DowningStrategy.StaticQuorum:
+                keepMine = mySide.Count >= staticQuorumSize;
+                reason = Text($"static-quorum: this side has {mySide.Count} members, the quorum is {staticQuorumSize}");
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "unknown downing strategy");
+        }
+
+        return keepMine
+            ? new DowningDecision(unreachableSet, false, reason)
+            : new DowningDecision(none, true, reason);
+    }
+
+    private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
