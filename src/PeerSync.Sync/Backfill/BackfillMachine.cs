@@ -74,6 +74,13 @@ public sealed partial class BackfillMachine
     /// <summary>True when the node may serve reads and take writes (HTTP ready).</summary>
     public bool IsReady => Phase == BackfillPhase.Ready;
 
+    /// <summary>
+    /// May the node seal its stream now? Not while it has no data or is taking a snapshot: a seal
+    /// would make an empty node look like it has data (peers would backfill from it) and would
+    /// advance a stream whose snapshot is not in place yet.
+    /// </summary>
+    public bool MaySeal => Phase is BackfillPhase.Ready or BackfillPhase.CatchingUp;
+
     public NodeId? Source => _source;
 
     public int PagesApplied => _pages;

@@ -211,6 +211,12 @@ public sealed partial class PeerSyncMachine
 
     private void OnTick(long nowMs)
     {
+        if (Phase == PeerPhase.AwaitingHello)
+        {
+            RetryHello(nowMs);
+            return;
+        }
+
         if (Phase != PeerPhase.Active)
         {
             return;

@@ -19,6 +19,23 @@ public sealed partial class PeerSyncMachine
         _retryAtMs = nowMs;
         _notices.Add(new PeerSessionStarted(c.Session));
         _messages.Add(new SendHello(_session, MakeHello(replyRequested: false)));
+        _helloDeadlineMs = nowMs + _config.SendTimeoutMs;
+    }
+
+    /// <summary>No hello within the send timeout: say hello again (with backoff), or stall.</summary>
+    private void RetryHello(long nowMs)
+    {
+        if (nowMs < _helloDeadlineMs || nowMs < _retryAtMs)
+        {
+            return;
+        }
+
+        Fail($"no hello from {Peer} within {_config.SendTimeoutMs} ms", nowMs);
+        if (Phase == PeerPhase.AwaitingHello)
+        {
+            _messages.Add(new SendHello(_session, MakeHello(replyRequested: true)));
+            _helloDeadlineMs = _retryAtMs + _config.SendTimeoutMs;
+        }
     }
 
     private void OnResync(ResyncRequested r)

@@ -38,6 +38,7 @@ public sealed partial class PeerSyncMachine
     private Watermarks _lastReported = Watermarks.Empty;
     private long _lastReportMs = long.MinValue / 2;
     private OriginId? _lastServed;
+    private long _helloDeadlineMs;
 
     public PeerSyncMachine(PeerSyncConfig config, NodeId self, NodeId peer, ulong seed)
     {
@@ -107,6 +108,11 @@ public sealed partial class PeerSyncMachine
     /// <summary>When <see cref="PeerTick"/> next has work: a send deadline, a retry, a forward delay or a report.</summary>
     public long? NextDeadlineMs(long nowMs)
     {
+        if (Phase == PeerPhase.AwaitingHello)
+        {
+            return Math.Max(_helloDeadlineMs, _retryAtMs);
+        }
+
         if (Phase != PeerPhase.Active)
         {
             return null;

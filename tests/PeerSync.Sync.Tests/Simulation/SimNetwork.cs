@@ -35,15 +35,22 @@ internal sealed class SimNetwork(SeededRandom random)
 
     public bool IsBlocked(NodeId a, NodeId b) => _blocked.Contains(Pair(a, b));
 
+    /// <summary>Nodes whose traffic silently vanishes while their links stay up (not yet detected as unreachable).</summary>
+    public HashSet<NodeId> Blackholed { get; } = [];
+
     public void Block(NodeId a, NodeId b) => _blocked.Add(Pair(a, b));
 
     public void Unblock(NodeId a, NodeId b) => _blocked.Remove(Pair(a, b));
 
-    public void HealAll() => _blocked.Clear();
+    public void HealAll()
+    {
+        _blocked.Clear();
+        Blackholed.Clear();
+    }
 
     public void Send(NodeId from, NodeId to, SyncSessionId session, SimMessage message, long nowMs)
     {
-        if (IsBlocked(from, to) || random.NextDouble() < DropRate)
+        if (IsBlocked(from, to) || Blackholed.Contains(from) || Blackholed.Contains(to) || random.NextDouble() < DropRate)
         {
             Dropped++;
             return;

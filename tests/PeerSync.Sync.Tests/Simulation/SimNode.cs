@@ -211,7 +211,7 @@ internal sealed partial class SimNode
         }
 
         _batcher.Tick(nowMs);
-        if (_batcher.SealRequested && _backfill.Phase != BackfillPhase.Backfilling)
+        if (_batcher.SealRequested && _backfill.MaySeal)
         {
             var seal = _clock.Now(PhysicalMs(nowMs));
             Sim.Run(Store.SealAsync(seal));
