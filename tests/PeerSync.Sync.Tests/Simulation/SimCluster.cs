@@ -58,6 +58,9 @@ internal sealed class SimCluster
 
     public bool KeepTrace { get; set; }
 
+    /// <summary>False disables anti-entropy rounds, to test the change streams alone.</summary>
+    public bool AntiEntropyEnabled { get; set; } = true;
+
     /// <summary>Called after every snapshot page a node applies (crash injection).</summary>
     public Action<SimNode>? OnPageApplied { get; set; }
 
@@ -116,6 +119,11 @@ internal sealed class SimCluster
 
     public void Restart(string node)
     {
+        if (this[node].IsUp)
+        {
+            Crash(node);
+        }
+
         Trace($"{node} restarted");
         this[node].Start(NowMs);
         UpdateLinks();
@@ -273,10 +281,14 @@ internal sealed class SimCluster
         }
     }
 
-    /// <summary>Pruning never drops what a live member still needs: every floor is at or below what each live member has applied.</summary>
-    public void CheckPruningSafety(SimNode pruner)
+    /// <summary>
+    /// Pruning never drops what a live member still needs: every floor raised by this prune is at or
+    /// below what each live member has applied. (A member that was removed and came back may be
+    /// below floors raised while it was away: that is what its snapshot is for.)
+    /// </summary>
+    public void CheckPruningSafety(SimNode pruner, Watermarks floorsBefore)
     {
-        var floors = pruner.LocalState().Floors;
+        var floors = Watermarks.From(pruner.LocalState().Floors.Where(f => f.Value > floorsBefore[f.Key]));
         foreach (var member in _members.Where(m => m != pruner.Id && Nodes[m].IsUp))
         {
             var other = Nodes[member];

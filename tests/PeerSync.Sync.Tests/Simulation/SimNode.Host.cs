@@ -138,6 +138,7 @@ internal sealed partial class SimNode
         switch (command)
         {
             case RequestPage r:
+                PageRequests++;
                 Send(r.Source, new PageRequestMsg(r.RequestId, r.After, r.Limit), nowMs);
                 break;
             case ApplyPage a:
@@ -246,7 +247,7 @@ internal sealed partial class SimNode
                 _peerBackfilling[from] = h.Hello.Backfilling;
                 peer.Step(new HelloReceived(h.Session, h.Hello), nowMs);
                 _backfill.Step(new PeerWatermarksObserved(from, h.Hello.Applied, h.Hello.Floors, h.Hello.Backfilling), nowMs);
-                if (!h.Hello.Backfilling && _backfill.IsReady)
+                if (!h.Hello.Backfilling && _backfill.IsReady && _cluster.AntiEntropyEnabled)
                 {
                     _antiEntropy.Step(new AntiEntropyPeerAvailable(from), nowMs);
                 }

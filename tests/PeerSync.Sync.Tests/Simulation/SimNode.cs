@@ -70,6 +70,8 @@ internal sealed partial class SimNode
 
     public long ChangesReceived { get; private set; }
 
+    public long PageRequests { get; private set; }
+
     public Hlc MaxIssued { get; private set; }
 
     private long PhysicalMs(long nowMs) => nowMs + ClockSkewMs;
@@ -126,7 +128,16 @@ internal sealed partial class SimNode
             Journals[peer] = journal = [];
         }
 
-        _peers[peer] = PeerSyncMachine.Recover(_config.Peer, Id, peer, _cluster.SeedFor(Id, peer), journal);
+        var machine = PeerSyncMachine.Recover(_config.Peer, Id, peer, _cluster.SeedFor(Id, peer), journal);
+        if (machine.IsRetired && _cluster.IsMember(peer))
+        {
+            // MemberUp for a member whose machine retired (it was removed and joined again): a fresh
+            // machine with a fresh journal, so its old acknowledgements cannot count.
+            Journals[peer] = journal = [];
+            machine = PeerSyncMachine.Recover(_config.Peer, Id, peer, _cluster.SeedFor(Id, peer), journal);
+        }
+
+        _peers[peer] = machine;
     }
 
     /// <summary>MemberRemoved: the peer's machine retires (journaled); a later rejoin starts a fresh one.</summary>
@@ -141,7 +152,7 @@ internal sealed partial class SimNode
 
     public void ForgetRetiredPeer(NodeId peer)
     {
-        if (_peers.TryGetValue(peer, out var m) && m.IsRetired)
+        if (Journals.TryGetValue(peer, out var journal) && journal.OfType<PeerRetired>().Any())
         {
             _peers.Remove(peer);
             Journals.Remove(peer);
@@ -224,7 +235,11 @@ internal sealed partial class SimNode
         }
 
         _backfill.Step(new BackfillTick(), nowMs);
-        _antiEntropy.Step(new AntiEntropyTick(), nowMs);
+        if (_cluster.AntiEntropyEnabled)
+        {
+            _antiEntropy.Step(new AntiEntropyTick(), nowMs);
+        }
+
         if (nowMs >= _nextPruneMs)
         {
             _nextPruneMs = nowMs + 1000;
@@ -241,7 +256,7 @@ internal sealed partial class SimNode
         var progress = Sim.Run(Store.ReadProgressAsync());
         var plan = PruningCalculator.Plan(progress.Self, progress.Applied, live);
         Sim.Run(Store.PruneAsync(plan));
-        _cluster.CheckPruningSafety(this);
+        _cluster.CheckPruningSafety(this, progress.Floors);
         ProgressChanged(nowMs);
     }
 
