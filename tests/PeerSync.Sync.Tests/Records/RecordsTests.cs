@@ -77,7 +77,7 @@ public sealed class RecordsTests
         RecordVersion? Fold(IEnumerable<RecordVersion> order) =>
             order.Aggregate((RecordVersion?)null, (state, v) => MergeRules.ShouldReplace(state, v) ? v : state);
         var expected = Fold(versions);
-        var random = new Peers.SeededRandom(7);
+        var random = new PeerSync.Sync.Peers.SeededRandom(7);
         for (var i = 0; i < 50; i++)
         {
             var shuffled = versions.Concat(versions.Take(2)).OrderBy(_ => random.NextUInt64()).ToList();

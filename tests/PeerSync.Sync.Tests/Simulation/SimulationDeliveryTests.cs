@@ -129,7 +129,8 @@ public sealed class SimulationDeliveryTests
         Assert.True(towardsN4.Status().InFlightBatches <= cluster.Config.Peer.MaxInFlightBatches);
 
         cluster.RunFor(20_000);
-        Assert.Contains(cluster.TraceLines, l => l.Contains("n1->n4 PeerStalled", StringComparison.Ordinal));
+        // One side gives up on the silent link and has it re-established (the host's answer to a stall).
+        Assert.Contains(cluster.TraceLines, l => l.Contains("n1->n4 PeerStalled", StringComparison.Ordinal) || l.Contains("n4->n1 PeerStalled", StringComparison.Ordinal));
         SimCheck.Settle(cluster);
         SimCheck.HoldsAcknowledgedWrites(cluster, cluster["n4"]);
         Assert.True(cluster.NowMs > start);
