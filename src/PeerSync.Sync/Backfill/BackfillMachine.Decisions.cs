@@ -30,7 +30,9 @@ public sealed partial class BackfillMachine
 
                 break;
             case BackfillPhase.CatchingUp:
-                if (BehindPeerLogs() is { } reason)
+                // Hear from every reachable peer (or wait out the settle time) before deciding
+                // that none of them can serve this node incrementally.
+                if (Settled(nowMs) && BehindPeerLogs() is { } reason)
                 {
                     StartBackfill(reason, nowMs);
                 }
@@ -85,10 +87,13 @@ public sealed partial class BackfillMachine
     private bool CaughtUp(long nowMs, out IReadOnlyList<NodeId> behind)
     {
         behind = [.. _targets.Where(t => !Covers(t.Value)).Select(t => t.Key).OrderBy(p => p)];
-        var silent = _available.Any(p => !_targets.ContainsKey(p) && !(_observed.TryGetValue(p, out var o) && o.Backfilling));
-        var settled = !silent || nowMs >= _phaseSinceMs + _config.SettleMs;
-        return settled && behind.Count == 0;
+        return Settled(nowMs) && behind.Count == 0;
     }
+
+    /// <summary>Every reachable peer has reported (backfilling ones aside), or the settle time passed.</summary>
+    private bool Settled(long nowMs) =>
+        nowMs >= _phaseSinceMs + _config.SettleMs
+        || !_available.Any(p => !_targets.ContainsKey(p) && !(_observed.TryGetValue(p, out var o) && o.Backfilling));
 
     private bool Covers(Watermarks target) =>
         target.All(e => e.Key == _self || _applied[e.Key] >= e.Value);
