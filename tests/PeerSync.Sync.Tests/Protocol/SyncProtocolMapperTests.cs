@@ -108,3 +108,28 @@ public sealed class SyncProtocolMapperTests
         Assert.Equal(V1.SyncEnvelope.BodyOneofCase.Ack, back.BodyCase);
     }
 }
+
+public sealed class PeerSyncEventCodecTests
+{
+    [Fact]
+    public void Journal_events_round_trip()
+    {
+        var a = Origin("a", 0xA);
+        var events = new PeerSyncEvent[]
+        {
+            new PeerEpochObserved(new DataEpoch(0xB)),
+            new AcknowledgementsAdvanced(Watermarks.Empty.With(a, H(10))),
+            new AcknowledgementsReset(Watermarks.Empty.With(a, H(3)), "data epoch changed"),
+            new PeerRetired(),
+        };
+        var decoded = events.Select(e => PeerSyncEventCodec.Decode(PeerSyncEventCodec.Encode(e))).ToList();
+        Assert.Equal(events[0], decoded[0]);
+        Assert.Equal(((AcknowledgementsAdvanced)events[1]).Acknowledged, ((AcknowledgementsAdvanced)decoded[1]).Acknowledged);
+        Assert.Equal("data epoch changed", ((AcknowledgementsReset)decoded[2]).Reason);
+        Assert.IsType<PeerRetired>(decoded[3]);
+    }
+
+    [Fact]
+    public void Garbage_is_refused_with_a_clear_error() =>
+        Assert.Contains("cannot be decoded", Assert.Throws<SyncProtocolException>(() => PeerSyncEventCodec.Decode(new byte[] { 0xFF, 0xFF, 0xFF })).Message, StringComparison.Ordinal);
+}
