@@ -55,7 +55,8 @@ internal interface IStoreSession : IAsyncDisposable
 
     ValueTask UpsertOriginAsync(OriginState state, CancellationToken ct);
 
-    ValueTask<IReadOnlyList<BucketState>> ReadBucketStatesAsync(CollectionName? collection, CancellationToken ct);
+    /// <summary>Bucket states of one collection (or all); with <paramref name="buckets"/>, only those buckets.</summary>
+    ValueTask<IReadOnlyList<BucketState>> ReadBucketStatesAsync(CollectionName? collection, IReadOnlyCollection<int>? buckets, CancellationToken ct);
 
     ValueTask UpsertBucketStateAsync(BucketState state, CancellationToken ct);
 

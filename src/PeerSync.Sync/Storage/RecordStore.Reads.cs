@@ -42,7 +42,7 @@ public sealed partial class RecordStore
     public Task<IReadOnlyList<BucketDigests>> ReadBucketDigestsAsync(CancellationToken cancellationToken = default) =>
         InReadAsync(async session =>
         {
-            var buckets = await session.ReadBucketStatesAsync(null, cancellationToken).ConfigureAwait(false);
+            var buckets = await session.ReadBucketStatesAsync(null, null, cancellationToken).ConfigureAwait(false);
             var result = new List<BucketDigests>();
             foreach (var group in buckets.GroupBy(b => b.Collection).OrderBy(g => g.Key))
             {

@@ -135,7 +135,8 @@ internal sealed class WriteContext
     {
         foreach (var group in _bucketDeltas.GroupBy(e => e.Key.Collection))
         {
-            var current = (await Session.ReadBucketStatesAsync(group.Key, ct).ConfigureAwait(false)).ToDictionary(s => s.Bucket);
+            var touched = group.Select(e => e.Key.Bucket).ToList();
+            var current = (await Session.ReadBucketStatesAsync(group.Key, touched, ct).ConfigureAwait(false)).ToDictionary(s => s.Bucket);
             foreach (var ((collection, bucket), delta) in group)
             {
                 if (delta.Count == 0 && delta.Fingerprint == 0)

@@ -250,9 +250,17 @@ internal sealed class InMemorySession : IStoreSession
     public ValueTask UpsertOriginAsync(OriginState state, CancellationToken ct) =>
         Set(_s.Origins, state.Origin, state);
 
-    public ValueTask<IReadOnlyList<BucketState>> ReadBucketStatesAsync(CollectionName? collection, CancellationToken ct) =>
-        ValueTask.FromResult<IReadOnlyList<BucketState>>(
+    public ValueTask<IReadOnlyList<BucketState>> ReadBucketStatesAsync(CollectionName? collection, IReadOnlyCollection<int>? buckets, CancellationToken ct)
+    {
+        if (collection is { } c && buckets is not null)
+        {
+            return ValueTask.FromResult<IReadOnlyList<BucketState>>(
+                [.. buckets.Distinct().Select(b => _s.BucketStates.GetValueOrDefault((c, b))).Where(b => b is not null).Select(b => b!)]);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<BucketState>>(
             [.. _s.BucketStates.Values.Where(b => collection is null || b.Collection == collection).OrderBy(b => b.Collection).ThenBy(b => b.Bucket)]);
+    }
 
     public ValueTask UpsertBucketStateAsync(BucketState state, CancellationToken ct) =>
         Set(_s.BucketStates, (state.Collection, state.Bucket), state);

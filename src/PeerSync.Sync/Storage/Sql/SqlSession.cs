@@ -162,10 +162,16 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
             $"INSERT INTO {T("origins")} (node, epoch, applied_hlc, floor_hlc) VALUES (@n, @e, @a, @f) ON CONFLICT (node, epoch) DO UPDATE SET applied_hlc = excluded.applied_hlc, floor_hlc = excluded.floor_hlc",
             ct, ("@n", state.Origin.Node.Value), ("@e", Epoch(state.Origin.Epoch)), ("@a", state.Applied.ToInt64()), ("@f", state.Floor.ToInt64()));
 
-    public async ValueTask<IReadOnlyList<BucketState>> ReadBucketStatesAsync(CollectionName? collection, CancellationToken ct)
+    public async ValueTask<IReadOnlyList<BucketState>> ReadBucketStatesAsync(CollectionName? collection, IReadOnlyCollection<int>? buckets, CancellationToken ct)
     {
+        var filter = buckets is null ? "" : " AND bucket IN (" + string.Join(", ", buckets.Distinct().Select(b => b.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
+        if (buckets is { Count: 0 })
+        {
+            return [];
+        }
+
         await using var command = collection is { } c
-            ? Command($"SELECT collection, bucket, live_count, fingerprint FROM {T("buckets")} WHERE collection = @c ORDER BY bucket", ("@c", c.Value))
+            ? Command($"SELECT collection, bucket, live_count, fingerprint FROM {T("buckets")} WHERE collection = @c{filter} ORDER BY bucket", ("@c", c.Value))
             : Command($"SELECT collection, bucket, live_count, fingerprint FROM {T("buckets")} ORDER BY collection, bucket");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<BucketState>();
