@@ -162,6 +162,7 @@ public sealed partial class BackfillMachine
     private void RequestNext(long nowMs)
     {
         _requestId++;
+        _awaitingPage = true;
         _requestDeadlineMs = nowMs + _config.PageTimeoutMs;
         _pendingPage = null;
         _commands.Add(new RequestPage(_source!.Value, _requestId, _cursor, _config.PageSize));
@@ -169,16 +170,13 @@ public sealed partial class BackfillMachine
 
     private void OnPageArrived(PageArrived p)
     {
-        if (Phase != BackfillPhase.Backfilling || p.RequestId != _requestId || p.Source != _source || _pendingPage is not null)
+        // A page of an earlier request (before a restart or a source change) is stale: ignored.
+        if (Phase != BackfillPhase.Backfilling || p.RequestId != _requestId || p.Source != _source || _pendingPage is not null || p.Page.After != _cursor)
         {
             return;
         }
 
-        if (p.Page.After != _cursor)
-        {
-            throw new InvalidOperationException($"snapshot page {p.RequestId} from {p.Source} starts after {p.Page.After}, but {_cursor} was asked for");
-        }
-
+        _awaitingPage = false;
         _pendingPage = p.Page;
         _pendingCoverage = _coverage is null ? p.Page.Applied : _coverage.Min(p.Page.Applied);
         var checkpoint = new BackfillCheckpoint(p.Source, p.Page.Last, _pendingCoverage, _pages + 1);
@@ -227,14 +225,14 @@ public sealed partial class BackfillMachine
         _bufferedChanges = 0;
         _overflowed = false;
         _source = null;
-        _requestId = 0;
+        _awaitingPage = false;
         ChangePhase(BackfillPhase.CatchingUp, $"snapshot complete after {_pages} page(s)", nowMs);
         _commands.Add(new ResyncPeers(Backfilling: false));
     }
 
     private void OnTick(long nowMs)
     {
-        if (Phase != BackfillPhase.Backfilling || _source is null || _pendingPage is not null || _completing || nowMs < _requestDeadlineMs)
+        if (Phase != BackfillPhase.Backfilling || _source is null || !_awaitingPage || nowMs < _requestDeadlineMs)
         {
             return;
         }

@@ -35,6 +35,7 @@ public sealed partial class BackfillMachine
     private int _pages;
     private long _requestId;
     private long _requestDeadlineMs;
+    private bool _awaitingPage;
     private int _attempts;
     private SnapshotPage? _pendingPage;
     private Watermarks? _pendingCoverage;
@@ -53,6 +54,10 @@ public sealed partial class BackfillMachine
         _self = progress.Self;
         _applied = progress.Applied;
         _phaseSinceMs = nowMs;
+
+        // Request ids continue from the start time, so a restarted machine does not take an answer
+        // meant for its previous run for one of its own.
+        _requestId = nowMs << 8;
         if (progress.Checkpoint is { } checkpoint)
         {
             // Resume the interrupted snapshot after its last applied page.
@@ -105,7 +110,7 @@ public sealed partial class BackfillMachine
     public long? NextDeadlineMs => Phase switch
     {
         BackfillPhase.Uninitialized => _phaseSinceMs + _config.SettleMs,
-        BackfillPhase.Backfilling when _requestId != 0 && _pendingPage is null && !_completing => _requestDeadlineMs,
+        BackfillPhase.Backfilling when _awaitingPage => _requestDeadlineMs,
         BackfillPhase.CatchingUp => _phaseSinceMs + (_targets.Count < _available.Count ? _config.SettleMs : _config.CatchUpTimeoutMs),
         _ => null,
     };
@@ -125,7 +130,7 @@ public sealed partial class BackfillMachine
                 if (Phase == BackfillPhase.Backfilling && _source == u.Peer && !_completing)
                 {
                     _source = null;
-                    _requestId = 0;
+                    _awaitingPage = false;
                     _pendingPage = null;
                 }
 

@@ -22,4 +22,5 @@ public sealed record SyncConfig(
     BatcherConfig Batcher,
     PeerSyncConfig Peer,
     BackfillConfig Backfill,
-    AntiEntropyConfig AntiEntropy);
+    AntiEntropyConfig AntiEntropy,
+    PruningConfig Pruning);

@@ -93,6 +93,12 @@ public sealed class SyncOptions
     /// <summary>`anti-entropy.round-timeout`, default 30 s: an unanswered round is abandoned.</summary>
     public TimeSpan AntiEntropyRoundTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>`retired-origin-retention`, default 24 h: how long a removed member's stream still
+    /// holds back tombstone pruning, in case it returns with writes that never left it (like
+    /// Cassandra's gc_grace). A member returning later with such writes may see them win over
+    /// concurrent deletes whose tombstones are gone; shorter keeps fewer tombstones.</summary>
+    public TimeSpan RetiredOriginRetention { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>The validation errors, each naming its key; empty when valid.</summary>
     public IReadOnlyList<string> Validate() => SyncOptionsValidator.Validate(this);
 

@@ -57,6 +57,10 @@ internal static class SyncOptionsValidator
         Range(o.AntiEntropyMaxBuckets, 1, AntiEntropyBuckets.Count, "anti-entropy.max-buckets", errors);
         Range(o.AntiEntropyMaxKeys, 1, 100_000, "anti-entropy.max-keys", errors);
         Positive(o.AntiEntropyRoundTimeout, "anti-entropy.round-timeout", errors);
+        if (o.RetiredOriginRetention < TimeSpan.Zero)
+        {
+            errors.Add($"{SyncOptions.Section}.retired-origin-retention is {Ms(o.RetiredOriginRetention)} ms; it must not be negative");
+        }
         if (o.SendTimeout <= o.BatchWindow)
         {
             errors.Add($"{SyncOptions.Section}.send-timeout ({Ms(o.SendTimeout)}) must exceed batch-window ({Ms(o.BatchWindow)}), or every batch would time out");
@@ -105,7 +109,8 @@ internal static class SyncOptionsValidator
                 IntervalMs: Ms(o.AntiEntropyInterval),
                 MaxBucketsPerRound: o.AntiEntropyMaxBuckets,
                 MaxKeysPerRound: o.AntiEntropyMaxKeys,
-                RoundTimeoutMs: Ms(o.AntiEntropyRoundTimeout)));
+                RoundTimeoutMs: Ms(o.AntiEntropyRoundTimeout)),
+            new PruningConfig(Ms(o.RetiredOriginRetention)));
     }
 
     private static SyncMode ParseMode(string? text, List<string> errors)

@@ -14,5 +14,8 @@ public sealed record AcknowledgementsAdvanced(Watermarks Acknowledged) : PeerSyn
 /// <summary>The peer's acknowledgements were replaced (its data epoch changed, or it reported less than known).</summary>
 public sealed record AcknowledgementsReset(Watermarks Acknowledged, string Reason) : PeerSyncEvent;
 
-/// <summary>The member was removed; the machine is retired.</summary>
-public sealed record PeerRetired : PeerSyncEvent;
+/// <summary>
+/// The member was removed at <paramref name="RetiredAtMs"/>; the machine is retired. The time bounds
+/// how long its origin still holds back tombstone pruning (`retired-origin-retention`).
+/// </summary>
+public sealed record PeerRetired(long RetiredAtMs) : PeerSyncEvent;

@@ -80,6 +80,9 @@ public sealed partial class PeerSyncMachine
 
     public bool IsRetired => Phase == PeerPhase.Retired;
 
+    /// <summary>When the member was removed (valid once retired).</summary>
+    public long RetiredAtMs { get; private set; }
+
     public bool HasReady => _events.Count > 0 || _messages.Count > 0 || _notices.Count > 0;
 
     public PeerSyncReady TakeReady()
@@ -211,7 +214,7 @@ public sealed partial class PeerSyncMachine
                 OnTick(nowMs);
                 break;
             case RetireRequested:
-                Raise(new PeerRetired());
+                Raise(new PeerRetired(nowMs));
                 _notices.Add(new PeerRetiredNotice());
                 return;
             default:
@@ -236,8 +239,9 @@ public sealed partial class PeerSyncMachine
             case AcknowledgementsReset r:
                 Acknowledged = r.Acknowledged;
                 break;
-            case PeerRetired:
+            case PeerRetired r:
                 Phase = PeerPhase.Retired;
+                RetiredAtMs = r.RetiredAtMs;
                 ClearSession();
                 break;
             default:

@@ -8,6 +8,9 @@ namespace PeerSync.Sync.Peers;
 /// <summary>What one live (not retired) peer has acknowledged, and its current data epoch if known.</summary>
 public sealed record PeerAcknowledgement(NodeId Peer, DataEpoch? Epoch, Watermarks Acknowledged);
 
+/// <summary>A removed member: its last known data epoch and when it was removed.</summary>
+public sealed record RetiredPeer(NodeId Peer, DataEpoch? Epoch, long RetiredAtMs);
+
 /// <summary>
 /// Decides what this node may prune, from the acknowledgements of every live member (pure).
 /// See docs/design/sync.md, "Pruning".
@@ -16,14 +19,23 @@ public sealed record PeerAcknowledgement(NodeId Peer, DataEpoch? Epoch, Watermar
 /// never acknowledged counts as zero, so it holds pruning back until it is removed (retired).</item>
 /// <item>Tombstones: only below the causally stable HLC: the minimum, over every origin a change
 /// could still come from, of what every live member (this node included) has applied of it. No
-/// change older than a pruned tombstone can then arrive from a live member, so a delete cannot be
-/// undone by a late concurrent write. Streams of live members advance with time (seals); a retired
-/// origin's stream stops and counts only while live members disagree on it.</item>
+/// change older than a pruned tombstone can then arrive, so a delete cannot be undone by a late
+/// concurrent write. Streams of live members advance with time (seals). A removed member's origin
+/// keeps counting for <paramref name="retiredOriginRetentionMs"/> after its removal (it may come back
+/// with writes that never left it); after that, and for origins of no known member, it counts only
+/// while live members disagree on it.</item>
 /// </list>
 /// </summary>
 public static class PruningCalculator
 {
-    public static PrunePlan Plan(OriginId self, Watermarks localApplied, IReadOnlyCollection<PeerAcknowledgement> livePeers, int maxTombstones = 10_000)
+    public static PrunePlan Plan(
+        OriginId self,
+        Watermarks localApplied,
+        IReadOnlyCollection<PeerAcknowledgement> livePeers,
+        IReadOnlyCollection<RetiredPeer> retiredPeers,
+        long nowMs,
+        long retiredOriginRetentionMs,
+        int maxTombstones = 10_000)
     {
         ArgumentNullException.ThrowIfNull(localApplied);
         ArgumentNullException.ThrowIfNull(livePeers);
@@ -39,15 +51,23 @@ public static class PruningCalculator
             logThrough.Add(new(origin, min));
         }
 
-        return new PrunePlan(Watermarks.From(logThrough), StableHlc(self, localApplied, livePeers), maxTombstones);
+        var stable = StableHlc(self, localApplied, livePeers, retiredPeers, nowMs, retiredOriginRetentionMs);
+        return new PrunePlan(Watermarks.From(logThrough), stable, maxTombstones);
     }
 
-    /// <summary>The HLC at or below which no change can still arrive from a live member (zero if unknown).</summary>
-    public static Hlc StableHlc(OriginId self, Watermarks localApplied, IReadOnlyCollection<PeerAcknowledgement> livePeers)
+    /// <summary>The HLC at or below which no change can still arrive (zero if unknown).</summary>
+    public static Hlc StableHlc(
+        OriginId self,
+        Watermarks localApplied,
+        IReadOnlyCollection<PeerAcknowledgement> livePeers,
+        IReadOnlyCollection<RetiredPeer> retiredPeers,
+        long nowMs,
+        long retiredOriginRetentionMs)
     {
         ArgumentNullException.ThrowIfNull(localApplied);
         ArgumentNullException.ThrowIfNull(livePeers);
-        var liveOrigins = new HashSet<OriginId> { self };
+        ArgumentNullException.ThrowIfNull(retiredPeers);
+        var held = new HashSet<OriginId> { self };
         foreach (var peer in livePeers)
         {
             if (peer.Epoch is not { } epoch)
@@ -56,18 +76,27 @@ public static class PruningCalculator
                 return Hlc.Zero;
             }
 
-            liveOrigins.Add(new OriginId(peer.Peer, epoch));
+            held.Add(new OriginId(peer.Peer, epoch));
         }
 
-        var stable = Hlc.Max(localApplied[self], Hlc.Zero);
-        var origins = liveOrigins.Concat(localApplied.Origins).Concat(livePeers.SelectMany(p => p.Acknowledged.Origins)).Distinct();
+        foreach (var retired in retiredPeers)
+        {
+            if (retired.Epoch is { } epoch && nowMs < retired.RetiredAtMs + retiredOriginRetentionMs)
+            {
+                held.Add(new OriginId(retired.Peer, epoch));
+            }
+        }
+
+        var stable = localApplied[self];
+        var origins = held.Concat(localApplied.Origins).Concat(livePeers.SelectMany(p => p.Acknowledged.Origins)).Distinct();
         foreach (var origin in origins)
         {
             var values = livePeers.Select(p => p.Acknowledged[origin]).Append(localApplied[origin]).ToList();
             var min = values.Min();
-            if (!liveOrigins.Contains(origin) && values.All(v => v == min))
+            if (!held.Contains(origin) && values.All(v => v == min))
             {
-                // A retired origin everyone holds equally: nothing of it is still travelling.
+                // An origin no member will bring back that every live member holds equally:
+                // nothing of it is still travelling.
                 continue;
             }
 

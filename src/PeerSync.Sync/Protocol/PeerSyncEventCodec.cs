@@ -26,8 +26,8 @@ public static class PeerSyncEventCodec
             case AcknowledgementsReset r:
                 proto.AcknowledgementsReset = Acks(r.Acknowledged, r.Reason);
                 break;
-            case PeerRetired:
-                proto.Retired = new V1.PeerRetiredEvent();
+            case PeerRetired r:
+                proto.Retired = new V1.PeerRetiredEvent { RetiredAtMs = r.RetiredAtMs };
                 break;
             default:
                 throw new ArgumentException($"unknown peer sync event {e.GetType().Name}", nameof(e));
@@ -53,7 +53,7 @@ public static class PeerSyncEventCodec
             V1.PeerSyncEvent.EventOneofCase.EpochObserved when proto.EpochObserved.Epoch != 0 => new PeerEpochObserved(new DataEpoch(proto.EpochObserved.Epoch)),
             V1.PeerSyncEvent.EventOneofCase.AcknowledgementsAdvanced => new AcknowledgementsAdvanced(SyncProtocolMapper.FromProto(proto.AcknowledgementsAdvanced.Acknowledged, "event.acknowledged")),
             V1.PeerSyncEvent.EventOneofCase.AcknowledgementsReset => new AcknowledgementsReset(SyncProtocolMapper.FromProto(proto.AcknowledgementsReset.Acknowledged, "event.acknowledged"), proto.AcknowledgementsReset.Reason),
-            V1.PeerSyncEvent.EventOneofCase.Retired => new PeerRetired(),
+            V1.PeerSyncEvent.EventOneofCase.Retired => new PeerRetired(proto.Retired.RetiredAtMs),
             _ => throw new SyncProtocolException($"a peer sync journal event has no known payload ({proto.EventCase}) or a zero epoch"),
         };
     }

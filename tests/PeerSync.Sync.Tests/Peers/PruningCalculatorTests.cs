@@ -19,7 +19,7 @@ public sealed class PruningCalculatorTests
         var plan = PruningCalculator.Plan(A, applied, [
             new PeerAcknowledgement(B.Node, B.Epoch, Watermarks.Empty.With(A, H(90)).With(B, H(80))),
             new PeerAcknowledgement(Cn.Node, Cn.Epoch, Watermarks.Empty.With(A, H(70)).With(B, H(80))),
-        ]);
+        ], [], 0, 0);
         Assert.Equal(H(70), plan.LogThrough[A]);
         Assert.Equal(H(80), plan.LogThrough[B]);
     }
@@ -28,7 +28,7 @@ public sealed class PruningCalculatorTests
     public void A_member_that_never_acknowledged_holds_pruning_back()
     {
         var applied = Watermarks.Empty.With(A, H(100));
-        var plan = PruningCalculator.Plan(A, applied, [new PeerAcknowledgement(B.Node, null, Watermarks.Empty)]);
+        var plan = PruningCalculator.Plan(A, applied, [new PeerAcknowledgement(B.Node, null, Watermarks.Empty)], [], 0, 0);
         Assert.Equal(Hlc.Zero, plan.LogThrough[A]);
         Assert.Equal(Hlc.Zero, plan.TombstonesThrough);
     }
@@ -36,7 +36,7 @@ public sealed class PruningCalculatorTests
     [Fact]
     public void With_no_live_peer_everything_applied_may_go()
     {
-        var plan = PruningCalculator.Plan(A, Watermarks.Empty.With(A, H(100)), []);
+        var plan = PruningCalculator.Plan(A, Watermarks.Empty.With(A, H(100)), [], [], 0, 0);
         Assert.Equal(H(100), plan.LogThrough[A]);
         Assert.Equal(H(100), plan.TombstonesThrough);
     }
@@ -47,7 +47,7 @@ public sealed class PruningCalculatorTests
         var applied = Watermarks.Empty.With(A, H(100)).With(B, H(90));
         var stable = PruningCalculator.StableHlc(A, applied, [
             new PeerAcknowledgement(B.Node, B.Epoch, Watermarks.Empty.With(A, H(95)).With(B, H(90))),
-        ]);
+        ], [], 0, 0);
         Assert.Equal(H(90), stable);
     }
 
@@ -56,8 +56,20 @@ public sealed class PruningCalculatorTests
     {
         var applied = Watermarks.Empty.With(A, H(100)).With(B, H(100)).With(Gone, H(20));
         var agreeing = new PeerAcknowledgement(B.Node, B.Epoch, Watermarks.Empty.With(A, H(100)).With(B, H(100)).With(Gone, H(20)));
-        Assert.Equal(H(100), PruningCalculator.StableHlc(A, applied, [agreeing]));
+        Assert.Equal(H(100), PruningCalculator.StableHlc(A, applied, [agreeing], [], 0, 0));
         var behind = agreeing with { Acknowledged = agreeing.Acknowledged.With(Gone, H(10)) };
-        Assert.Equal(H(10), PruningCalculator.StableHlc(A, applied, [behind]));
+        Assert.Equal(H(10), PruningCalculator.StableHlc(A, applied, [behind], [], 0, 0));
+    }
+
+    [Fact]
+    public void A_removed_members_origin_holds_tombstones_back_for_the_retention()
+    {
+        // It may come back with writes that never left it: deletes newer than its last known
+        // position must keep their tombstones until the retention has passed.
+        var applied = Watermarks.Empty.With(A, H(100)).With(B, H(100)).With(Gone, H(20));
+        var agreeing = new PeerAcknowledgement(B.Node, B.Epoch, Watermarks.Empty.With(A, H(100)).With(B, H(100)).With(Gone, H(20)));
+        var removed = new RetiredPeer(Gone.Node, Gone.Epoch, RetiredAtMs: 1000);
+        Assert.Equal(H(20), PruningCalculator.StableHlc(A, applied, [agreeing], [removed], nowMs: 1999, retiredOriginRetentionMs: 1000));
+        Assert.Equal(H(100), PruningCalculator.StableHlc(A, applied, [agreeing], [removed], nowMs: 2000, retiredOriginRetentionMs: 1000));
     }
 }

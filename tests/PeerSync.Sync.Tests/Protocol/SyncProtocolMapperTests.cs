@@ -120,13 +120,13 @@ public sealed class PeerSyncEventCodecTests
             new PeerEpochObserved(new DataEpoch(0xB)),
             new AcknowledgementsAdvanced(Watermarks.Empty.With(a, H(10))),
             new AcknowledgementsReset(Watermarks.Empty.With(a, H(3)), "data epoch changed"),
-            new PeerRetired(),
+            new PeerRetired(1234),
         };
         var decoded = events.Select(e => PeerSyncEventCodec.Decode(PeerSyncEventCodec.Encode(e))).ToList();
         Assert.Equal(events[0], decoded[0]);
         Assert.Equal(((AcknowledgementsAdvanced)events[1]).Acknowledged, ((AcknowledgementsAdvanced)decoded[1]).Acknowledged);
         Assert.Equal("data epoch changed", ((AcknowledgementsReset)decoded[2]).Reason);
-        Assert.IsType<PeerRetired>(decoded[3]);
+        Assert.Equal(new PeerRetired(1234), decoded[3]);
     }
 
     [Fact]

@@ -148,22 +148,12 @@ internal sealed class SimCluster
         var id = NodeId.Parse(name);
         Trace($"{name} joined");
         _members.Add(id);
-        foreach (var node in Nodes.Values.Where(n => n.Id != id))
+        // Only running nodes see the member event; a node that is down reconciles its journals with
+        // the membership when it starts (SimNode.Start), as a restarted host would.
+        foreach (var node in Nodes.Values.Where(n => n.Id != id && n.IsUp))
         {
             node.ForgetRetiredPeer(id);
-            if (node.IsUp)
-            {
-                node.EnsurePeer(id);
-            }
-        }
-
-        foreach (var other in _members.Where(m => m != id))
-        {
-            Nodes[id].ForgetRetiredPeer(other);
-            if (Nodes[id].IsUp)
-            {
-                Nodes[id].EnsurePeer(other);
-            }
+            node.EnsurePeer(id);
         }
 
         UpdateLinks();

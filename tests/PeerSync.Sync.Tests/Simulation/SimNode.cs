@@ -93,6 +93,18 @@ internal sealed partial class SimNode
             EnsurePeer(member);
         }
 
+        // A journal of a node that is no longer a member: it was removed while this node was down.
+        // Recover and retire it, so its origin keeps holding tombstones back for the retention.
+        foreach (var gone in Journals.Keys.Where(p => !_cluster.IsMember(p)).ToList())
+        {
+            var machine = PeerSyncMachine.Recover(_config.Peer, Id, gone, _cluster.SeedFor(Id, gone), Journals[gone]);
+            _peers[gone] = machine;
+            if (!machine.IsRetired)
+            {
+                machine.Step(new RetireRequested(), nowMs);
+            }
+        }
+
         _nextPruneMs = nowMs + 1000;
         Drain(nowMs);
     }
@@ -253,8 +265,10 @@ internal sealed partial class SimNode
     {
         var live = _peers.Values.Where(p => !p.IsRetired)
             .Select(p => new PeerAcknowledgement(p.Peer, p.PeerEpoch, p.Acknowledged)).ToList();
+        var retired = _peers.Values.Where(p => p.IsRetired)
+            .Select(p => new RetiredPeer(p.Peer, p.PeerEpoch, p.RetiredAtMs)).ToList();
         var progress = Sim.Run(Store.ReadProgressAsync());
-        var plan = PruningCalculator.Plan(progress.Self, progress.Applied, live);
+        var plan = PruningCalculator.Plan(progress.Self, progress.Applied, live, retired, nowMs, _config.Pruning.RetiredOriginRetentionMs);
         Sim.Run(Store.PruneAsync(plan));
         _cluster.CheckPruningSafety(this, progress.Floors);
         ProgressChanged(nowMs);
