@@ -111,6 +111,35 @@ public sealed class SimulationDeliveryTests
     }
 
     [Fact]
+    public void Simulation_keeps_the_log_bounded_under_steady_traffic_with_all_peers_up()
+    {
+        // 20 writes per second per node for 20 s (1200 changes in all): the log never holds more
+        // than about the last second or two of them, because acknowledgements keep pruning it.
+        var cluster = Cluster(14);
+        long largest = 0;
+        for (var second = 0; second < 20; second++)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                foreach (var node in new[] { "n1", "n2", "n3" })
+                {
+                    cluster.Write(node, "tags", $"{node}-{second}-{i}", Value(i));
+                }
+
+                cluster.RunFor(50);
+            }
+
+            largest = Math.Max(largest, SimCheck.Live(cluster).Max(n => Sim.Run(n.Store.CountLogEntriesAsync())));
+        }
+
+        Assert.Equal(1200, cluster.AcknowledgedWrites.Count);
+        Assert.InRange(largest, 1, 200);
+        SimCheck.Settle(cluster);
+        cluster.RunFor(3000);
+        Assert.All(SimCheck.Live(cluster), n => Assert.Equal(0, Sim.Run(n.Store.CountLogEntriesAsync())));
+    }
+
+    [Fact]
     public void Simulation_does_not_let_a_blackholed_peer_slow_the_others()
     {
         var cluster = Cluster(13, "n1", "n2", "n3", "n4");
