@@ -1,0 +1,86 @@
+using PeerSync.Sync.Clock;
+using PeerSync.Sync.Records;
+
+namespace PeerSync.Sync.Storage;
+
+/// <summary>A stored record with its local apply position (the change feed order).</summary>
+internal sealed record StoredRecord(RecordVersion Version, long Position);
+
+internal sealed record OriginState(OriginId Origin, Hlc Applied, Hlc Floor);
+
+internal sealed record BucketState(CollectionName Collection, int Bucket, long Count, ulong Fingerprint);
+
+internal sealed record CollectionState(CollectionName Collection, long Count, ulong ValueHash);
+
+/// <summary>
+/// A provider's primitive operations inside one transaction. <see cref="RecordStore"/> builds every
+/// store operation on these, so the semantics are written once and the providers (in-memory,
+/// SQLite, PostgreSQL) only move rows. Range reads include tombstones unless stated.
+/// </summary>
+internal interface IStoreSession : IAsyncDisposable
+{
+    ValueTask<StoredRecord?> GetRecordAsync(RecordCursor at, CancellationToken ct);
+
+    ValueTask UpsertRecordAsync(StoredRecord record, CancellationToken ct);
+
+    ValueTask DeleteRecordAsync(RecordCursor at, CancellationToken ct);
+
+    /// <summary>Records in (after, through] in cursor order; null bounds are open.</summary>
+    ValueTask<IReadOnlyList<StoredRecord>> ScanRecordsAsync(RecordCursor? afterExclusive, RecordCursor? throughInclusive, int limit, CancellationToken ct);
+
+    ValueTask<IReadOnlyList<StoredRecord>> ListLiveAsync(CollectionName collection, RecordKey? afterExclusive, int limit, CancellationToken ct);
+
+    /// <summary>Owned records (tombstones included) whose version belongs to the origin, in (after, through], by HLC.</summary>
+    ValueTask<IReadOnlyList<StoredRecord>> ReadOwnedStreamAsync(OriginId origin, Hlc afterExclusive, Hlc throughInclusive, int limit, CancellationToken ct);
+
+    /// <summary>Tombstones with HLC at or below <paramref name="through"/>, oldest first.</summary>
+    ValueTask<IReadOnlyList<StoredRecord>> ReadTombstonesAsync(Hlc through, int limit, CancellationToken ct);
+
+    ValueTask<long> CountTombstonesAsync(CancellationToken ct);
+
+    ValueTask<IReadOnlyList<StoredRecord>> ReadFeedAsync(long afterPosition, int limit, CancellationToken ct);
+
+    ValueTask<IReadOnlyList<StoredRecord>> ReadBucketsAsync(CollectionName collection, IReadOnlyCollection<int> buckets, CancellationToken ct);
+
+    ValueTask<IReadOnlyList<RecordVersion>> ReadLogAsync(OriginId origin, Hlc afterExclusive, Hlc throughInclusive, int limit, CancellationToken ct);
+
+    /// <summary>Appends a shared change to the log; an entry already there (same origin and HLC) is kept.</summary>
+    ValueTask AppendLogAsync(RecordVersion change, CancellationToken ct);
+
+    ValueTask<long> PruneLogAsync(OriginId origin, Hlc through, CancellationToken ct);
+
+    ValueTask<long> CountLogAsync(OriginId? origin, CancellationToken ct);
+
+    ValueTask<IReadOnlyList<OriginState>> ReadOriginsAsync(CancellationToken ct);
+
+    ValueTask UpsertOriginAsync(OriginState state, CancellationToken ct);
+
+    /// <summary>Bucket states of one collection (or all); with <paramref name="buckets"/>, only those buckets.</summary>
+    ValueTask<IReadOnlyList<BucketState>> ReadBucketStatesAsync(CollectionName? collection, IReadOnlyCollection<int>? buckets, CancellationToken ct);
+
+    ValueTask UpsertBucketStateAsync(BucketState state, CancellationToken ct);
+
+    ValueTask<IReadOnlyList<CollectionState>> ReadCollectionStatesAsync(CollectionName? collection, CancellationToken ct);
+
+    ValueTask UpsertCollectionStateAsync(CollectionState state, CancellationToken ct);
+
+    ValueTask<string?> GetMetaAsync(string name, CancellationToken ct);
+
+    /// <summary>Sets a metadata value; null removes it.</summary>
+    ValueTask SetMetaAsync(string name, string? value, CancellationToken ct);
+
+    ValueTask CommitAsync(CancellationToken ct);
+}
+
+/// <summary>A storage provider: schema management and transactions.</summary>
+internal interface IStoreBackend : IAsyncDisposable
+{
+    /// <summary>A short name for messages: "sqlite", "postgres", "in-memory".</summary>
+    string Name { get; }
+
+    /// <summary>Creates the schema or applies missing migrations; throws on a newer or unknown schema.</summary>
+    ValueTask MigrateAsync(CancellationToken ct);
+
+    /// <summary>A transaction: consistent reads, and writes when <paramref name="write"/> (only one writer at a time).</summary>
+    ValueTask<IStoreSession> BeginAsync(bool write, CancellationToken ct);
+}

@@ -1,0 +1,35 @@
+namespace PeerSync.Sync.Storage.InMemory;
+
+/// <summary>The in-memory provider: every transaction holds the storage lock (reads too).</summary>
+internal sealed class InMemoryBackend(InMemoryStorage storage) : IStoreBackend
+{
+    public const int SchemaVersion = 1;
+
+    public string Name => "in-memory";
+
+    public async ValueTask MigrateAsync(CancellationToken ct)
+    {
+        await storage.Lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (storage.SchemaVersion > SchemaVersion)
+            {
+                throw new RecordStoreException($"the in-memory record store has schema version {storage.SchemaVersion}, newer than this build supports ({SchemaVersion})");
+            }
+
+            storage.SchemaVersion = SchemaVersion;
+        }
+        finally
+        {
+            storage.Lock.Release();
+        }
+    }
+
+    public async ValueTask<IStoreSession> BeginAsync(bool write, CancellationToken ct)
+    {
+        await storage.Lock.WaitAsync(ct).ConfigureAwait(false);
+        return new InMemorySession(storage, write);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,33 @@
+using System.Data;
+using System.Data.Common;
+using Npgsql;
+
+namespace PeerSync.Sync.Storage.Sql;
+
+/// <summary>
+/// PostgreSQL: the sync tables live in their own schema (default `peersync_sync`), so several
+/// nodes can share one database with one schema each. Text columns use `COLLATE "C"` for ordinal
+/// order; readers use REPEATABLE READ for a consistent snapshot.
+/// </summary>
+internal sealed class PostgresBackend : SqlBackend
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _schema;
+
+    public PostgresBackend(PostgresRecordStoreOptions options)
+        : base(new SqlDialect("postgres", name => $"\"{options.Schema}\".sync_{name}", "TEXT COLLATE \"C\"", "BIGINT"), options.TimeProvider)
+    {
+        _schema = options.Schema;
+        _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+    }
+
+    protected override IEnumerable<string> PrepareStatements() => [$"CREATE SCHEMA IF NOT EXISTS \"{_schema}\""];
+
+    protected override async ValueTask<DbConnection> OpenAsync(CancellationToken ct) =>
+        await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+
+    protected override async ValueTask<DbTransaction> BeginTransactionAsync(DbConnection connection, bool write, CancellationToken ct) =>
+        await ((NpgsqlConnection)connection).BeginTransactionAsync(write ? IsolationLevel.ReadCommitted : IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+
+    public override async ValueTask DisposeAsync() => await _dataSource.DisposeAsync().ConfigureAwait(false);
+}

@@ -1,0 +1,29 @@
+namespace PeerSync.Sync.Storage.Sql;
+
+/// <summary>
+/// What differs between the SQL providers: table naming, the text type that orders ordinally, the
+/// integer type. Both SQLite and PostgreSQL accept the rest of the SQL used here (row values,
+/// `ON CONFLICT ... DO UPDATE`, `LIMIT`, `@name` parameters).
+/// </summary>
+internal sealed record SqlDialect(string Name, Func<string, string> Table, string Text, string Integer)
+{
+    /// <summary>The versioned migrations of the sync schema. Never edit a shipped one: add the next.</summary>
+    public IReadOnlyList<(int Version, string Description, string[] Statements)> Migrations() =>
+    [
+        (1, "records, change log, origins, digests, metadata", [
+            $"CREATE TABLE {Table("meta")} (name {Text} PRIMARY KEY, value {Text} NOT NULL)",
+            $"CREATE TABLE {Table("origins")} (node {Text} NOT NULL, epoch {Integer} NOT NULL, applied_hlc {Integer} NOT NULL, floor_hlc {Integer} NOT NULL, PRIMARY KEY (node, epoch))",
+            $"CREATE TABLE {Table("records")} (collection {Text} NOT NULL, rkey {Text} NOT NULL, owned {Integer} NOT NULL, deleted {Integer} NOT NULL, value {Text} NULL, hlc {Integer} NOT NULL, origin_node {Text} NOT NULL, origin_epoch {Integer} NOT NULL, bucket {Integer} NOT NULL, position {Integer} NOT NULL, PRIMARY KEY (collection, rkey))",
+            $"CREATE INDEX {Index("records_owned_stream")} ON {Table("records")} (origin_node, origin_epoch, hlc) WHERE owned = 1",
+            $"CREATE INDEX {Index("records_tombstones")} ON {Table("records")} (hlc) WHERE deleted = 1",
+            $"CREATE INDEX {Index("records_position")} ON {Table("records")} (position)",
+            $"CREATE INDEX {Index("records_bucket")} ON {Table("records")} (collection, bucket)",
+            $"CREATE TABLE {Table("log")} (origin_node {Text} NOT NULL, origin_epoch {Integer} NOT NULL, hlc {Integer} NOT NULL, collection {Text} NOT NULL, rkey {Text} NOT NULL, deleted {Integer} NOT NULL, value {Text} NULL, PRIMARY KEY (origin_node, origin_epoch, hlc))",
+            $"CREATE TABLE {Table("buckets")} (collection {Text} NOT NULL, bucket {Integer} NOT NULL, live_count {Integer} NOT NULL, fingerprint {Integer} NOT NULL, PRIMARY KEY (collection, bucket))",
+            $"CREATE TABLE {Table("collections")} (collection {Text} PRIMARY KEY, live_count {Integer} NOT NULL, value_hash {Integer} NOT NULL)",
+        ]),
+    ];
+
+    /// <summary>Index names are unqualified in PostgreSQL (they live in the table's schema).</summary>
+    private string Index(string name) => Name == "postgres" ? "sync_" + name : Table(name);
+}

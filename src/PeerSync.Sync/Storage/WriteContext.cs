@@ -1,0 +1,173 @@
+using PeerSync.Sync.AntiEntropy;
+using PeerSync.Sync.Clock;
+using PeerSync.Sync.Records;
+
+namespace PeerSync.Sync.Storage;
+
+/// <summary>
+/// The state of one write transaction: origins, the apply-position counter, the HLC high-water mark
+/// and digest deltas are loaded once, changed in memory and written back at <see cref="CommitAsync"/>,
+/// so a batch costs one read and one write of each instead of one per record.
+/// </summary>
+internal sealed class WriteContext
+{
+    private readonly Dictionary<OriginId, OriginState> _origins;
+    private readonly HashSet<OriginId> _dirtyOrigins = [];
+    private readonly Dictionary<(CollectionName Collection, int Bucket), (long Count, ulong Fingerprint)> _bucketDeltas = [];
+    private readonly Dictionary<CollectionName, (long Count, ulong Hash)> _collectionDeltas = [];
+    private long _position;
+    private readonly long _initialPosition;
+    private Hlc _hlcHigh;
+    private readonly Hlc _initialHlcHigh;
+
+    private WriteContext(IStoreSession session, IEnumerable<OriginState> origins, long position, Hlc hlcHigh)
+    {
+        Session = session;
+        _origins = origins.ToDictionary(o => o.Origin);
+        _position = _initialPosition = position;
+        _hlcHigh = _initialHlcHigh = hlcHigh;
+    }
+
+    public IStoreSession Session { get; }
+
+    public List<AppliedChange> Changed { get; } = [];
+
+    public static async ValueTask<WriteContext> BeginAsync(IStoreSession session, CancellationToken ct)
+    {
+        var origins = await session.ReadOriginsAsync(ct).ConfigureAwait(false);
+        var position = StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.ApplyPosition, ct).ConfigureAwait(false), StoreMeta.ApplyPosition);
+        var high = Hlc.FromInt64(StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.HlcHigh, ct).ConfigureAwait(false), StoreMeta.HlcHigh));
+        return new WriteContext(session, origins, position, high);
+    }
+
+    public Hlc Applied(OriginId origin) => _origins.TryGetValue(origin, out var s) ? s.Applied : Hlc.Zero;
+
+    public Hlc Floor(OriginId origin) => _origins.TryGetValue(origin, out var s) ? s.Floor : Hlc.Zero;
+
+    public IEnumerable<OriginState> Origins => _origins.Values;
+
+    public void SetApplied(OriginId origin, Hlc applied) => SetOrigin(origin, applied, Floor(origin));
+
+    public void SetFloor(OriginId origin, Hlc floor) => SetOrigin(origin, Applied(origin), floor);
+
+    public void ObserveHlc(Hlc hlc) => _hlcHigh = Hlc.Max(_hlcHigh, hlc);
+
+    /// <summary>Merges a version last-writer-wins; true when it replaced the stored one.</summary>
+    public async ValueTask<bool> MergeAsync(RecordVersion incoming, CancellationToken ct)
+    {
+        ObserveHlc(incoming.Stamp.Hlc);
+        var existing = await Session.GetRecordAsync(incoming.Cursor, ct).ConfigureAwait(false);
+        if (!MergeRules.ShouldReplace(existing?.Version, incoming))
+        {
+            return false;
+        }
+
+        await PutAsync(existing?.Version, incoming, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Stores <paramref name="next"/> over <paramref name="previous"/> with a new apply position.</summary>
+    public async ValueTask PutAsync(RecordVersion? previous, RecordVersion next, CancellationToken ct)
+    {
+        ObserveHlc(next.Stamp.Hlc);
+        var stored = new StoredRecord(next, ++_position);
+        await Session.UpsertRecordAsync(stored, ct).ConfigureAwait(false);
+        if (previous is { Deleted: false })
+        {
+            AddDigest(previous, -1);
+        }
+
+        if (!next.Deleted)
+        {
+            AddDigest(next, +1);
+        }
+
+        Changed.Add(new AppliedChange(stored.Position, next));
+    }
+
+    /// <summary>Removes a tombstone row (pruning); tombstones are not part of any digest.</summary>
+    public ValueTask RemoveTombstoneAsync(RecordVersion tombstone, CancellationToken ct) =>
+        Session.DeleteRecordAsync(tombstone.Cursor, ct);
+
+    public async ValueTask CommitAsync(CancellationToken ct)
+    {
+        foreach (var origin in _dirtyOrigins)
+        {
+            await Session.UpsertOriginAsync(_origins[origin], ct).ConfigureAwait(false);
+        }
+
+        if (_position != _initialPosition)
+        {
+            await Session.SetMetaAsync(StoreMeta.ApplyPosition, StoreMeta.FormatLong(_position), ct).ConfigureAwait(false);
+        }
+
+        if (_hlcHigh != _initialHlcHigh)
+        {
+            await Session.SetMetaAsync(StoreMeta.HlcHigh, StoreMeta.FormatLong(_hlcHigh.ToInt64()), ct).ConfigureAwait(false);
+        }
+
+        await FlushDigestsAsync(ct).ConfigureAwait(false);
+        await Session.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    public void SetOrigin(OriginId origin, Hlc applied, Hlc floor)
+    {
+        _origins[origin] = new OriginState(origin, applied, floor);
+        _dirtyOrigins.Add(origin);
+        ObserveHlc(applied);
+    }
+
+    private void AddDigest(RecordVersion version, int sign)
+    {
+        var bucket = (version.Collection, RecordHashing.Bucket(version.Collection, version.Key));
+        var fp = RecordHashing.Fingerprint(version);
+        var vh = RecordHashing.ValueDigest(version);
+        _bucketDeltas.TryGetValue(bucket, out var b);
+        _collectionDeltas.TryGetValue(version.Collection, out var c);
+        unchecked
+        {
+            _bucketDeltas[bucket] = (b.Count + sign, sign > 0 ? b.Fingerprint + fp : b.Fingerprint - fp);
+            _collectionDeltas[version.Collection] = (c.Count + sign, sign > 0 ? c.Hash + vh : c.Hash - vh);
+        }
+    }
+
+    private async ValueTask FlushDigestsAsync(CancellationToken ct)
+    {
+        foreach (var group in _bucketDeltas.GroupBy(e => e.Key.Collection))
+        {
+            var touched = group.Select(e => e.Key.Bucket).ToList();
+            var current = (await Session.ReadBucketStatesAsync(group.Key, touched, ct).ConfigureAwait(false)).ToDictionary(s => s.Bucket);
+            foreach (var ((collection, bucket), delta) in group)
+            {
+                if (delta.Count == 0 && delta.Fingerprint == 0)
+                {
+                    continue;
+                }
+
+                current.TryGetValue(bucket, out var state);
+                unchecked
+                {
+                    await Session.UpsertBucketStateAsync(
+                        new BucketState(collection, bucket, (state?.Count ?? 0) + delta.Count, (state?.Fingerprint ?? 0) + delta.Fingerprint),
+                        ct).ConfigureAwait(false);
+                }
+            }
+        }
+
+        foreach (var (collection, delta) in _collectionDeltas)
+        {
+            if (delta.Count == 0 && delta.Hash == 0)
+            {
+                continue;
+            }
+
+            var state = (await Session.ReadCollectionStatesAsync(collection, ct).ConfigureAwait(false)).FirstOrDefault();
+            unchecked
+            {
+                await Session.UpsertCollectionStateAsync(
+                    new CollectionState(collection, (state?.Count ?? 0) + delta.Count, (state?.ValueHash ?? 0) + delta.Hash),
+                    ct).ConfigureAwait(false);
+            }
+        }
+    }
+}
