@@ -1,4 +1,5 @@
 using PeerSync.Sync.Records;
+using PeerSync.Remote.Addressing;
 
 namespace PeerSync.Sync.Peers;
 

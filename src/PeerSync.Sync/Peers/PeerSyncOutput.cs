@@ -1,5 +1,6 @@
 using PeerSync.Sync.Clock;
 using PeerSync.Sync.Records;
+using PeerSync.Remote.Addressing;
 
 namespace PeerSync.Sync.Peers;
 

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using PeerSync.Sync.Peers;
 using PeerSync.Sync.Records;
 using V1 = PeerSync.Sync.Protocol.V1;
+using PeerSync.Remote.Addressing;
 
 namespace PeerSync.Sync.Protocol;
 

@@ -68,7 +68,7 @@ internal static class StoreMeta
             var coverage = new List<KeyValuePair<OriginId, Hlc>>();
             foreach (var e in root.GetProperty("coverage").EnumerateArray())
             {
-                var origin = new OriginId(NodeId.Parse(e.GetProperty("node").GetString()!), Records.DataEpoch.Parse(e.GetProperty("epoch").GetString()!));
+                var origin = new OriginId(NodeId.Parse(e.GetProperty("node").GetString()!), Remote.Addressing.DataEpoch.Parse(e.GetProperty("epoch").GetString()!));
                 coverage.Add(new(origin, Hlc.Parse(e.GetProperty("hlc").GetString()!)));
             }
 

@@ -3,6 +3,7 @@ using PeerSync.Sync.Clock;
 using PeerSync.Sync.Peers;
 using PeerSync.Sync.Records;
 using static PeerSync.Sync.Tests.Support.Ids;
+using PeerSync.Remote.Addressing;
 
 namespace PeerSync.Sync.Tests.Peers;
 

@@ -4,6 +4,7 @@ using PeerSync.Sync.Records;
 using PeerSync.Sync.Storage;
 using V1 = PeerSync.Sync.Protocol.V1;
 using static PeerSync.Sync.Tests.Support.Ids;
+using PeerSync.Remote.Addressing;
 
 namespace PeerSync.Sync.Tests.Protocol;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PeerSync.Sync.Backfill;
 using PeerSync.Sync.Records;
+using PeerSync.Remote.Addressing;
 
 namespace PeerSync.Sync.Tests.Simulation;
 

@@ -4,6 +4,7 @@ using PeerSync.Sync.Records;
 using PeerSync.Sync.Storage;
 using PeerSync.Sync.Tests.Support;
 using static PeerSync.Sync.Tests.Support.Ids;
+using PeerSync.Remote.Addressing;
 
 namespace PeerSync.Sync.Tests.Storage;
 
