@@ -16,6 +16,9 @@ public abstract partial class PersistentActor
     // Persist/PersistAll calls in _batch and _pending: while any is there, commands wait.
     private int _holdingCount;
 
+    // PersistAsync/PersistAllAsync writes in _pending: beyond the bound, commands wait too.
+    private int _asyncWriteCount;
+
     // A RunTask loop is holding the mailbox and running handlers as writes complete.
     private bool _pumping;
 
@@ -217,7 +220,7 @@ public abstract partial class PersistentActor
         });
     }
 
-    private bool NeedsHold() => _holdingCount > 0 || _pending.Count > Persistence.Settings.MaxPendingAsyncWrites;
+    private bool NeedsHold() => _holdingCount > 0 || _asyncWriteCount > Persistence.Settings.MaxPendingAsyncWrites;
 
     /// <summary>
     /// Holds the mailbox (it runs under RunTask) until no Persist is unconfirmed and the PersistAsync
@@ -287,6 +290,10 @@ public abstract partial class PersistentActor
             _nextSequenceNr += events.Length;
             entry.Write = Write(new AtomicWrite(events));
             _lastWrite = entry.Write;
+            if (!entry.HoldsCommands)
+            {
+                _asyncWriteCount++;
+            }
         }
 
         _batch.Clear();
@@ -315,6 +322,10 @@ public abstract partial class PersistentActor
             if (head.HoldsCommands)
             {
                 _holdingCount--;
+            }
+            else if (head.Write is not null)
+            {
+                _asyncWriteCount--;
             }
 
             Complete(head);
