@@ -29,6 +29,7 @@ public sealed class PersistenceExtension
         Settings = settings;
         Description = description;
         WriterId = settings.WriterId ?? $"{system.Name}-{Guid.NewGuid():N}"[..(system.Name.Length + 13)];
+        RecoveryPermits = new RecoveryPermits(settings.MaxConcurrentRecoveries);
     }
 
     public ActorSystem System { get; }
@@ -47,6 +48,11 @@ public sealed class PersistenceExtension
 
     /// <summary>The provider and location, for errors and logs (never a password).</summary>
     public string Description { get; }
+
+    /// <summary>Recoveries running now (at most <see cref="PersistenceSettings.MaxConcurrentRecoveries"/>).</summary>
+    public int RecoveriesInProgress => RecoveryPermits.InUse;
+
+    internal RecoveryPermits RecoveryPermits { get; }
 
     /// <summary>Remembers a write a stopping incarnation of <paramref name="persistenceId"/> leaves in flight.</summary>
     internal void TrackUnsettledWrite(PersistenceId persistenceId, Task write)

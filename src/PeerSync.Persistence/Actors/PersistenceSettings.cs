@@ -18,8 +18,21 @@ public sealed record PersistenceSettings
     /// </summary>
     public int MaxPendingAsyncWrites { get; init; } = 1000;
 
+    /// <summary>
+    /// Persistent actors that may recover at the same time; the others wait their turn. Each
+    /// recovery holds a database connection (a reader for SQLite) while it replays. Default 50 (as
+    /// in Akka): parallel enough to start a node quickly, and well below PostgreSQL's default of
+    /// 100 connections even with a thousand actors starting at once.
+    /// </summary>
+    public int MaxConcurrentRecoveries { get; init; } = 50;
+
     internal void Validate()
     {
+        if (MaxConcurrentRecoveries < 1)
+        {
+            throw new ArgumentException($"MaxConcurrentRecoveries must be at least 1, was {MaxConcurrentRecoveries}", nameof(MaxConcurrentRecoveries));
+        }
+
         if (WriterId is { } writer && string.IsNullOrWhiteSpace(writer))
         {
             throw new ArgumentException("WriterId must not be blank; leave it null for a generated one", nameof(WriterId));

@@ -339,7 +339,8 @@ public abstract partial class PersistentActor
         {
             for (var i = 0; i < entry.Events.Length; i++)
             {
-                OnPersistRejected(rejection, entry.Events[i], entry.FirstSequenceNr + i);
+                var index = i;
+                RunFor(entry, () => OnPersistRejected(rejection, entry.Events[index], entry.FirstSequenceNr + index));
             }
 
             return;
@@ -351,7 +352,7 @@ public abstract partial class PersistentActor
             _phase = Phase.Stopping;
             try
             {
-                OnPersistFailure(cause, entry.Events[0], entry.FirstSequenceNr);
+                RunFor(entry, () => OnPersistFailure(cause, entry.Events[0], entry.FirstSequenceNr));
             }
             finally
             {
@@ -368,11 +369,13 @@ public abstract partial class PersistentActor
                 LastSequenceNr = entry.FirstSequenceNr + i;
             }
 
-            Invoke(entry, i);
+            var index = i;
+            RunFor(entry, () => entry.Handler(entry.Events[index]));
         }
     }
 
-    private void Invoke(PendingWrite entry, int index)
+    /// <summary>Runs <paramref name="action"/> on behalf of the command that made <paramref name="entry"/> (its Sender, its Persist calls' origin).</summary>
+    private void RunFor(PendingWrite entry, Action action)
     {
         var previous = _origin;
         _origin = entry.Origin;
@@ -380,11 +383,11 @@ public abstract partial class PersistentActor
         {
             if (entry.Origin.Message is null)
             {
-                entry.Handler(entry.Events[index]);
+                action();
             }
             else
             {
-                RunOnBehalfOf(entry.Origin.Message, entry.Origin.Sender, () => entry.Handler(entry.Events[index]));
+                RunOnBehalfOf(entry.Origin.Message, entry.Origin.Sender, action);
             }
         }
         finally

@@ -59,6 +59,13 @@ public abstract partial class PersistentActor
                 return;
             }
 
+            // Returned when recovery ends below, or by Retire if the actor stops before that.
+            await extension.RecoveryPermits.AcquireAsync(this);
+            if (_phase != Phase.Recovering)
+            {
+                return;
+            }
+
             snapshotSequenceNr = await RecoverSnapshotAsync(recovery, token);
             if (_phase != Phase.Recovering)
             {
@@ -106,6 +113,7 @@ public abstract partial class PersistentActor
         }
         catch (Exception e) when (_phase == Phase.Recovering)
         {
+            extension.RecoveryPermits.Release(this);
             FailRecovery(e as RecoveryFailedException ?? new RecoveryFailedException(_id, LastSequenceNr, e.Message, e), current);
             return;
         }
@@ -114,6 +122,8 @@ public abstract partial class PersistentActor
             // The actor stopped (or restarted) during recovery and cancelled the reads on purpose.
             return;
         }
+
+        extension.RecoveryPermits.Release(this);
 
         _phase = Phase.Processing;
         PersistentActorLog.Recovered(Log, _id.ToString(), LastSequenceNr, snapshotSequenceNr, replayed, clock.Elapsed);

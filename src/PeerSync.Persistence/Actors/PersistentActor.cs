@@ -252,6 +252,7 @@ public abstract partial class PersistentActor : ActorBase
 
         _phase = Phase.Retired;
         _recoveryCancellation?.Cancel();
+        _extension?.RecoveryPermits.Release(this);
         if (_extension is not null && _lastWrite is { IsCompleted: false } write)
         {
             _extension.TrackUnsettledWrite(_id, write);

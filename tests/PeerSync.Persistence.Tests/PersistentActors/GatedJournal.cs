@@ -12,10 +12,33 @@ public sealed class GatedJournal(IJournal inner) : IJournal
 {
     private readonly Lock _gate = new();
     private TaskCompletionSource? _closed;
+    private TaskCompletionSource? _readsClosed;
     private int _issued;
+    private int _highestReads;
 
     /// <summary>Writes handed to this journal so far (held or not).</summary>
     public int Issued => Volatile.Read(ref _issued);
+
+    /// <summary>Calls of ReadHighestSequenceNrAsync so far (one per recovery that got that far).</summary>
+    public int HighestReads => Volatile.Read(ref _highestReads);
+
+    /// <summary>Holds every ReadHighestSequenceNrAsync (a step of recovery) until <see cref="OpenReads"/>.</summary>
+    public void CloseReads()
+    {
+        lock (_gate)
+        {
+            _readsClosed ??= new TaskCompletionSource();
+        }
+    }
+
+    public void OpenReads()
+    {
+        lock (_gate)
+        {
+            _readsClosed?.SetResult();
+            _readsClosed = null;
+        }
+    }
 
     /// <summary>Holds every write from now on until <see cref="Open"/>.</summary>
     public void Close()
@@ -57,8 +80,23 @@ public sealed class GatedJournal(IJournal inner) : IJournal
         PersistenceId persistenceId, long fromSequenceNr, long toSequenceNr, long max, CancellationToken cancellationToken = default) =>
         inner.ReplayAsync(persistenceId, fromSequenceNr, toSequenceNr, max, cancellationToken);
 
-    public Task<long> ReadHighestSequenceNrAsync(PersistenceId persistenceId, long fromSequenceNr = 0, CancellationToken cancellationToken = default) =>
-        inner.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken);
+    public Task<long> ReadHighestSequenceNrAsync(PersistenceId persistenceId, long fromSequenceNr = 0, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _highestReads);
+        Task? held;
+        lock (_gate)
+        {
+            held = _readsClosed?.Task;
+        }
+
+        return held is null
+            ? inner.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken)
+            : held.ContinueWith(
+                _ => inner.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default).Unwrap();
+    }
 
     public Task DeleteMessagesToAsync(PersistenceId persistenceId, long toSequenceNr, CancellationToken cancellationToken = default) =>
         inner.DeleteMessagesToAsync(persistenceId, toSequenceNr, cancellationToken);

@@ -6,8 +6,9 @@ namespace PeerSync.Persistence.Tests.PersistentActors;
 
 /// <summary>
 /// The persistent actor most tests drive: a list of notes, one <see cref="NoteAdded"/> event per
-/// note, a <see cref="NotesSnapshot"/> as snapshot. Replies go to the command's sender; lifecycle
-/// reports (recovery, rejections, failures, snapshot and delete replies) go to the reporter.
+/// note, a <see cref="NotesSnapshot"/> as snapshot. Replies go to the command's sender (rejections
+/// and write failures too); lifecycle reports (recovery, rejections, failures, snapshot and delete
+/// replies) go to the reporter.
 /// </summary>
 public sealed class NotesActor : PersistentActor, IWithStash
 {
@@ -120,13 +121,17 @@ public sealed class NotesActor : PersistentActor, IWithStash
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         base.OnPersistFailure(cause, @event, sequenceNr);
-        _reporter.Tell(new WriteFailed(@event.GetType().Name, sequenceNr, cause.Message), Self);
+        var failed = new WriteFailed(@event.GetType().Name, sequenceNr, cause.Message);
+        _reporter.Tell(failed, Self);
+        Sender.Tell(failed, Self);
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
         base.OnPersistRejected(cause, @event, sequenceNr);
-        _reporter.Tell(new Rejected(@event.GetType().Name, sequenceNr, cause.Message), Self);
+        var rejected = new Rejected(@event.GetType().Name, sequenceNr, cause.Message);
+        _reporter.Tell(rejected, Self);
+        Sender.Tell(rejected, Self);
     }
 
     protected override void OnRecoveryFailure(Exception cause, object? @event)

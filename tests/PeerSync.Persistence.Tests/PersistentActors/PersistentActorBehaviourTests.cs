@@ -153,10 +153,7 @@ public sealed class PersistentActorBehaviourTests : TestKitBase
         _journal.Close();
         notes.Tell(new Add("a"), TestActor);
         AwaitCondition(() => _journal.Issued == 1);
-        var watcher = CreateTestProbe();
-        watcher.Watch(notes);
-        Sys.Stop(notes);
-        watcher.ExpectTerminated(notes);
+        StopAndWait(notes);
 
         Sys.ActorOf(NotesActor.Props("in-flight", reporter.Ref));
         reporter.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
@@ -205,6 +202,14 @@ public sealed class PersistentActorBehaviourTests : TestKitBase
         Assert.Contains("Persist of persistence id 'persists-in-recovery' during recovery", failure.Message, StringComparison.Ordinal);
         Watch(actor);
         ExpectTerminated(actor);
+    }
+
+    private void StopAndWait(IActorRef actor)
+    {
+        var watcher = CreateTestProbe();
+        watcher.Watch(actor);
+        Sys.Stop(actor);
+        watcher.ExpectTerminated(actor);
     }
 
     private IActorRef Start(string persistenceId, TestProbe? reporter = null)

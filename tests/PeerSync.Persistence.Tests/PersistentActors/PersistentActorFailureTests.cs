@@ -45,6 +45,7 @@ public sealed class PersistentActorFailureTests : TestKitBase
         var failed = reporter.ExpectMsg<WriteFailed>();
         Assert.Equal(3, failed.SequenceNr);
         Assert.Contains("injected fault", failed.Reason, StringComparison.Ordinal);
+        Assert.Equal(failed, ExpectMsg<WriteFailed>());
 
         // The supervisor re-creates it after the backoff; it recovers what was confirmed.
         var stoppedAt = Time.GetUtcNow();
@@ -64,6 +65,7 @@ public sealed class PersistentActorFailureTests : TestKitBase
         Watch(notes);
         notes.Tell(new AddAll("x", "y"), TestActor);
         Assert.Equal(1, reporter.ExpectMsg<WriteFailed>().SequenceNr);
+        ExpectMsg<WriteFailed>();
         ExpectTerminated(notes);
         Assert.Empty(await _stores.Journal.SequenceNrsAsync(TestEvents.Id("all-failed")));
     }
@@ -80,6 +82,7 @@ public sealed class PersistentActorFailureTests : TestKitBase
         var rejected = reporter.ExpectMsg<Rejected>();
         Assert.Equal((nameof(UnregisteredEvent), 2L), (rejected.EventType, rejected.SequenceNr));
         Assert.Contains($"no serializer is registered for {typeof(UnregisteredEvent).FullName}", rejected.Reason, StringComparison.Ordinal);
+        Assert.Equal(rejected, ExpectMsg<Rejected>());
 
         notes.Tell(new Add("b"), TestActor);
         ExpectMsg(new Added("b", 2));

@@ -107,6 +107,8 @@ public abstract class PersistentActorSpec(ITestOutputHelper output) : Persistent
         Assert.Contains("no serializer is registered", middle.Reason, StringComparison.Ordinal);
         Assert.Equal((nameof(NoteAdded), 4L), Pick(reporter.ExpectMsg<Rejected>()));
 
+        // The rejection runs on behalf of the command: its sender hears of it.
+        Assert.Equal([2L, 3, 4], ReceiveN(3).Cast<Rejected>().Select(r => r.SequenceNr));
         notes.Tell(new Add("d"), TestActor);
         ExpectMsg(new Added("d", 2));
         notes.Tell(new Get(), TestActor);
