@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PeerSync.Actors;
 using PeerSync.Actors.Serialization;
 using PeerSync.Persistence.Model;
@@ -8,6 +7,9 @@ namespace PeerSync.Persistence;
 public abstract partial class PersistentActor
 {
     private CancellationTokenSource? _recoveryCancellation;
+
+    // The decoded event whose recovery handler is running, reported with a failure it causes.
+    private object? _replayingEvent;
 
     /// <summary>
     /// Recovery failed: <paramref name="cause"/> (a <see cref="RecoveryFailedException"/>) names the
@@ -42,91 +44,57 @@ public abstract partial class PersistentActor
 
     /// <summary>
     /// Runs under RunTask, so commands wait until it is done and every await resumes on the actor:
-    /// wait for writes an earlier incarnation left in flight, offer the snapshot, read the highest
-    /// sequence nr (which also lifts the journal's write fence after a failure), replay, complete.
+    /// wait for writes an earlier incarnation left in flight, take a recovery permit, offer the
+    /// snapshot, replay, then hand RecoveryCompleted to the command handlers.
     /// </summary>
     private async Task RecoverAsync(PersistenceExtension extension, Recovery recovery, CancellationToken token)
     {
-        var clock = Stopwatch.StartNew();
-        object? current = null;
+        var time = Context.System.TimeProvider;
+        var started = time.GetTimestamp();
         long snapshotSequenceNr = 0;
         long replayed = 0;
         try
         {
             await extension.WhenWritesSettled(_id);
-            if (_phase != Phase.Recovering)
+            if (_phase == Phase.Recovering)
             {
-                return;
+                // Returned below when recovery ends, or by Retire if the actor stops before that.
+                await extension.RecoveryPermits.AcquireAsync(this);
             }
 
-            // Returned when recovery ends below, or by Retire if the actor stops before that.
-            await extension.RecoveryPermits.AcquireAsync(this);
-            if (_phase != Phase.Recovering)
+            if (_phase == Phase.Recovering)
             {
-                return;
+                snapshotSequenceNr = await RecoverSnapshotAsync(recovery, token);
             }
 
-            snapshotSequenceNr = await RecoverSnapshotAsync(recovery, token);
-            if (_phase != Phase.Recovering)
+            if (_phase == Phase.Recovering)
             {
-                return;
-            }
-
-            long highest;
-            try
-            {
-                highest = await Journal.ReadHighestSequenceNrAsync(_id, LastSequenceNr, token);
-            }
-            catch (Exception e) when (_phase == Phase.Recovering)
-            {
-                throw new RecoveryFailedException(_id, LastSequenceNr, $"reading the highest sequence nr failed: {e.Message}", e);
-            }
-
-            var to = Math.Min(highest, recovery.ToSequenceNr);
-            if (to > LastSequenceNr && recovery.ReplayMax > 0 && _phase == Phase.Recovering)
-            {
-                await using var events = Journal.ReplayAsync(_id, LastSequenceNr + 1, to, recovery.ReplayMax, token).GetAsyncEnumerator(token);
-                while (await NextAsync(events))
-                {
-                    if (_phase != Phase.Recovering)
-                    {
-                        return;
-                    }
-
-                    var repr = events.Current;
-                    current = Decode(repr.Payload, repr.SequenceNr, "event");
-                    LastSequenceNr = repr.SequenceNr;
-                    Replay(current, repr.SequenceNr);
-                    replayed++;
-                }
-
-                current = null;
+                replayed = await ReplayEventsAsync(recovery, token);
             }
 
             if (_phase != Phase.Recovering)
             {
+                // Stopped or restarted meanwhile; Retire returned the permit.
                 return;
             }
-
-            LastSequenceNr = Math.Max(LastSequenceNr, highest);
-            _nextSequenceNr = LastSequenceNr + 1;
         }
         catch (Exception e) when (_phase == Phase.Recovering)
         {
             extension.RecoveryPermits.Release(this);
-            FailRecovery(e as RecoveryFailedException ?? new RecoveryFailedException(_id, LastSequenceNr, e.Message, e), current);
+            FailRecovery(e as RecoveryFailedException ?? new RecoveryFailedException(_id, LastSequenceNr, e.Message, e), _replayingEvent);
             return;
         }
-        catch (OperationCanceledException) when (_phase == Phase.Retired)
+        catch (Exception) when (_phase == Phase.Retired)
         {
             // The actor stopped (or restarted) during recovery and cancelled the reads on purpose.
+            // Nothing may escape: the task belongs to the cell, so a fault would fail the next
+            // incarnation.
             return;
         }
 
         extension.RecoveryPermits.Release(this);
-
         _phase = Phase.Processing;
-        PersistentActorLog.Recovered(Log, _id.ToString(), LastSequenceNr, snapshotSequenceNr, replayed, clock.Elapsed);
+        PersistentActorLog.Recovered(Log, _id.ToString(), LastSequenceNr, snapshotSequenceNr, replayed, time.GetElapsedTime(started));
         _origin = new Envelope(RecoveryCompleted.Instance, null);
         RunOnBehalfOf(RecoveryCompleted.Instance, null, () => _commands.TryHandle(RecoveryCompleted.Instance));
         Flush();
@@ -139,6 +107,50 @@ public abstract partial class PersistentActor
         {
             ArmTrigger();
         }
+    }
+
+    /// <summary>
+    /// Reads the highest sequence nr (which also lifts the journal's write fence after a failed
+    /// write), replays the events after the snapshot through the recovery handlers, and leaves
+    /// <see cref="LastSequenceNr"/> at the highest stored. Returns the number of events replayed.
+    /// </summary>
+    private async Task<long> ReplayEventsAsync(Recovery recovery, CancellationToken token)
+    {
+        long highest;
+        try
+        {
+            highest = await Journal.ReadHighestSequenceNrAsync(_id, LastSequenceNr, token);
+        }
+        catch (Exception e) when (_phase == Phase.Recovering)
+        {
+            throw new RecoveryFailedException(_id, LastSequenceNr, $"reading the highest sequence nr failed: {e.Message}", e);
+        }
+
+        var replayed = 0L;
+        var to = Math.Min(highest, recovery.ToSequenceNr);
+        if (to > LastSequenceNr && recovery.ReplayMax > 0 && _phase == Phase.Recovering)
+        {
+            await using var events = Journal.ReplayAsync(_id, LastSequenceNr + 1, to, recovery.ReplayMax, token).GetAsyncEnumerator(token);
+            while (await NextAsync(events))
+            {
+                if (_phase != Phase.Recovering)
+                {
+                    return replayed;
+                }
+
+                var repr = events.Current;
+                var decoded = Decode(repr.Payload, repr.SequenceNr, "event");
+                LastSequenceNr = repr.SequenceNr;
+                _replayingEvent = decoded;
+                Replay(decoded, repr.SequenceNr);
+                _replayingEvent = null;
+                replayed++;
+            }
+        }
+
+        LastSequenceNr = Math.Max(LastSequenceNr, highest);
+        _nextSequenceNr = LastSequenceNr + 1;
+        return replayed;
 
         async ValueTask<bool> NextAsync(IAsyncEnumerator<PersistentRepr> events)
         {
