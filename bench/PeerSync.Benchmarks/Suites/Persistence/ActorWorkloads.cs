@@ -4,11 +4,12 @@ using PeerSync.Persistence.Model;
 namespace PeerSync.Benchmarks.Suites.Persistence;
 
 /// <summary>
-/// The journal workloads' shapes driven through persistent actors: workers ask an actor and wait
-/// for the reply, which the actor sends from the event handler, after the event is stored. Each
+/// The journal workloads' shapes driven through persistent actors: workers send an actor a command
+/// and wait for the reply (through a <see cref="ReplySlot"/>), which the actor sends from the event
+/// handler, after the event is stored. Each
 /// actor has <see cref="CommandsInFlight"/> commands outstanding, so when its write completes the
 /// next command is already in its mailbox: the figure is the actor's own throughput, not the
-/// driver's ask round trip (with one command outstanding, three thread-pool hops separate a commit
+/// driver's round trip (with one command outstanding, three thread-pool hops separate a commit
 /// from the next write, and group commit gathers about half the writers per transaction). Persist
 /// holds commands, so each actor still has one write in flight and each commit carries at most one
 /// write per actor, as the floor's transactions do.
@@ -49,10 +50,13 @@ internal static class ActorWorkloads
         var refs = Enumerable.Range(0, actors).Select(a => system.ActorOf(BenchPersistentActor.Props(PersistenceId.Parse($"{prefix}-{a}")))).ToArray();
         try
         {
-            return await Throughput.MeasureAsync(duration, actors * CommandsInFlight, async (worker, _) =>
+            var slots = Enumerable.Range(0, actors * CommandsInFlight).Select(w => new ReplySlot(w)).ToArray();
+            return await Throughput.MeasureAsync(duration, slots.Length, async (worker, _) =>
             {
-                await refs[worker % actors].Ask<BenchPersistentActor.Done>(command).ConfigureAwait(false);
-                return eventsPerCommand;
+                var reply = await slots[worker].Send(refs[worker % actors], command).ConfigureAwait(false);
+                return reply is BenchPersistentActor.Done
+                    ? eventsPerCommand
+                    : throw new InvalidOperationException($"the bench actor replied {reply.GetType().Name}, not Done");
             }).ConfigureAwait(false);
         }
         finally
