@@ -1,3 +1,6 @@
+using Google.Protobuf.WellKnownTypes;
+using PeerSync.Actors;
+using PeerSync.Actors.Serialization;
 using PeerSync.Benchmarks.Harness;
 using PeerSync.Benchmarks.Suites.Persistence;
 using PeerSync.Persistence;
@@ -6,11 +9,12 @@ using PeerSync.Persistence.Model;
 namespace PeerSync.Benchmarks.Suites;
 
 /// <summary>
-/// Journal throughput on SQLite and (when a server is configured) PostgreSQL, each case beside a
-/// floor measured in the same run on the same database: a raw batched INSERT loop for writes and
-/// a raw SELECT scan for replay. Cases are `&lt;provider&gt;:journal-*` (through IJournal); the
-/// actor-level `&lt;provider&gt;:persist-*` cases slot in as one more group in <see cref="RunOnAsync"/>,
-/// reusing <see cref="Throughput"/>, the target's stores and the same floors.
+/// Persistence throughput on SQLite and (when a server is configured) PostgreSQL, each case beside
+/// a floor measured in the same run on the same database: a raw batched INSERT loop for writes and
+/// a raw SELECT scan for replay. `&lt;provider&gt;:journal-*` cases go through IJournal;
+/// `&lt;provider&gt;:persist-*` and `&lt;provider&gt;:replay` through persistent actors (the same
+/// shapes: one writer, 100 writers, atomic batches of 100, recovery of 100 000 events), so the
+/// gap between the two groups is what the actor layer costs.
 /// </summary>
 public sealed class PersistenceSuite : IBenchmarkSuite
 {
@@ -19,7 +23,7 @@ public sealed class PersistenceSuite : IBenchmarkSuite
 
     public string Name => "persistence";
 
-    public string Description => "journal write/replay events/s on SQLite and PostgreSQL vs raw INSERT/SELECT floors";
+    public string Description => "journal and persistent-actor write/replay events/s on SQLite and PostgreSQL vs raw INSERT/SELECT floors";
 
     public async Task RunAsync(BenchmarkContext context)
     {
@@ -49,12 +53,16 @@ public sealed class PersistenceSuite : IBenchmarkSuite
     {
         var settings = new Settings(context.Quick);
         await using var stores = await target.OpenAsync();
+        await using var system = ActorSystem.Create("bench");
+        system.Serialization().AddProtobuf<BytesValue>();
+        system.ConfigurePersistence(stores);
         context.Progress($"{target.Name}: {stores.Location}");
-        await RunJournalWritesAsync(context, target, stores, settings);
-        await RunReplayAsync(context, target, stores, settings);
+        await RunWritesAsync(context, target, stores, system, settings);
+        await RunReplayAsync(context, target, stores, system, settings);
     }
 
-    private static async Task RunJournalWritesAsync(BenchmarkContext context, PersistenceBenchTarget target, PersistenceStores stores, Settings settings)
+    private static async Task RunWritesAsync(
+        BenchmarkContext context, PersistenceBenchTarget target, PersistenceStores stores, ActorSystem system, Settings settings)
     {
         var journal = stores.Journal;
         (string Case, Func<string, TimeSpan, Task<double>> Run)[] cases =
@@ -62,6 +70,9 @@ public sealed class PersistenceSuite : IBenchmarkSuite
             ("journal-write-1", (prefix, d) => JournalWorkloads.WriteOneAtATimeAsync(journal, prefix, d)),
             ("journal-write-100-concurrent", (prefix, d) => JournalWorkloads.WriteConcurrentlyAsync(journal, prefix, d)),
             ("journal-write-all-100", (prefix, d) => JournalWorkloads.WriteAllAsync(journal, prefix, d)),
+            ("persist-1", (prefix, d) => ActorWorkloads.PersistOneAtATimeAsync(system, prefix, d)),
+            ("persist-100-actors", (prefix, d) => ActorWorkloads.PersistConcurrentlyAsync(system, prefix, d)),
+            ("persist-all-100", (prefix, d) => ActorWorkloads.PersistAllAsync(system, prefix, d)),
         ];
 
         // Commit latency (an fsync) swings with whatever else the disk is doing, so the floor is
@@ -87,23 +98,34 @@ public sealed class PersistenceSuite : IBenchmarkSuite
         }
     }
 
-    private static async Task RunReplayAsync(BenchmarkContext context, PersistenceBenchTarget target, PersistenceStores stores, Settings settings)
+    private static async Task RunReplayAsync(
+        BenchmarkContext context, PersistenceBenchTarget target, PersistenceStores stores, ActorSystem system, Settings settings)
     {
         var id = PersistenceId.Parse("replay");
         context.Progress($"{target.Name}: storing {JournalWorkloads.ReplayEvents} events to replay");
         await JournalWorkloads.PopulateAsync(stores.Journal, id);
 
-        // Interleaved, best of each: a cache warmed by one benefits the other as much.
+        // Interleaved, best of each: a cache warmed by one benefits the others as much.
         var scan = 0.0;
         var replay = 0.0;
+        var actorReplay = 0.0;
         for (var i = 0; i < settings.ReplayRepeats; i++)
         {
             scan = Math.Max(scan, await Throughput.RateAsync(() => target.RawScanAsync(id)));
             replay = Math.Max(replay, await Throughput.RateAsync(() => JournalWorkloads.ReplayAsync(stores.Journal, id)));
+            actorReplay = Math.Max(actorReplay, await Throughput.RateAsync(async () =>
+            {
+                var recovered = await ActorWorkloads.ReplayAsync(system, id);
+                return recovered == JournalWorkloads.ReplayEvents
+                    ? recovered
+                    : throw new InvalidOperationException($"the actor recovered {recovered} events, not {JournalWorkloads.ReplayEvents}");
+            }));
         }
 
-        Report(context, $"floor:{target.Name}:scan", scan, floor: null);
-        Report(context, $"{target.Name}:journal-replay", replay, $"floor:{target.Name}:scan");
+        var scanFloor = $"floor:{target.Name}:scan";
+        Report(context, scanFloor, scan, floor: null);
+        Report(context, $"{target.Name}:journal-replay", replay, scanFloor);
+        Report(context, $"{target.Name}:replay", actorReplay, scanFloor);
     }
 
     private static void Report(BenchmarkContext context, string @case, double eventsPerSecond, string? floor) =>
@@ -133,14 +155,17 @@ public sealed class PersistenceSuite : IBenchmarkSuite
         }
     }
 
-    /// <summary>How long each case runs: `--quick` keeps SQLite plus PostgreSQL under a minute.</summary>
+    /// <summary>
+    /// How long each case runs: `--quick` keeps SQLite plus PostgreSQL (six write cases each, every
+    /// one after its own floor run) under a minute.
+    /// </summary>
     private sealed class Settings(bool quick)
     {
-        public TimeSpan Duration { get; } = TimeSpan.FromSeconds(quick ? 1.5 : 5);
+        public TimeSpan Duration { get; } = TimeSpan.FromSeconds(quick ? 1.2 : 5);
 
-        public TimeSpan FloorDuration { get; } = TimeSpan.FromSeconds(quick ? 1 : 3);
+        public TimeSpan FloorDuration { get; } = TimeSpan.FromSeconds(quick ? 0.7 : 3);
 
-        public TimeSpan WarmUp { get; } = TimeSpan.FromSeconds(quick ? 0.3 : 1);
+        public TimeSpan WarmUp { get; } = TimeSpan.FromSeconds(quick ? 0.25 : 1);
 
         public int ReplayRepeats { get; } = quick ? 3 : 5;
     }

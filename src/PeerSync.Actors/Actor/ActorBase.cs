@@ -79,4 +79,46 @@ public abstract class ActorBase
 
     /// <summary>How this actor supervises its children. Default: restart on any exception, stop on initialization failures.</summary>
     protected internal virtual SupervisorStrategy SupervisorStrategy() => Actors.SupervisorStrategy.Default;
+
+    // The runtime calls the Around* wrappers, never the plain hooks. A base class that must run
+    // code around the user's hooks (the persistent actor starts recovery after PreStart and retires
+    // its pending writes on a restart) overrides a wrapper, so a subclass that overrides PreStart
+    // without calling base cannot skip that code. The defaults only call the plain hook.
+
+    /// <summary>Called by the runtime when the actor starts; the default calls <see cref="PreStart"/>.</summary>
+    protected internal virtual void AroundPreStart() => PreStart();
+
+    /// <summary>Called by the runtime when the actor has stopped; the default calls <see cref="PostStop"/>.</summary>
+    protected internal virtual void AroundPostStop() => PostStop();
+
+    /// <summary>Called by the runtime on the failed instance; the default calls <see cref="PreRestart"/>.</summary>
+    protected internal virtual void AroundPreRestart(Exception reason, object? message) => PreRestart(reason, message);
+
+    /// <summary>Called by the runtime on the fresh instance; the default calls <see cref="PostRestart"/>.</summary>
+    protected internal virtual void AroundPostRestart(Exception reason) => PostRestart(reason);
+
+    /// <summary>
+    /// Runs async work on this actor the way a ReceiveAsync handler runs: user messages wait until
+    /// the task completes (system messages, such as Stop, do not), its awaits resume on this actor's
+    /// turn (so its state needs no locks), and a faulted task fails the actor. Callable from a
+    /// message handler or a lifecycle hook. A task that completes synchronously holds nothing.
+    /// </summary>
+    protected void RunTask(Func<Task> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        _cell.RunTask(work);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> as if this actor were processing <paramref name="message"/>
+    /// from <paramref name="sender"/>: Sender, Context.Sender, Forward and Stash see that message.
+    /// For callbacks that act on behalf of an earlier message, such as a persistence handler that
+    /// runs once its command's events are stored. Only on the actor's own turn.
+    /// </summary>
+    protected void RunOnBehalfOf(object message, IActorRef? sender, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(action);
+        _cell.RunOnBehalfOf(new Envelope(message, sender), action);
+    }
 }

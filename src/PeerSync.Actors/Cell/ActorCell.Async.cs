@@ -42,6 +42,21 @@ internal sealed partial class ActorCell
             TaskScheduler.Default);
     }
 
+    /// <summary>Runs <paramref name="action"/> with <paramref name="envelope"/> as the current message.</summary>
+    internal void RunOnBehalfOf(in Envelope envelope, Action action)
+    {
+        var previous = _currentEnvelope;
+        _currentEnvelope = envelope;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            _currentEnvelope = previous;
+        }
+    }
+
     private void RunContinuation(AsyncContinuation continuation)
     {
         var previousEnvelope = _currentEnvelope;
@@ -67,7 +82,8 @@ internal sealed partial class ActorCell
             _currentEnvelope = completed.Envelope;
             var cause = completed.Task.IsFaulted
                 ? completed.Task.Exception!.InnerExceptions.Count == 1 ? completed.Task.Exception.InnerException! : completed.Task.Exception
-                : new TaskCanceledException($"the async handler of {_self.Path} for {completed.Envelope.Message.GetType().Name} was cancelled");
+                : new TaskCanceledException(
+                    $"the async handler of {_self.Path} for {completed.Envelope.Message?.GetType().Name ?? "(no message: started by a lifecycle hook)"} was cancelled");
             HandleInvokeFailure(cause, completed.Envelope.Message);
         }
     }

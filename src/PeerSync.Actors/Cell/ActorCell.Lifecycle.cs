@@ -17,7 +17,7 @@ internal sealed partial class ActorCell
         try
         {
             var actor = CreateInstance();
-            actor.PreStart();
+            actor.AroundPreStart();
         }
         catch (Exception ex)
         {
@@ -49,7 +49,7 @@ internal sealed partial class ActorCell
     {
         try
         {
-            _actor?.PostStop();
+            _actor?.AroundPostStop();
         }
         catch (Exception ex)
         {
@@ -84,7 +84,7 @@ internal sealed partial class ActorCell
         {
             try
             {
-                failedActor.PreRestart(cause, _currentEnvelope.Message);
+                failedActor.AroundPreRestart(cause, _currentEnvelope.Message);
             }
             catch (Exception ex)
             {
@@ -120,7 +120,7 @@ internal sealed partial class ActorCell
         try
         {
             var actor = CreateInstance();
-            actor.PostRestart(cause);
+            actor.AroundPostRestart(cause);
         }
         catch (Exception ex)
         {

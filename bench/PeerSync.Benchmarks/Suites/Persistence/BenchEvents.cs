@@ -1,19 +1,29 @@
-using PeerSync.Persistence.Model;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using PeerSync.Actors.Serialization;
+using PeerSync.Persistence.Model;
 
 namespace PeerSync.Benchmarks.Suites.Persistence;
 
-/// <summary>The event every persistence case writes: a 100-byte payload, about a watermark or queue entry.</summary>
+/// <summary>
+/// The event every persistence case writes: 100 bytes of content, about a watermark or queue
+/// entry, as a protobuf <see cref="BytesValue"/>. Journal cases store its encoding directly; actor
+/// cases persist the message through the serializer registry, which yields exactly these bytes and
+/// manifest, so every case (and the raw floors) writes and reads rows of one shape, and the actor
+/// replay case can decode the rows the journal cases stored.
+/// </summary>
 internal static class BenchEvents
 {
-    public const int SerializerId = 1;
-    public const string Manifest = "bench.Event";
+    public const int SerializerId = ProtobufSerializer.SerializerId;
     public const string WriterId = "bench";
-    public const int PayloadBytes = 100;
+    public const int ContentBytes = 100;
 
-    private static readonly byte[] Bytes = Enumerable.Range(0, PayloadBytes).Select(i => (byte)i).ToArray();
+    public static string Manifest { get; } = BytesValue.Descriptor.FullName;
 
-    public static SerializedPayload Payload { get; } = new(SerializerId, Manifest, Bytes);
+    /// <summary>The event object actor cases persist (immutable once built: only read by the serializer).</summary>
+    public static BytesValue Message { get; } = new() { Value = ByteString.CopyFrom(Enumerable.Range(0, ContentBytes).Select(i => (byte)i).ToArray()) };
+
+    public static SerializedPayload Payload { get; } = new(SerializerId, Manifest, Message.ToByteArray());
 
     public static PersistentRepr Event(PersistenceId id, long sequenceNr) => new(id, sequenceNr, Payload, 1_700_000_000_000 + sequenceNr, WriterId);
 
