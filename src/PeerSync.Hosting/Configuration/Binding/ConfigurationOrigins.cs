@@ -34,10 +34,17 @@ internal static class ConfigurationOrigins
             {
                 IConfigurationOriginProvider described => described.OriginOf(path),
                 JsonConfigurationProvider json => json.Source.FileProvider?.GetFileInfo(json.Source.Path ?? "").PhysicalPath ?? json.Source.Path,
-                _ => provider.ToString(),
+                _ => Named(provider),
             };
         }
 
         return null;
+    }
+
+    /// <summary>A provider's own description; null when it only gives its type name (which tells a user nothing).</summary>
+    private static string? Named(IConfigurationProvider provider)
+    {
+        var text = provider.ToString();
+        return text is null || text == provider.GetType().Name || text == provider.GetType().FullName ? null : text;
     }
 }
