@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Serilog.Core;
 using Serilog.Events;
+using Serilog.Formatting.Display;
 
 namespace PeerSync.Hosting.Logging;
 
@@ -12,6 +13,7 @@ namespace PeerSync.Hosting.Logging;
 /// </summary>
 public sealed class RecentLogEvents : ILogEventSink
 {
+    private static readonly MessageTemplateTextFormatter MessageFormatter = new("{Message:lj}", System.Globalization.CultureInfo.InvariantCulture);
     private readonly RecentLogEntry[] _entries;
     private readonly object _gate = new();
     private int _start;
@@ -47,8 +49,16 @@ public sealed class RecentLogEvents : ILogEventSink
             logEvent.Timestamp,
             LogLevels.FromSerilog(logEvent.Level),
             category,
-            logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture),
+            Render(logEvent),
             logEvent.Exception?.ToString()));
+    }
+
+    /// <summary>The message as the console shows it: strings without quotes, objects as JSON.</summary>
+    private static string Render(LogEvent logEvent)
+    {
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        MessageFormatter.Format(logEvent, writer);
+        return writer.ToString();
     }
 
     /// <summary>Adds an entry directly (what <see cref="Emit"/> does after rendering).</summary>
