@@ -42,6 +42,13 @@ public sealed class NodeLogging : IDisposable
     /// <summary>The Serilog logger behind <see cref="LoggerFactory"/> (for <c>ILoggingBuilder.AddSerilog</c>).</summary>
     public Serilog.ILogger Logger { get; }
 
+    /// <summary>The node's logging from its validated options (`peersync.logging`, `peersync.node.id`).</summary>
+    public static NodeLogging Create(PeerSyncOptions options, TextWriter? console = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Create(options.Logging, options.ParseNodeId(), console);
+    }
+
     /// <summary>
     /// Builds the pipeline. <paramref name="console"/> replaces standard output (tests, embedders
     /// that capture output); null writes to the process console.

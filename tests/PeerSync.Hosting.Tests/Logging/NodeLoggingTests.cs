@@ -142,6 +142,20 @@ public sealed class NodeLoggingTests : IDisposable
         Assert.Equal("through the host", Assert.Single(logging.Recent.Snapshot(10)).Message);
     }
 
+    [Fact]
+    public void Logging_from_options_uses_the_node_id_and_logging_section()
+    {
+        var console = new StringWriter();
+        var options = new PeerSyncOptions { Node = { Id = "n5" }, Logging = { Console = { Level = LogLevel.Error } } };
+        using (var logging = NodeLogging.Create(options, console))
+        {
+            logging.LoggerFactory.CreateLogger("X").LogWarning("below error");
+            logging.LoggerFactory.CreateLogger("X").LogError("shown");
+        }
+
+        Assert.Contains("ERR [n5] X: shown", Assert.Single(Lines(console)), StringComparison.Ordinal);
+    }
+
     private static List<string> Lines(StringWriter writer) =>
         writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
 }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using PeerSync.Cluster.Election;
+using PeerSync.Hosting.Configuration.Sources;
 using PeerSync.Hosting.Options;
 using PeerSync.Hosting.Tests.Configuration.Support;
 
@@ -109,5 +111,20 @@ public sealed class ValidationTests : IDisposable
 
         Assert.Equal(o.Validate(), e.Problems);
         Assert.True(e.Problems.Count >= 3);
+    }
+
+    [Fact]
+    public void AddPeerSyncOptions_registers_valid_options_and_refuses_invalid_ones_at_once()
+    {
+        var valid = _dir.Write("valid.conf", TestSources.ValidNode);
+        var services = new ServiceCollection();
+
+        services.AddPeerSyncOptions(PeerSyncConfiguration.Build(TestSources.In(_dir, [valid])));
+        var invalid = Assert.Throws<PeerSyncOptionsException>(() =>
+            new ServiceCollection().AddPeerSyncOptions(PeerSyncConfiguration.Build(TestSources.In(_dir))));
+
+        using var provider = services.BuildServiceProvider();
+        Assert.Equal("n1", provider.GetRequiredService<PeerSyncOptions>().Node.Id);
+        Assert.Contains(invalid.Problems, p => p.StartsWith("peersync.node.id is not set", StringComparison.Ordinal));
     }
 }
