@@ -104,4 +104,27 @@ public sealed class PrecedenceTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(2), o.Cluster.FailureDetector.AcceptableHeartbeatPause);
         Assert.True(o.Remote.Tls.Enabled);
     }
+
+    [Fact]
+    public void Empty_list_in_a_later_source_empties_the_list()
+    {
+        var file = _dir.Write("roles.conf", "peersync.node.roles = [a, b]");
+        _dir.Write("appsettings.json", """{ "peersync": { "node": { "roles": [] }, "sync": { "collections": { "places": {} } }, "logging": { "overrides": {} } } }""");
+
+        var o = TestSources.Bind(TestSources.In(_dir, [file]));
+
+        Assert.Empty(o.Node.Roles);
+        Assert.Equal("shared", o.Sync.Collections["places"].Kind);
+    }
+
+    [Fact]
+    public void Hocon_null_in_a_later_file_means_not_set_so_the_default_applies()
+    {
+        var first = _dir.Write("a.conf", "peersync.remote.port = 4100");
+        var second = _dir.Write("b.conf", "peersync.remote.port = null");
+
+        var o = TestSources.Bind(TestSources.In(_dir, [first, second]));
+
+        Assert.Equal(4053, o.Remote.Port);
+    }
 }

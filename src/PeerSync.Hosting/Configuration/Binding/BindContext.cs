@@ -71,7 +71,9 @@ internal sealed class BindContext
 
         if (elements.Count == 0)
         {
-            if (value is not null)
+            // The JSON provider writes an empty array as "", and an empty environment variable
+            // says "no elements" just as well.
+            if (!string.IsNullOrEmpty(value))
             {
                 Report(section, key, $"expected a list such as [a, b], found '{value}' (in environment variables, set one variable per element: ..._0, ..._1)");
                 return null;

@@ -35,7 +35,7 @@ internal sealed class CollectionsSetting : BoundMapSetting
         {
             var key = $"{Path}.{BindContext.QuoteKey(entry.Key)}";
             var children = entry.GetChildren().ToList();
-            if (entry.Value is not null && children.Count == 0)
+            if (!string.IsNullOrEmpty(entry.Value) && children.Count == 0)
             {
                 context.Report(entry, key, $"expected a section such as {Example}, found '{entry.Value}'");
                 continue;
@@ -104,7 +104,7 @@ internal sealed class LogOverridesSetting : BoundMapSetting
         {
             var category = prefix is null ? child.Key : $"{prefix}.{child.Key}";
             var hasChildren = child.GetChildren().Any();
-            if (child.Value is { } text)
+            if (child.Value is { Length: > 0 } text)
             {
                 var key = $"{Path}.{BindContext.QuoteKey(category)}";
                 if (SettingTypes.Level.Parse(text, out var level, out var error))
@@ -118,7 +118,8 @@ internal sealed class LogOverridesSetting : BoundMapSetting
             }
             else if (!hasChildren)
             {
-                // JSON null (or an empty object): no override for this category, not even the default one.
+                // JSON null or {} (which the JSON provider writes as ""): no override for this
+                // category, not even the default one.
                 context.Options.Logging.Overrides.Remove(category);
             }
 

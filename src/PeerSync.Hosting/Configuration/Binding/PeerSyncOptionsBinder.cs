@@ -28,7 +28,7 @@ public static class PeerSyncOptionsBinder
         var options = new PeerSyncOptions();
         var context = new BindContext(configuration, options);
         var section = configuration.GetSection(PeerSyncOptions.SectionName);
-        if (section.Value is not null && !section.GetChildren().Any())
+        if (!string.IsNullOrEmpty(section.Value) && !section.GetChildren().Any())
         {
             context.Report(section, PeerSyncOptions.SectionName, $"expected a section of settings, found '{section.Value}'");
         }
@@ -72,7 +72,7 @@ public static class PeerSyncOptionsBinder
                     context.Report(child, key, refused.Reason);
                     break;
                 case SchemaSection inner:
-                    if (child.Value is not null && !child.GetChildren().Any())
+                    if (IsScalar(child))
                     {
                         context.Report(child, key, $"expected a section with {string.Join(", ", inner.Children.Where(c => c is not RefusedKey).Select(c => c.Name).Take(4))}..., found '{child.Value}'");
                     }
@@ -90,7 +90,7 @@ public static class PeerSyncOptionsBinder
 
                     break;
                 case BoundMapSetting map:
-                    if (child.Value is not null && !child.GetChildren().Any())
+                    if (IsScalar(child))
                     {
                         context.Report(child, key, $"expected a section such as {{ {map.Example} }}, found '{child.Value}'");
                     }
@@ -111,6 +111,10 @@ public static class PeerSyncOptionsBinder
             }
         }
     }
+
+    /// <summary>A value where a section is expected. The JSON provider writes an empty object as "", which is an empty section.</summary>
+    private static bool IsScalar(IConfigurationSection section) =>
+        !string.IsNullOrEmpty(section.Value) && !section.GetChildren().Any();
 
     /// <summary>
     /// `peersync.sync.mode` is the one mode setting; the cluster's election follows it. An invalid
