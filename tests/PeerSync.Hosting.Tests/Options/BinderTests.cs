@@ -178,6 +178,17 @@ public sealed class BinderTests : IDisposable
     }
 
     [Fact]
+    public void Binder_keeps_the_default_when_json_sets_a_value_to_null()
+    {
+        var file = _dir.Write("port.conf", "peersync.remote.port = 4100");
+        _dir.Write("appsettings.json", """{ "peersync": { "remote": { "port": null } } }""");
+
+        var o = TestSources.Bind(TestSources.In(_dir, [file]));
+
+        Assert.Equal(4053, o.Remote.Port);
+    }
+
+    [Fact]
     public void Binder_keeps_the_default_when_a_value_is_null()
     {
         var o = TestSources.BindMemory(out var problems, ("peersync:remote:port", null));
