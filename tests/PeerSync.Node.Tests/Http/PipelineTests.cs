@@ -85,6 +85,29 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task A_deadline_reused_from_an_earlier_request_starts_afresh_and_still_fires()
+    {
+        // Deadlines are pooled: one left over from finished requests must neither fire late on a
+        // new request nor fail to fire on a held one.
+        await using var server = await ServerHarness.StartAsync(o => o.RequestTimeout = TimeSpan.FromSeconds(30));
+        Assert.Equal(200, (await server.SendAsync(HttpMethod.Put, "/v1/collections/tags/records/k1", "1")).Status);
+        server.Time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(200, (await server.SendAsync(HttpMethod.Put, "/v1/collections/tags/records/k1", "2")).Status);
+        server.Time.Advance(TimeSpan.FromSeconds(20));
+        server.Api.FakeRecords.HoldWrites = true;
+
+        var put = server.SendAsync(HttpMethod.Put, "/v1/collections/tags/records/k1", "3");
+        await server.Api.FakeRecords.WriteEntered.WaitAsync(TimeSpan.FromSeconds(30));
+        server.Time.Advance(TimeSpan.FromSeconds(29));
+        Assert.False(put.IsCompleted);
+        server.Time.Advance(TimeSpan.FromSeconds(1));
+
+        AssertProblem(await put.WaitAsync(TimeSpan.FromSeconds(30)), 503, "did not complete within 30s");
+        server.Api.FakeRecords.HoldWrites = false;
+        Assert.Equal(200, (await server.SendAsync(HttpMethod.Put, "/v1/collections/tags/records/k1", "4")).Status);
+    }
+
+    [Fact]
     public async Task With_a_token_a_request_without_authorization_is_401_with_a_bearer_challenge()
     {
         await using var server = await ServerHarness.StartAsync(o => o.Token = ServerHarness.Token);
