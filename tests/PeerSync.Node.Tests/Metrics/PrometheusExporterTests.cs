@@ -116,6 +116,22 @@ public sealed class PrometheusExporterTests : IDisposable
     }
 
     [Fact]
+    public void Observable_up_down_counter_is_a_gauge_of_the_observed_value_not_a_running_sum()
+    {
+        var queued = 10;
+        _meter.CreateObservableUpDownCounter("peersync.test.outbound.queue", () => queued, "{change}");
+
+        _exporter.Scrape();
+        queued = 4;
+
+        Assert.Equal("""
+            # TYPE peersync_test_outbound_queue gauge
+            peersync_test_outbound_queue 4
+
+            """, _exporter.Scrape(), ignoreLineEndingDifferences: true);
+    }
+
+    [Fact]
     public void Observable_series_no_longer_reported_disappear()
     {
         var peers = new[] { "n2", "n3" };
