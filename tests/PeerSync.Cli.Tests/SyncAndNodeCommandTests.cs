@@ -50,9 +50,9 @@ public sealed class SyncAndNodeCommandTests : IAsyncLifetime
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(
             [
-                "Id  State         Outbound queue  Acked watermark       Lag",
-                "n2  connected                  0  n1:120 n3:40         0 ms",
-                "n3  disconnected           1,523  n1:97            1 m 24 s",
+                "Id  State         Outbound queue  Acked watermark                             Lag",
+                "n2  connected                  0  n1:1767225600120.0 n3:1767225600040.2      0 ms",
+                "n3  disconnected           1,523  n1:1767225600097.0                     1 m 24 s",
             ],
             result.Lines);
     }

@@ -43,11 +43,10 @@ internal static class SyncView
         return table;
     }
 
-    private static string Watermark(IReadOnlyDictionary<string, long> watermark) =>
+    private static string Watermark(IReadOnlyDictionary<string, string> watermark) =>
         watermark.Count == 0
             ? "-"
-            : string.Join(" ", watermark.OrderBy(w => w.Key, StringComparer.Ordinal)
-                .Select(w => $"{w.Key}:{w.Value.ToString(CultureInfo.InvariantCulture)}"));
+            : string.Join(" ", watermark.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => $"{w.Key}:{w.Value}"));
 
     private static string Backfill(BackfillProgress? backfill) =>
         backfill is null

@@ -26,8 +26,8 @@ internal static class FakeNodeJson
         """;
 
     public const string SyncPeers = """
-        [{"id":"n2","state":"connected","outboundQueue":0,"ackedWatermark":{"n1":120,"n3":40},"lagMs":0},
-         {"id":"n3","state":"disconnected","outboundQueue":1523,"ackedWatermark":{"n1":97},"lagMs":84000}]
+        [{"id":"n2","state":"connected","outboundQueue":0,"ackedWatermark":{"n1":"1767225600120.0","n3":"1767225600040.2"},"lagMs":0},
+         {"id":"n3","state":"disconnected","outboundQueue":1523,"ackedWatermark":{"n1":"1767225600097.0"},"lagMs":84000}]
         """;
 
     public const string Node = """

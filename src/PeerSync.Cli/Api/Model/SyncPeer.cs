@@ -11,8 +11,11 @@ public sealed record SyncPeer
     /// <summary>Changes the peer has not acknowledged yet.</summary>
     public long OutboundQueue { get; init; }
 
-    /// <summary>Per origin node: the highest sequence the peer acknowledged.</summary>
-    public IReadOnlyDictionary<string, long> AckedWatermark { get; init; } = new Dictionary<string, long>();
+    /// <summary>
+    /// Per origin: the position the peer acknowledged. Positions are the origin's hybrid logical
+    /// clock values (`&lt;physical ms&gt;.&lt;counter&gt;`), opaque to the CLI.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> AckedWatermark { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Age of the oldest unacknowledged change, 0 when none.</summary>
     public long LagMs { get; init; }
