@@ -31,6 +31,9 @@ public sealed partial class Remoting
 
     internal CancellationToken Stopping => _stopping.Token;
 
+    /// <summary>Raised for every session the remoting takes over (tests watch sessions through it).</summary>
+    internal event Action<PeerSession>? SessionAdopted;
+
     /// <summary>
     /// Creates an actor system reachable from other nodes: binds the listening address first (so
     /// port 0 works), creates the system with the address `peersync://<paramref name="systemName"/>@host:port`,
@@ -114,21 +117,9 @@ public sealed partial class Remoting
                 await _listener.DisposeAsync().ConfigureAwait(false);
             }
 
+            // Each link waits (bounded by link.shutdown-flush-timeout) until its peer acknowledged
+            // what it buffered, then closes with SHUTDOWN; what is left is dead-lettered below.
             var systemRunning = !System.IsTerminated;
-            if (systemRunning && Options.Link.ShutdownFlushTimeout > TimeSpan.Zero)
-            {
-                using var flush = new CancellationTokenSource(Options.Link.ShutdownFlushTimeout, TimeProvider);
-                var drains = Endpoints.Associations.Where(a => a.IsConnected).Select(a => a.WhenDrainedAsync(flush.Token));
-                try
-                {
-                    await Task.WhenAll(drains).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // The flush timeout passed: what is left is dead-lettered below, with the reason.
-                }
-            }
-
             if (systemRunning && _manager is not null)
             {
                 try
@@ -169,6 +160,7 @@ public sealed partial class Remoting
     internal bool Adopt(PeerSession session)
     {
         _sessions[session] = 0;
+        SessionAdopted?.Invoke(session);
         _ = session.Completion.ContinueWith(
             (_, state) => _sessions.TryRemove((PeerSession)state!, out byte _),
             session,

@@ -19,7 +19,7 @@ internal sealed partial class Association
         {
             while (true)
             {
-                var frame = await run.Session.ReceiveAsync().ConfigureAwait(false);
+                var frame = await run.Session.ReceiveAsync(run.ReaderStop.Token).ConfigureAwait(false);
                 if (frame is null || run.Stopping)
                 {
                     break;
@@ -32,6 +32,10 @@ internal sealed partial class Association
                 }
             }
         }
+        catch (OperationCanceledException) when (run.Stopping)
+        {
+            // Deactivated: the link stops reading here; the connection is closed by DeactivateAsync.
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LinkLog.LoopFailed(_remoting.Logger, ex, _remoting.Self.Id, "reader", run.Peer.Node);
@@ -40,7 +44,7 @@ internal sealed partial class Association
         finally
         {
             var closed = run.Session.Connection.CloseReason
-                ?? new ConnectionClosed(DisconnectReason.ConnectionLost, "the session ended", ByPeer: false);
+                ?? new ConnectionClosed(DisconnectReason.Shutdown, "the link stopped using the session", ByPeer: false);
             run.Link.Tell(new SessionEnded(run.Id, closed), null);
         }
     }

@@ -78,13 +78,30 @@ internal sealed partial class Association
 
         _active = null;
         run.Stopping = true;
+        await run.ReaderStop.CancelAsync().ConfigureAwait(false);
+        await run.Reader.ConfigureAwait(false);
+
+        // Acknowledge everything delivered before saying goodbye, so the peer does not report
+        // messages this node did receive as "not acknowledged" (the ack is written before the
+        // Disconnect notice; on a broken connection it is simply refused).
+        var delivered = Volatile.Read(ref _delivered);
+        if (delivered > Volatile.Read(ref _ackSent))
+        {
+            Volatile.Write(ref _ackSent, delivered);
+            run.Session.TrySend(new Frame { Ack = new LinkAck { Sequence = delivered } });
+        }
+
         run.Session.Close(reason, detail);
         _signal.Set();
-        await Task.WhenAll(run.Reader, run.Writer).ConfigureAwait(false);
+        await run.Writer.ConfigureAwait(false);
+        run.ReaderStop.Dispose();
     }
 
     /// <summary>The id of the active session, or null.</summary>
     public long? ActiveSessionId => _active?.Id;
+
+    /// <summary>The active session, or null.</summary>
+    public PeerSession? ActiveSession => _active?.Session;
 
     /// <summary>Sends a heartbeat request on the active session (the reply, like any frame, refreshes <see cref="LastReceivedTimestamp"/>).</summary>
     public void SendHeartbeat(long nowMs)

@@ -24,6 +24,9 @@ internal sealed class SessionRun(PeerSession session, long id, IActorRef link, B
 
     public Task Writer { get; set; } = Task.CompletedTask;
 
+    /// <summary>Stops the reader without closing the connection, so a last acknowledgement can still go out.</summary>
+    public CancellationTokenSource ReaderStop { get; } = new();
+
     private volatile bool _stopping;
 
     /// <summary>Set when the link stops using the session: both loops end at their next step.</summary>

@@ -16,8 +16,12 @@ public sealed record DialPeer(long Attempt, EndpointAddress Address) : LinkEffec
 /// </summary>
 public sealed record ActivateSession(LinkSession Session, LinkSession? Replaced, string? ReplacedDetail) : LinkEffect;
 
-/// <summary>Close a session (a tie-break loser, or the active one on disconnect, timeout or quarantine).</summary>
-public sealed record CloseSession(long SessionId, DisconnectReason Reason, string Detail) : LinkEffect;
+/// <summary>
+/// Close a session (a tie-break loser, or the active one on disconnect, timeout or quarantine).
+/// With <paramref name="FlushFirst"/> (an orderly disconnect) the host first waits, bounded by
+/// link.shutdown-flush-timeout, until what is buffered for the peer has been acknowledged.
+/// </summary>
+public sealed record CloseSession(long SessionId, DisconnectReason Reason, string Detail, bool FlushFirst = false) : LinkEffect;
 
 /// <summary>Send a heartbeat request on the active session.</summary>
 public sealed record SendHeartbeat : LinkEffect

@@ -50,6 +50,11 @@ internal sealed partial class PeerLinkActor
 
                 break;
             case CloseSession close:
+                if (close.FlushFirst && _association.ActiveSessionId == close.SessionId)
+                {
+                    await FlushAsync().ConfigureAwait(true);
+                }
+
                 await CloseSessionAsync(close.SessionId, close.Reason, close.Detail).ConfigureAwait(true);
                 break;
             case SendHeartbeat:
@@ -78,6 +83,26 @@ internal sealed partial class PeerLinkActor
                 Become(Dormant);
                 Context.Parent.Tell(new LinkStopped(Peer), Self);
                 break;
+        }
+    }
+
+    /// <summary>Waits (bounded) until the peer acknowledged everything buffered for it.</summary>
+    private async Task FlushAsync()
+    {
+        var timeout = _remoting.Options.Link.ShutdownFlushTimeout;
+        if (timeout <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var flush = new CancellationTokenSource(timeout, _remoting.TimeProvider);
+        try
+        {
+            await _association.WhenDrainedAsync(flush.Token).ConfigureAwait(true);
+        }
+        catch (OperationCanceledException)
+        {
+            // Not everything was acknowledged in time: the rest is dead-lettered when the link stops.
         }
     }
 

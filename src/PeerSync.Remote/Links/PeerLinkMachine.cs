@@ -27,6 +27,7 @@ public sealed partial class PeerLinkMachine
     private int _failures;
     private long? _retryAtMs;
     private long _lastHeartbeatMs;
+    private string? _disconnectReason;
 
     /// <param name="address">Where to dial the peer; null when it is not known yet (the link then
     /// waits for the peer to dial, and learns the address from the handshake).</param>
@@ -156,7 +157,7 @@ public sealed partial class PeerLinkMachine
         _activeClosing = false;
         if (State == PeerLinkState.Disconnecting)
         {
-            Stop("session closed on request", lost.Peer);
+            Stop(_disconnectReason ?? "disconnected", lost.Peer);
             return;
         }
 
@@ -213,11 +214,12 @@ public sealed partial class PeerLinkMachine
         }
 
         _retryAtMs = null;
+        _disconnectReason = reason;
         if (_active is { } active)
         {
             Transition(PeerLinkState.Disconnecting, active.Peer, reason);
             _activeClosing = true;
-            _effects.Add(new CloseSession(active.Id, DisconnectReason.Shutdown, reason));
+            _effects.Add(new CloseSession(active.Id, DisconnectReason.Shutdown, reason, FlushFirst: true));
             return;
         }
 

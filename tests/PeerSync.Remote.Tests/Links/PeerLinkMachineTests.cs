@@ -262,12 +262,12 @@ public sealed class PeerLinkMachineTests
         machine.Disconnect("node left", 100);
         var closing = machine.TakeReady();
         Assert.Equal(PeerLinkState.Disconnecting, machine.State);
-        Assert.Equal(new CloseSession(1, DisconnectReason.Shutdown, "node left"), Single<CloseSession>(closing));
+        Assert.Equal(new CloseSession(1, DisconnectReason.Shutdown, "node left", FlushFirst: true), Single<CloseSession>(closing));
 
         machine.SessionClosed(1, "closed", 120);
         var stopped = machine.TakeReady();
         Assert.Equal(PeerLinkState.Disconnected, machine.State);
-        Assert.Equal(new StopLink("session closed on request"), Single<StopLink>(stopped));
+        Assert.Equal(new StopLink("node left"), Single<StopLink>(stopped));
 
         machine.SessionEstablished(Session(2, false, 200), 200);
         Assert.Equal(DisconnectReason.Shutdown, Single<CloseSession>(machine.TakeReady()).Reason);
