@@ -44,6 +44,7 @@ internal sealed partial class Association
         finally
         {
             var closed = run.Session.Connection.CloseReason
+                ?? run.StopReason
                 ?? new ConnectionClosed(DisconnectReason.Shutdown, "the link stopped using the session", ByPeer: false);
             run.Link.Tell(new SessionEnded(run.Id, closed), null);
         }

@@ -77,6 +77,7 @@ internal sealed partial class Association
         }
 
         _active = null;
+        run.StopReason = new Transport.ConnectionClosed(reason, detail, ByPeer: false);
         run.Stopping = true;
         await run.ReaderStop.CancelAsync().ConfigureAwait(false);
         await run.Reader.ConfigureAwait(false);

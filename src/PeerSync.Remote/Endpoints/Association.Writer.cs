@@ -148,7 +148,7 @@ internal sealed partial class Association
             }
 
             envelope.Sequence = _nextSequence++;
-            if (envelope.Target is null && !envelope.IsSystem)
+            if (envelope.Target is null)
             {
                 envelope.Target = envelope.Recipient.BindIfUnbound(run.Peer);
             }

@@ -83,7 +83,7 @@ internal sealed partial class Association
     public void Enqueue(OutboundEnvelope envelope)
     {
         var target = envelope.Recipient.Bound;
-        if (target is null && _current is { } current && !envelope.IsSystem)
+        if (target is null && _current is { } current)
         {
             target = envelope.Recipient.BindIfUnbound(current);
         }

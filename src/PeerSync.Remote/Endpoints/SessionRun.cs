@@ -24,6 +24,9 @@ internal sealed class SessionRun(PeerSession session, long id, IActorRef link, B
 
     public Task Writer { get; set; } = Task.CompletedTask;
 
+    /// <summary>Why the link stopped using the session (set before the reader is stopped, so the reader can report it).</summary>
+    public Transport.ConnectionClosed? StopReason { get; set; }
+
     /// <summary>Stops the reader without closing the connection, so a last acknowledgement can still go out.</summary>
     public CancellationTokenSource ReaderStop { get; } = new();
 
