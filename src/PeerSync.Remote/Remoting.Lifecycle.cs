@@ -240,14 +240,21 @@ public sealed partial class Remoting
         return Task.CompletedTask;
     }
 
+    /// <summary>Closes every session still held and waits until each has fully closed and left the registry.</summary>
     private async Task CloseAllSessionsAsync()
     {
-        var open = _sessions.Keys.ToArray();
-        foreach (var session in open)
+        // A dial may complete (and be adopted, then closed at once) while this runs, and a
+        // session leaves the registry from its own completion callback: look until nothing is left.
+        for (var round = 0; round < 100 && !_sessions.IsEmpty; round++)
         {
-            session.Close(DisconnectReason.Shutdown, "the node is shutting down");
-        }
+            var open = _sessions.Keys.ToArray();
+            foreach (var session in open)
+            {
+                session.Close(DisconnectReason.Shutdown, "the node is shutting down");
+            }
 
-        await Task.WhenAll(open.Select(s => (Task)s.Completion)).ConfigureAwait(false);
+            await Task.WhenAll(open.Select(s => (Task)s.Completion)).ConfigureAwait(false);
+            await Task.Yield();
+        }
     }
 }
