@@ -14,10 +14,12 @@ public sealed partial class Remoting
     /// <summary>Tell to a remote ref: serialize now, then hand to the node's link (or the address's buffer).</summary>
     internal void Send(RemoteActorRef recipient, object message, IActorRef? sender)
     {
-        SerializedPayload payload;
+        byte[] bytes;
+        int serializerId;
+        string manifest;
         try
         {
-            payload = _serialization.Serialize(message);
+            bytes = _serialization.Serialize(message, out serializerId, out manifest);
         }
         catch (PayloadSerializationException ex)
         {
@@ -31,7 +33,7 @@ public sealed partial class Remoting
             RemoteActorRef remote => remote.PathText.Length,
             _ => sender.Path.ToString().Length + 21,
         };
-        var bound = BatchLayout.UserEntryBound(recipient.PathText.Length, senderChars, payload.Manifest.Length, payload.Bytes.Length);
+        var bound = BatchLayout.UserEntryBound(recipient.PathText.Length, senderChars, manifest.Length, bytes.Length);
         if (bound > _maxEntryBytes)
         {
             DeadLetter(
@@ -39,36 +41,42 @@ public sealed partial class Remoting
                 sender,
                 recipient,
                 RemoteDeliveryFailure.TooLarge,
-                $"the message takes up to {bound} bytes on the wire ({payload.Bytes.Length} bytes serialized) but max-frame-size is {Options.MaxFrameSizeBytes}");
+                $"the message takes up to {bound} bytes on the wire ({bytes.Length} bytes serialized) but max-frame-size is {Options.MaxFrameSizeBytes}");
             return;
         }
 
-        recipient.Endpoint.Enqueue(new OutboundEnvelope(
-            recipient, sender, message, payload.SerializerId, payload.Manifest, payload.Bytes, isSystem: false, bound));
+        recipient.Endpoint.Enqueue(OutboundEnvelope.Create(
+            recipient, sender, message, serializerId, manifest, bytes, isSystem: false, bound));
     }
 
     /// <summary>Sends a death-watch message to the node of <paramref name="target"/>, sequenced with its user messages.</summary>
     internal void SendSystem(RemoteActorRef target, object original, RemoteSystemMessage body)
     {
         var bytes = body.ToByteArray();
-        target.Endpoint.Enqueue(new OutboundEnvelope(
+        target.Endpoint.Enqueue(OutboundEnvelope.Create(
             target, null, original, 0, "", bytes, isSystem: true, BatchLayout.SystemEntryBound(bytes.Length)));
     }
 
-    /// <summary>An outbound entry that cannot be delivered: a dead letter (user) or a watcher told its watchee is gone (system).</summary>
+    /// <summary>
+    /// An outbound entry that cannot be delivered: a dead letter (user) or a watcher told its
+    /// watchee is gone (system). The envelope goes back to the pool: callers must not use it after.
+    /// </summary>
     internal void Undeliverable(OutboundEnvelope envelope, RemoteDeliveryFailure failure, string reason)
     {
         if (!envelope.IsSystem)
         {
             DeadLetter(envelope.Message, envelope.Sender, envelope.Recipient, failure, reason);
-            return;
+        }
+        else
+        {
+            Metrics.DeadLetter(failure);
+            if (envelope.Message is Watch watch)
+            {
+                Watcher.WatchUndeliverable(envelope.Recipient, watch);
+            }
         }
 
-        Metrics.DeadLetter(failure);
-        if (envelope.Message is Watch watch)
-        {
-            Watcher.WatchUndeliverable(envelope.Recipient, watch);
-        }
+        EnvelopePool.Return(envelope);
     }
 
     /// <summary>Counts, logs (rate-limited) and publishes a dead letter whose reason starts with the failure's code.</summary>

@@ -78,14 +78,14 @@ public sealed class RemoteLinkOptions
             errors.Add(Invariant($"{prefix}reconnect-random-factor is {ReconnectRandomFactor}; use 0 to 1 (default 0.2)"));
         }
 
-        if (BufferMessages < 1)
+        if (BufferMessages is < 1 or > 8 * 1024 * 1024)
         {
-            errors.Add(Invariant($"{prefix}buffer-messages is {BufferMessages}; use at least 1 (default 65536)"));
+            errors.Add(Invariant($"{prefix}buffer-messages is {BufferMessages}; use 1 to 8388608 (default 65536)"));
         }
 
-        if (BufferBytes < 1024)
+        if (BufferBytes is < 1024 or > 64L * 1024 * 1024 * 1024)
         {
-            errors.Add(Invariant($"{prefix}buffer-size is {BufferBytes} bytes; use at least 1 KiB (default 32 MiB)"));
+            errors.Add(Invariant($"{prefix}buffer-size is {BufferBytes} bytes; use 1 KiB to 64 GiB (default 32 MiB)"));
         }
 
         if (HeartbeatInterval <= TimeSpan.Zero)

@@ -1,3 +1,4 @@
+using PeerSync.Remote.Framing;
 using PeerSync.Remote.Links.Wire;
 using PeerSync.Remote.Protocol;
 using PeerSync.Remote.Transport;
@@ -67,6 +68,12 @@ internal sealed partial class Association
                 {
                     return Violation(run, DisconnectReason.MalformedFrame, $"malformed user batch: {ex.Message}");
                 }
+                finally
+                {
+                    // Everything delivered was deserialized into objects of its own: the batch bytes
+                    // are not referenced any more.
+                    FrameCodec.Recycle(frame);
+                }
 
             case Frame.BodyOneofCase.Ack:
                 return Acknowledge(run, frame.Ack.Sequence);
@@ -129,6 +136,8 @@ internal sealed partial class Association
 
     private bool TryAcknowledge(ulong sequence)
     {
+        long count = 0;
+        long bytes = 0;
         lock (_unackedLock)
         {
             var highestSent = _unacked.Count > 0 ? _unacked[_unacked.Count - 1].Sequence : _highestAcked;
@@ -139,12 +148,21 @@ internal sealed partial class Association
 
             while (_unacked.Count > 0 && _unacked[0].Sequence <= sequence)
             {
-                Release(_unacked.RemoveFirst());
+                var acknowledged = _unacked.RemoveFirst();
+                count++;
+                bytes += acknowledged.SizeBound;
+                EnvelopePool.Return(acknowledged);
             }
 
             _highestAcked = Math.Max(_highestAcked, sequence);
-            return true;
         }
+
+        if (count > 0)
+        {
+            Release(count, bytes);
+        }
+
+        return true;
     }
 
     private bool Violation(SessionRun run, DisconnectReason reason, string detail)

@@ -26,9 +26,17 @@ internal sealed partial class Association
     private readonly object _drainLock = new();
     private TaskCompletionSource? _drained;
 
-    /// <summary>Entries buffered (queued or unacknowledged) and their size bound; the buffer limits apply to these.</summary>
-    private long _bufferedCount;
-    private long _bufferedBytes;
+    /// <summary>Bits of <see cref="_buffered"/> below the message count: the byte count (up to 1 TiB).</summary>
+    private const int CountShift = 40;
+
+    private const long BytesMask = (1L << CountShift) - 1;
+
+    /// <summary>
+    /// Entries buffered (queued or unacknowledged) in the high bits and their size bound in the
+    /// low bits, so that one interlocked add accounts for a message on the send path and one for
+    /// a whole acknowledgement on the receive path. The buffer limits apply to these.
+    /// </summary>
+    private long _buffered;
 
     private volatile BoundNode? _current;
     private volatile string? _closedReason;
@@ -56,9 +64,9 @@ internal sealed partial class Association
     public bool IsConnected => _active is not null;
 
     /// <summary>Messages waiting to be sent or acknowledged.</summary>
-    public long BufferedCount => Interlocked.Read(ref _bufferedCount);
+    public long BufferedCount => Interlocked.Read(ref _buffered) >> CountShift;
 
-    public long BufferedBytes => Interlocked.Read(ref _bufferedBytes);
+    public long BufferedBytes => Interlocked.Read(ref _buffered) & BytesMask;
 
     /// <summary>When the active session last received a frame (TimeProvider timestamp).</summary>
     public long LastReceivedTimestamp => Interlocked.Read(ref _lastReceivedTimestamp);
@@ -101,8 +109,9 @@ internal sealed partial class Association
             return;
         }
 
-        var count = Interlocked.Increment(ref _bufferedCount);
-        var bytes = Interlocked.Add(ref _bufferedBytes, envelope.SizeBound);
+        var buffered = Interlocked.Add(ref _buffered, (1L << CountShift) | (uint)envelope.SizeBound);
+        var count = buffered >> CountShift;
+        var bytes = buffered & BytesMask;
         // System messages (watch, unwatch, terminated) are few and must not be lost to a burst of
         // user messages: they are counted but never refused.
         if (!envelope.IsSystem && (count > _options.BufferMessages || bytes > _options.BufferBytes))
@@ -162,10 +171,12 @@ internal sealed partial class Association
         }
     }
 
-    private void Release(OutboundEnvelope envelope)
+    private void Release(OutboundEnvelope envelope) => Release(1, envelope.SizeBound);
+
+    /// <summary>Takes <paramref name="count"/> entries of <paramref name="bytes"/> in all off the buffer.</summary>
+    private void Release(long count, long bytes)
     {
-        Interlocked.Add(ref _bufferedBytes, -envelope.SizeBound);
-        if (Interlocked.Decrement(ref _bufferedCount) == 0)
+        if (Interlocked.Add(ref _buffered, -((count << CountShift) | bytes)) >> CountShift == 0)
         {
             lock (_drainLock)
             {

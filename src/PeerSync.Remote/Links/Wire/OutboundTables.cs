@@ -23,12 +23,32 @@ internal sealed class OutboundTables
 
     public int ManifestCount => _byManifest.Count;
 
+    // The last two refs and the last manifest looked up: a stream of messages usually repeats the
+    // same recipient and sender, and these checks cost less than a dictionary lookup.
+    private IActorRef? _recentRef0;
+    private IActorRef? _recentRef1;
+    private int _recentId0;
+    private int _recentId1;
+    private string? _recentManifest;
+    private int _recentManifestId;
+
     /// <summary>The id of <paramref name="actorRef"/>'s path, or 0 with its text when the peer does not know it yet.</summary>
     public int FindPath(IActorRef actorRef, out string? text)
     {
+        text = null;
+        if (ReferenceEquals(actorRef, _recentRef0))
+        {
+            return _recentId0;
+        }
+
+        if (ReferenceEquals(actorRef, _recentRef1))
+        {
+            return _recentId1;
+        }
+
         if (_byRef.TryGetValue(actorRef, out var id))
         {
-            text = null;
+            Remember(actorRef, id);
             return id;
         }
 
@@ -36,6 +56,7 @@ internal sealed class OutboundTables
         if (_byPath.TryGetValue(text, out id))
         {
             CacheRef(actorRef, id);
+            Remember(actorRef, id);
             text = null;
             return id;
         }
@@ -54,10 +75,26 @@ internal sealed class OutboundTables
         var id = _byPath.Count + 1;
         _byPath.Add(text, id);
         CacheRef(actorRef, id);
+        Remember(actorRef, id);
         return id;
     }
 
-    public int FindManifest(string manifest) => _byManifest.TryGetValue(manifest, out var id) ? id : 0;
+    public int FindManifest(string manifest)
+    {
+        if (ReferenceEquals(manifest, _recentManifest))
+        {
+            return _recentManifestId;
+        }
+
+        if (!_byManifest.TryGetValue(manifest, out var id))
+        {
+            return 0;
+        }
+
+        _recentManifest = manifest;
+        _recentManifestId = id;
+        return id;
+    }
 
     public int DefineManifest(string manifest)
     {
@@ -69,6 +106,14 @@ internal sealed class OutboundTables
         var id = _byManifest.Count + 1;
         _byManifest.Add(manifest, id);
         return id;
+    }
+
+    private void Remember(IActorRef actorRef, int id)
+    {
+        _recentRef1 = _recentRef0;
+        _recentId1 = _recentId0;
+        _recentRef0 = actorRef;
+        _recentId0 = id;
     }
 
     private void CacheRef(IActorRef actorRef, int id)
