@@ -215,7 +215,10 @@ public sealed partial class Remoting
         }
 
         var handle = Endpoints.Handle(new EndpointAddress(address.Host, port));
-        return new RemoteActorRef(this, path, handle, handle.Association?.Current);
+        var current = handle.Association is { } association && association.Current is { } node && !association.IsQuarantined(node.Node.Incarnation)
+            ? node
+            : null;
+        return new RemoteActorRef(this, path, handle, current);
     }
 
     private bool IsLocal(Address address) =>

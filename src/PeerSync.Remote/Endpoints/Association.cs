@@ -91,8 +91,10 @@ internal sealed partial class Association
     public void Enqueue(OutboundEnvelope envelope)
     {
         var target = envelope.Recipient.Bound;
-        if (target is null && _current is { } current)
+        if (target is null && _current is { } current && !IsQuarantined(current.Node.Incarnation))
         {
+            // A ref that never met the node is bound to the incarnation running there now; while
+            // that one is quarantined it stays unbound, for the next incarnation.
             target = envelope.Recipient.BindIfUnbound(current);
         }
 
