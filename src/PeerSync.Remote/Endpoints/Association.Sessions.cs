@@ -57,7 +57,7 @@ internal sealed partial class Association
 
         _current = bound;
         Interlocked.Exchange(ref _lastReceivedTimestamp, _remoting.TimeProvider.GetTimestamp());
-        var run = new SessionRun(session, sessionId, link, bound);
+        var run = new SessionRun(session, sessionId, link, bound, new SessionWriter(_options.MaxBatchBytes, session.Connection.MaxFrameSizeBytes));
         _active = run;
         run.Writer = Task.Run(() => RunWriterAsync(run));
         run.Reader = Task.Run(() => RunReaderAsync(run));
@@ -95,6 +95,16 @@ internal sealed partial class Association
         run.Session.Close(reason, detail);
         _signal.Set();
         await run.Writer.ConfigureAwait(false);
+
+        // A sender may be flushing inline right now (it saw the session still active); it sees
+        // Stopping or a refused send and lets go at once. The next session must not start under it.
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _writing) != 0)
+        {
+            spin.SpinOnce();
+        }
+
+        run.WriterState.Dispose();
         run.ReaderStop.Dispose();
     }
 

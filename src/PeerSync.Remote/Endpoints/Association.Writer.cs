@@ -30,89 +30,48 @@ internal sealed partial class Association
     private int _ackTimerArmed;
     private volatile bool _ackDue;
 
+    /// <summary>1 while someone (the writer loop, or a sender flushing inline) builds and sends batches.</summary>
+    private int _writing;
+
     /// <summary>
     /// The writer loop of one session: resend what the peer has not acknowledged, then drain the
     /// queue into batches (as many entries as fit <see cref="Configuration.RemoteLinkOptions.MaxBatchBytes"/>),
     /// one frame per batch, waiting when the connection's send queue is full (back-pressure: the
     /// link's buffer absorbs the burst, bounded). Every batch carries the latest acknowledgement.
+    /// A sender that finds the link idle sends its message itself (<see cref="TryFlushInline"/>),
+    /// which saves a thread hop per message on a quiet link; under load the loop does the work.
     /// </summary>
     private async Task RunWriterAsync(SessionRun run)
     {
-        using var builder = new BatchBuilder(_options.MaxBatchBytes + (_options.MaxBatchBytes / 4));
-        var tables = new OutboundTables();
-        var fresh = new List<OutboundEnvelope>(256);
-        var maxFrame = run.Session.Connection.MaxFrameSizeBytes;
-        ulong resendNext;
+        var writer = run.WriterState;
         lock (_unackedLock)
         {
-            resendNext = _unacked.Count > 0 ? _unacked[0].Sequence : _nextSequence;
+            writer.ResendNext = _unacked.Count > 0 ? _unacked[0].Sequence : _nextSequence;
         }
 
         try
         {
             while (!run.Stopping)
             {
-                builder.Reset();
-                fresh.Clear();
-                var first = 0UL;
-                lock (_unackedLock)
+                if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
                 {
-                    if (_unacked.Count == 0)
+                    bool open;
+                    try
                     {
-                        resendNext = _nextSequence;
+                        open = await DrainAsync(run, writer).ConfigureAwait(false);
                     }
-                    else if (resendNext < _unacked[0].Sequence)
+                    finally
                     {
-                        resendNext = _unacked[0].Sequence;
+                        Volatile.Write(ref _writing, 0);
                     }
 
-                    while (resendNext < _nextSequence)
+                    if (!open)
                     {
-                        var envelope = _unacked[(int)(resendNext - _unacked[0].Sequence)];
-                        if (!Fits(builder, envelope, maxFrame))
-                        {
-                            break;
-                        }
-
-                        first = first == 0 ? resendNext : first;
-                        Add(builder, tables, envelope);
-                        resendNext++;
+                        break;
                     }
                 }
 
-                // New entries only once everything older went out: a batch's sequence numbers are contiguous.
-                if (resendNext == _nextSequence)
-                {
-                    first = TakeNew(run, builder, tables, fresh, maxFrame, first);
-                    resendNext = _nextSequence;
-                }
-
-                if (builder.Count == 0)
-                {
-                    SendAckIfDue(run);
-                    await _signal.WaitAsync().ConfigureAwait(false);
-                    continue;
-                }
-
-                var ack = Volatile.Read(ref _delivered);
-                Volatile.Write(ref _ackSent, ack);
-                var batch = builder.Finish(ack, first);
-                var frame = new Frame { UserBatch = UnsafeByteOperations.UnsafeWrap(batch) };
-                var result = await run.Session.SendAsync(frame).ConfigureAwait(false);
-                if (result != SendResult.Accepted)
-                {
-                    // Closed: the session is going away; what was in the batch stays unacknowledged
-                    // and goes out again on the next session. (FrameTooLarge cannot happen: every
-                    // entry was checked against max-frame-size when told, and batches respect it.)
-                    if (result == SendResult.FrameTooLarge)
-                    {
-                        run.Session.Close(DisconnectReason.Shutdown, $"internal error: a batch of {batch.Length} bytes exceeded max-frame-size {maxFrame}");
-                    }
-
-                    break;
-                }
-
-                _remoting.Metrics.Sent(builder.Count, batch.Length);
+                await _signal.WaitAsync().ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -120,6 +79,156 @@ internal sealed partial class Association
             LinkLog.LoopFailed(_remoting.Logger, ex, _remoting.Self.Id, "writer", run.Peer.Node);
             run.Session.Close(DisconnectReason.Shutdown, $"internal error in the link writer: {ex.Message}");
         }
+    }
+
+    /// <summary>Sends batches until nothing is left; false when the session refused one (it is closing).</summary>
+    private async Task<bool> DrainAsync(SessionRun run, SessionWriter writer)
+    {
+        if (writer.Unsent is { } unsent)
+        {
+            writer.Unsent = null;
+            var pending = new Frame { UserBatch = UnsafeByteOperations.UnsafeWrap(unsent) };
+            if (!Sent(run, writer, await run.Session.SendAsync(pending).ConfigureAwait(false), writer.UnsentCount, unsent.Length))
+            {
+                return false;
+            }
+        }
+
+        while (!run.Stopping)
+        {
+            var batch = BuildBatch(run, writer);
+            if (writer.Builder.Count == 0)
+            {
+                SendAckIfDue(run);
+                return true;
+            }
+
+            var frame = new Frame { UserBatch = UnsafeByteOperations.UnsafeWrap(batch) };
+            if (!Sent(run, writer, await run.Session.SendAsync(frame).ConfigureAwait(false), writer.Builder.Count, batch.Length))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Called by a sender right after it queued a message: when nobody is writing and the
+    /// connection has nothing queued, build and queue the batch on this thread (never waiting).
+    /// Returns false when the writer loop must take over.
+    /// </summary>
+    private bool TryFlushInline(SessionRun run)
+    {
+        if (Volatile.Read(ref _writing) != 0 || run.Session.Connection.QueuedBytes != 0
+            || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var writer = run.WriterState;
+            if (run.Stopping || !ReferenceEquals(_active, run) || writer.Unsent is not null)
+            {
+                return false;
+            }
+
+            var batch = BuildBatch(run, writer);
+            if (writer.Builder.Count == 0)
+            {
+                return true;
+            }
+
+            var frame = new Frame { UserBatch = UnsafeByteOperations.UnsafeWrap(batch) };
+            var result = run.Session.TrySend(frame);
+            if (result == SendResult.QueueFull)
+            {
+                // Its entries are numbered and unacknowledged already: the loop must send exactly
+                // this batch next, so keep a copy of it.
+                writer.Unsent = batch.ToArray();
+                writer.UnsentCount = writer.Builder.Count;
+                return false;
+            }
+
+            return Sent(run, writer, result, writer.Builder.Count, batch.Length) && _queue.IsEmpty && _carry is null;
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
+        }
+    }
+
+    /// <summary>Accounts a batch the connection took; false (after closing on a bug) when it did not.</summary>
+    private bool Sent(SessionRun run, SessionWriter writer, SendResult result, int entries, int bytes)
+    {
+        if (result == SendResult.Accepted)
+        {
+            _remoting.Metrics.Sent(entries, bytes);
+            return true;
+        }
+
+        // Closed: the session is going away; what was in the batch stays unacknowledged and goes
+        // out again on the next session. (FrameTooLarge cannot happen: every entry was checked
+        // against max-frame-size when told, and batches respect it.)
+        if (result == SendResult.FrameTooLarge)
+        {
+            run.Session.Close(DisconnectReason.Shutdown, $"internal error: a batch of {bytes} bytes exceeded max-frame-size {writer.MaxFrameBytes}");
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Builds the next batch: unacknowledged entries first (after a reconnect), then new ones from
+    /// the queue. The batch is empty (<c>Builder.Count == 0</c>) when there is nothing to send.
+    /// </summary>
+    private ReadOnlyMemory<byte> BuildBatch(SessionRun run, SessionWriter writer)
+    {
+        var builder = writer.Builder;
+        builder.Reset();
+        writer.Fresh.Clear();
+        var first = 0UL;
+        lock (_unackedLock)
+        {
+            if (_unacked.Count == 0)
+            {
+                writer.ResendNext = _nextSequence;
+            }
+            else if (writer.ResendNext < _unacked[0].Sequence)
+            {
+                writer.ResendNext = _unacked[0].Sequence;
+            }
+
+            while (writer.ResendNext < _nextSequence)
+            {
+                var envelope = _unacked[(int)(writer.ResendNext - _unacked[0].Sequence)];
+                if (!Fits(builder, envelope, writer.MaxFrameBytes))
+                {
+                    break;
+                }
+
+                first = first == 0 ? writer.ResendNext : first;
+                Add(builder, writer.Tables, envelope);
+                writer.ResendNext++;
+            }
+        }
+
+        // New entries only once everything older went out: a batch's sequence numbers are contiguous.
+        if (writer.ResendNext == _nextSequence)
+        {
+            first = TakeNew(run, builder, writer.Tables, writer.Fresh, writer.MaxFrameBytes, first);
+            writer.ResendNext = _nextSequence;
+        }
+
+        if (builder.Count == 0)
+        {
+            return default;
+        }
+
+        var ack = Volatile.Read(ref _delivered);
+        Volatile.Write(ref _ackSent, ack);
+        return builder.Finish(ack, first);
     }
 
     /// <summary>Moves queued entries into the batch (assigning sequence numbers) until it is full; returns the batch's first sequence number.</summary>

@@ -134,6 +134,11 @@ internal sealed partial class Association
             return;
         }
 
+        if (_active is { } run && TryFlushInline(run))
+        {
+            return;
+        }
+
         _signal.Set();
     }
 

@@ -6,7 +6,7 @@ using PeerSync.Remote.Session;
 namespace PeerSync.Remote.Endpoints;
 
 /// <summary>The active session of an association with its reader and writer loops and its inbound compression tables.</summary>
-internal sealed class SessionRun(PeerSession session, long id, IActorRef link, BoundNode peer)
+internal sealed class SessionRun(PeerSession session, long id, IActorRef link, BoundNode peer, SessionWriter writer)
 {
     public PeerSession Session { get; } = session;
 
@@ -19,6 +19,9 @@ internal sealed class SessionRun(PeerSession session, long id, IActorRef link, B
     public BoundNode Peer { get; } = peer;
 
     public InboundTables Inbound { get; } = new();
+
+    /// <summary>The batch-building state, used by whoever holds the association's writer flag.</summary>
+    public SessionWriter WriterState { get; } = writer;
 
     public Task Reader { get; set; } = Task.CompletedTask;
 
