@@ -105,8 +105,19 @@ public sealed partial class Remoting
     /// found there, reconnecting with backoff. The node's id need not be known: it is learned from
     /// the handshake. Returns at once; follow <see cref="PeerStateChanged"/> for the outcome.
     /// </summary>
+    /// <exception cref="ArgumentException">The address is empty, or it is this node's own address.</exception>
     public void Connect(EndpointAddress address)
     {
+        if (string.IsNullOrEmpty(address.Host) || address.Port is < 1 or > 65535)
+        {
+            throw new ArgumentException($"cannot connect to '{address.Host}:{address.Port}': an address needs a host and a port from 1 to 65535", nameof(address));
+        }
+
+        if (address == LocalAddress)
+        {
+            throw new ArgumentException($"cannot connect to {address}: it is this node's own address", nameof(address));
+        }
+
         EnsureRunning();
         if (Endpoints.NodeAt(address) is { } node)
         {

@@ -72,4 +72,15 @@ public sealed class RemoteLinkOptionsTests
 
         Assert.Contains("peersync.remote.secret has 5 characters", thrown.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Connect_refuses_an_empty_address_and_the_node_itself()
+    {
+        await using var node = await RemoteTestNode.StartAsync(new TestNetwork(TransportKind.InMemory), "solo");
+
+        var self = Assert.Throws<ArgumentException>(() => node.Remoting.Connect(node.Endpoint));
+        Assert.StartsWith($"cannot connect to {node.Endpoint}: it is this node's own address", self.Message, StringComparison.Ordinal);
+        var empty = Assert.Throws<ArgumentException>(() => node.Remoting.Connect(default));
+        Assert.StartsWith("cannot connect to", empty.Message, StringComparison.Ordinal);
+    }
 }
