@@ -43,12 +43,9 @@ internal sealed partial class Association
     /// </summary>
     private async Task RunWriterAsync(SessionRun run)
     {
+        // The resend position starts at 0: the first batch built (here or by an inline flush)
+        // moves it to the first unacknowledged entry, so a new session resends from there.
         var writer = run.WriterState;
-        lock (_unackedLock)
-        {
-            writer.ResendNext = _unacked.Count > 0 ? _unacked[0].Sequence : _nextSequence;
-        }
-
         try
         {
             while (!run.Stopping)
