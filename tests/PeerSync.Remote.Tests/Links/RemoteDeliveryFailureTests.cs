@@ -89,33 +89,29 @@ public sealed class RemoteDeliveryFailureTests
     }
 
     [Fact]
-    public async Task Dead_letters_are_counted_by_reason_in_the_metrics()
+    public async Task Dead_letters_messages_and_links_are_counted_in_the_metrics()
     {
+        // Keyed by instrument, node and (for dead letters) reason or (for links) state.
         var counts = new Dictionary<string, long>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "PeerSync.Remote" && instrument.Name == "peersync.remote.dead_letters")
+            if (instrument.Meter.Name == "PeerSync.Remote")
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
-            string? node = null;
-            string? reason = null;
+            var key = instrument.Name;
             foreach (var tag in tags)
             {
-                node = tag.Key == "node" ? (string?)tag.Value : node;
-                reason = tag.Key == "reason" ? (string?)tag.Value : reason;
+                key += "|" + tag.Value;
             }
 
-            if (node == "metrics-b")
+            lock (counts)
             {
-                lock (counts)
-                {
-                    counts[reason!] = counts.GetValueOrDefault(reason!) + value;
-                }
+                counts[key] = instrument is ObservableGauge<long> ? value : counts.GetValueOrDefault(key) + value;
             }
         });
         listener.Start();
@@ -125,10 +121,16 @@ public sealed class RemoteDeliveryFailureTests
         pair.A.RefTo(pair.B, "/user/nobody").Tell(new Ping(2), null);
         pair.Inbox.Tell(new Ping(3), null);
         pair.InboxProbe.ExpectMsg<Ping>();
+        listener.RecordObservableInstruments();
 
         lock (counts)
         {
-            Assert.Equal(2, counts["unknown-recipient"]);
+            Assert.Equal(2, counts["peersync.remote.dead_letters|metrics-b|unknown-recipient"]);
+            Assert.True(counts["peersync.remote.messages_sent|metrics-a"] >= 4);
+            Assert.True(counts["peersync.remote.messages_received|metrics-b"] >= 4);
+            Assert.True(counts["peersync.remote.bytes_sent|metrics-a"] > 0);
+            Assert.Equal(1, counts["peersync.remote.links|metrics-a|Connected"]);
+            Assert.True(counts.ContainsKey("peersync.remote.buffer_depth|metrics-a"));
         }
     }
 
