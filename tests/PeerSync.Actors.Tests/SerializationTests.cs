@@ -33,6 +33,18 @@ public sealed class SerializationTests
     }
 
     [Fact]
+    public void Serialize_into_parts_gives_the_same_id_manifest_and_bytes_as_the_payload()
+    {
+        var registry = Registry();
+        var bytes = registry.Serialize(new Order("o-2", 4), out var serializerId, out var manifest);
+        var payload = registry.Serialize(new Order("o-2", 4));
+        Assert.Equal(payload, new SerializedPayload(serializerId, manifest, bytes));
+        Assert.Equal(new Order("o-2", 4), registry.Deserialize(serializerId, manifest, bytes));
+        var error = Assert.Throws<PayloadSerializationException>(() => registry.Serialize(new Unregistered(1), out _, out _));
+        Assert.Contains("no serializer is registered", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unregistered_type_is_refused_with_advice()
     {
         var error = Assert.Throws<PayloadSerializationException>(() => Registry().Serialize(new Unregistered(1)));

@@ -66,15 +66,27 @@ public sealed class SerializationRegistry
 
     public SerializedPayload Serialize(object value)
     {
+        var bytes = Serialize(value, out var serializerId, out var manifest);
+        return new SerializedPayload(serializerId, manifest, bytes);
+    }
+
+    /// <summary>
+    /// Serializes <paramref name="value"/> and returns the bytes with the serializer id and manifest
+    /// as separate parts, without the <see cref="SerializedPayload"/> wrapper: for hot paths such as
+    /// remoting, which serializes every message it sends. Fails as <see cref="Serialize(object)"/> does.
+    /// </summary>
+    public byte[] Serialize(object value, out int serializerId, out string manifest)
+    {
         ArgumentNullException.ThrowIfNull(value);
         var type = value.GetType();
         var serializer = FindSerializer(type)
             ?? throw new PayloadSerializationException(
                 $"no serializer is registered for {type.FullName}; register it with AddProtobuf or AddJson<{type.Name}>(manifest)");
-        var manifest = serializer.ManifestFor(type)!;
+        serializerId = serializer.Id;
+        manifest = serializer.ManifestFor(type)!;
         try
         {
-            return new SerializedPayload(serializer.Id, manifest, serializer.ToBinary(value));
+            return serializer.ToBinary(value);
         }
         catch (Exception e) when (e is not PayloadSerializationException)
         {

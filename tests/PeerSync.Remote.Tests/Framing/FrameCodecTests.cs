@@ -23,6 +23,44 @@ public sealed class FrameCodecTests
         Assert.True(buffer.IsEmpty);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(127)]
+    [InlineData(128)]
+    [InlineData(70_000)]
+    public void FrameCodec_round_trips_a_user_batch_through_a_pooled_array_also_split_across_segments(int batchBytes)
+    {
+        var batch = Enumerable.Range(0, batchBytes).Select(i => (byte)i).ToArray();
+        var frame = new Frame { UserBatch = Google.Protobuf.ByteString.CopyFrom(batch) };
+        var bytes = FrameCodec.Encode(frame);
+        foreach (var buffer0 in new[] { new ReadOnlySequence<byte>(bytes), Segments.Of(bytes.Chunk(3).ToArray()) })
+        {
+            var buffer = buffer0;
+            Assert.Equal(FrameDecodeStatus.Decoded, FrameCodec.TryDecode(ref buffer, Max, out var decoded, out _));
+            Assert.True(decoded!.UserBatch.Span.SequenceEqual(batch));
+            Assert.True(buffer.IsEmpty);
+
+            FrameCodec.Recycle(decoded);
+            Assert.True(decoded.UserBatch.IsEmpty);
+        }
+    }
+
+    [Fact]
+    public void FrameCodec_leaves_a_user_batch_frame_with_other_fields_to_the_protobuf_parser()
+    {
+        // user_batch followed by an unknown field 15 (varint 1): not a bare batch, still a valid frame.
+        var frame = new Frame { UserBatch = Google.Protobuf.ByteString.CopyFrom([1, 2, 3]) };
+        var body = Google.Protobuf.MessageExtensions.ToByteArray(frame).Concat(new byte[] { (15 << 3) | 0, 1 }).ToArray();
+        var bytes = new byte[4 + body.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)body.Length);
+        body.CopyTo(bytes, 4);
+        var buffer = new ReadOnlySequence<byte>(bytes);
+
+        Assert.Equal(FrameDecodeStatus.Decoded, FrameCodec.TryDecode(ref buffer, Max, out var decoded, out _));
+        Assert.Equal([1, 2, 3], decoded!.UserBatch.ToByteArray());
+    }
+
     [Fact]
     public void FrameCodec_writes_a_big_endian_length_prefix()
     {

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Google.Protobuf;
 using PeerSync.Remote.Addressing;
 using PeerSync.Remote.Protocol;
 
@@ -116,8 +117,10 @@ internal sealed class FaultInjectingConnection : IFrameConnection
                 time.GetTimestamp() + (long)(decision.Delay.TotalSeconds * time.TimestampFrequency), _lastDueTimestamp);
             _lastDueTimestamp = due;
             _delayedCount++;
-            // The caller may reuse its frame once this returns; the copy is what travels later.
-            return _delayed.Writer.TryWrite((frame.Clone(), due)) || Undo(out result);
+            // The caller may reuse its frame, and the buffers behind it (the link layer wraps its
+            // pooled batch buffer without copying), once this returns: what travels later is a
+            // deep copy.
+            return _delayed.Writer.TryWrite((Frame.Parser.ParseFrom(frame.ToByteArray()), due)) || Undo(out result);
         }
     }
 
