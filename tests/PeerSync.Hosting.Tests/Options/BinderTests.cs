@@ -69,6 +69,7 @@ public sealed class BinderTests : IDisposable
     [InlineData("peersync.remote.port = 4053.5", "peersync.remote.port: '4053.5' is not a whole number")]
     [InlineData("peersync.remote.port = 99999999999", "peersync.remote.port: '99999999999' is out of range")]
     [InlineData("peersync.remote.max-frame-size = 4 parsecs", "peersync.remote.max-frame-size: '4 parsecs' is not a size")]
+    [InlineData("peersync.remote.link.jitter-seed = -1", "peersync.remote.link.jitter-seed: '-1' is not a whole number from 0 to 18446744073709551615")]
     [InlineData("peersync.remote.max-frame-size = 3GiB", "peersync.remote.max-frame-size: '3GiB' is too large")]
     [InlineData("peersync.remote.tls.enabled = maybe", "peersync.remote.tls.enabled: 'maybe' is not a boolean")]
     [InlineData("peersync.cluster.failure-detector.threshold = high", "peersync.cluster.failure-detector.threshold: 'high' is not a number")]

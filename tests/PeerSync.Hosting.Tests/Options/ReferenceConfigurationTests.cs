@@ -131,6 +131,7 @@ public sealed class ReferenceConfigurationTests : IDisposable
         "a boolean (on/off)" => ["on", "off"],
         "a duration such as 500ms or 3s" => ["1234ms"],
         "a size such as 4MiB" => ["12345"],
+        "a whole number from 0 to 18446744073709551615, or empty" => ["42"],
         _ when expected.StartsWith("a log level", StringComparison.Ordinal) => ["trace", "critical"],
         _ when expected.StartsWith("a console format", StringComparison.Ordinal) => ["json"],
         _ when expected.StartsWith("a SQLite synchronous level", StringComparison.Ordinal) => ["off"],

@@ -50,6 +50,18 @@ internal static class PeerSyncSchema
         tls.Scalar("certificate-password", Text, o => o.Remote.Tls.CertificatePassword ?? "", (o, v) => o.Remote.Tls.CertificatePassword = NullIfEmpty(v), SecretKind.Whole);
         tls.Scalar("require-client-certificate", Bool, o => o.Remote.Tls.RequireClientCertificate, (o, v) => o.Remote.Tls.RequireClientCertificate = v);
         tls.List("allowed-thumbprints", o => o.Remote.Tls.AllowedThumbprints, (o, v) => o.Remote.Tls.AllowedThumbprints = v);
+        var link = s.Section("link");
+        link.Scalar("reconnect-min-backoff", Duration, o => o.Remote.Link.ReconnectMinBackoff, (o, v) => o.Remote.Link.ReconnectMinBackoff = v);
+        link.Scalar("reconnect-max-backoff", Duration, o => o.Remote.Link.ReconnectMaxBackoff, (o, v) => o.Remote.Link.ReconnectMaxBackoff = v);
+        link.Scalar("reconnect-random-factor", Number, o => o.Remote.Link.ReconnectRandomFactor, (o, v) => o.Remote.Link.ReconnectRandomFactor = v);
+        link.Scalar("buffer-messages", Int, o => o.Remote.Link.BufferMessages, (o, v) => o.Remote.Link.BufferMessages = v);
+        link.Scalar("buffer-size", Size, o => o.Remote.Link.BufferBytes, (o, v) => o.Remote.Link.BufferBytes = v);
+        link.Scalar("heartbeat-interval", Duration, o => o.Remote.Link.HeartbeatInterval, (o, v) => o.Remote.Link.HeartbeatInterval = v);
+        link.Scalar("heartbeat-timeout", Duration, o => o.Remote.Link.HeartbeatTimeout, (o, v) => o.Remote.Link.HeartbeatTimeout = v);
+        link.Scalar("ack-delay", Duration, o => o.Remote.Link.AckDelay, (o, v) => o.Remote.Link.AckDelay = v);
+        link.Scalar("max-batch-size", IntSize, o => o.Remote.Link.MaxBatchBytes, (o, v) => o.Remote.Link.MaxBatchBytes = v);
+        link.Scalar("shutdown-flush-timeout", Duration, o => o.Remote.Link.ShutdownFlushTimeout, (o, v) => o.Remote.Link.ShutdownFlushTimeout = v);
+        link.Scalar("jitter-seed", OptionalSeed, o => o.Remote.Link.JitterSeed, (o, v) => o.Remote.Link.JitterSeed = v);
     }
 
     private static void AddCluster(SchemaSection s)

@@ -47,6 +47,9 @@ internal static class SettingTypes
 
     public static readonly SettingType<int> IntSize = new("a size such as 4MiB", ParseIntSize, v => JsonValue.Create(ValueText.Size(v)));
 
+    /// <summary>A 64-bit seed, or empty for none (the component derives its own).</summary>
+    public static readonly SettingType<ulong?> OptionalSeed = new("a whole number from 0 to 18446744073709551615, or empty", ParseOptionalSeed, v => v is { } seed ? JsonValue.Create(seed) : JsonValue.Create(""));
+
     public static readonly SettingType<LogLevel> Level = Choice(
         "a log level",
         (LogLevel.Trace, "trace"), (LogLevel.Debug, "debug"), (LogLevel.Information, "information"),
@@ -58,6 +61,28 @@ internal static class SettingTypes
     public static readonly SettingType<SqliteSynchronous> Synchronous = Choice(
         "a SQLite synchronous level",
         (SqliteSynchronous.Off, "off"), (SqliteSynchronous.Normal, "normal"), (SqliteSynchronous.Full, "full"), (SqliteSynchronous.Extra, "extra"));
+
+    private static bool ParseOptionalSeed(string text, out ulong? value, [NotNullWhen(false)] out string? error)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0)
+        {
+            value = null;
+            error = null;
+            return true;
+        }
+
+        if (ulong.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var seed))
+        {
+            value = seed;
+            error = null;
+            return true;
+        }
+
+        value = null;
+        error = $"'{text}' is not a whole number from 0 to 18446744073709551615 (or empty for none)";
+        return false;
+    }
 
     private static bool ParseText(string text, out string value, [NotNullWhen(false)] out string? error)
     {
