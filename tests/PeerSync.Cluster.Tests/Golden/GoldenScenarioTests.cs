@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using PeerSync.Cluster.Election;
@@ -165,8 +164,10 @@ public sealed partial class GoldenScenarioTests
         return "";
     }
 
-    private static string TestDataDirectory([CallerFilePath] string source = "") =>
-        Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(source))!, "testdata");
+    // The project directory, three levels above bin/<configuration>/<framework>: CI builds map source
+    // paths to /_/, so a caller's file path does not lead back to the sources.
+    private static string TestDataDirectory() =>
+        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "testdata"));
 
     [GeneratedRegex("#([0-9a-f]{16})")]
     private static partial Regex HexIncarnation();

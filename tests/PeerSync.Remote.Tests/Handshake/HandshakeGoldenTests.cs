@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using PeerSync.Remote.Tests.Support;
 
 namespace PeerSync.Remote.Tests.Handshake;
@@ -26,10 +25,12 @@ public sealed class HandshakeGoldenTests
                 TestNodes.Config("n1", identity: TestNodes.Identity("n1", 0x1111, 4001)),
                 TestNodes.Config("n2", secret: "not the cluster secret at all", identity: TestNodes.Identity("n2", 0x2222, 4002))).Run());
 
-    private static void AssertGolden(string name, HandshakeExchange exchange, [CallerFilePath] string source = "")
+    private static void AssertGolden(string name, HandshakeExchange exchange)
     {
         var actual = string.Join("\n", exchange.Script) + "\n";
-        var path = Path.Combine(Path.GetDirectoryName(source)!, "..", "testdata", "handshake", name);
+        // The project directory, three levels above bin/<configuration>/<framework>: CI builds map source
+        // paths to /_/, so the caller's file path does not lead back to the sources.
+        var path = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "testdata", "handshake", name));
         if (Environment.GetEnvironmentVariable("PEERSYNC_UPDATE_GOLDEN") == "1")
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
