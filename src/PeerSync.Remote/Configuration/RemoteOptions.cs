@@ -50,6 +50,9 @@ public sealed class RemoteOptions
     /// <summary>`tls`.</summary>
     public RemoteTlsOptions Tls { get; set; } = new();
 
+    /// <summary>`link`: reconnects, buffering, heartbeats of the links to peers.</summary>
+    public RemoteLinkOptions Link { get; set; } = new();
+
     /// <summary>The listening (and advertised) address.</summary>
     public EndpointAddress Address => new(Hostname, Port);
 
@@ -103,6 +106,12 @@ public sealed class RemoteOptions
         }
 
         ValidateTls(errors);
+        errors.AddRange(Link.Validate());
+        if (Link.MaxBatchBytes > MaxFrameSizeBytes - 64)
+        {
+            errors.Add(Invariant($"peersync.remote.link.max-batch-size ({Link.MaxBatchBytes} bytes) must be below max-frame-size ({MaxFrameSizeBytes} bytes); lower it"));
+        }
+
         return errors;
     }
 

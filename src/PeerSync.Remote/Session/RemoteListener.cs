@@ -88,6 +88,26 @@ public sealed class RemoteListener : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(onSession);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPendingHandshakes, 1);
         var listener = await transport.ListenAsync(address, cancellationToken).ConfigureAwait(false);
+        return Start(listener, runner, onSession, maxPendingHandshakes, timeProvider, logger);
+    }
+
+    /// <summary>
+    /// Starts accepting on a transport listener that is already bound (a host that must know its
+    /// port before it can build its identity binds first). The remote listener owns
+    /// <paramref name="listener"/> from here on and disposes it.
+    /// </summary>
+    public static RemoteListener Start(
+        ITransportListener listener,
+        HandshakeRunner runner,
+        Func<PeerSession, CancellationToken, Task> onSession,
+        int maxPendingHandshakes = 128,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(onSession);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPendingHandshakes, 1);
         return new RemoteListener(
             listener, runner, onSession, maxPendingHandshakes, timeProvider ?? TimeProvider.System, logger ?? NullLogger.Instance);
     }

@@ -31,8 +31,11 @@ public static class Frames
 
 public static class Eventually
 {
-    /// <summary>Waits (bounded, 10 s) for a condition that another thread makes true.</summary>
-    public static async Task TrueAsync(Func<bool> condition, string what)
+    /// <summary>
+    /// Waits (bounded, 10 s) for a condition that another thread makes true. <paramref name="diagnostics"/>
+    /// is evaluated only on timeout, to say what was seen instead.
+    /// </summary>
+    public static async Task TrueAsync(Func<bool> condition, string what, Func<string>? diagnostics = null)
     {
         for (var i = 0; i < 1000; i++)
         {
@@ -41,9 +44,12 @@ public static class Eventually
                 return;
             }
 
-            await Task.Delay(10);
+            // Forced to yield: otherwise the test would go on inside the timer callback that
+            // completed the delay, and a blocking wait there (ExpectMsg) would hold up every timer
+            // of that timer queue, the actor systems' included. Continue on a pool thread instead.
+            await Task.Delay(10).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         }
 
-        Assert.Fail($"timed out waiting for {what}");
+        Assert.Fail($"timed out waiting for {what}{(diagnostics is null ? "" : ": " + diagnostics())}");
     }
 }

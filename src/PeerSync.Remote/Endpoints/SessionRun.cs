@@ -1,0 +1,44 @@
+using PeerSync.Actors;
+using PeerSync.Remote.Links.Wire;
+using PeerSync.Remote.Refs;
+using PeerSync.Remote.Session;
+
+namespace PeerSync.Remote.Endpoints;
+
+/// <summary>The active session of an association with its reader and writer loops and its inbound compression tables.</summary>
+internal sealed class SessionRun(PeerSession session, long id, IActorRef link, BoundNode peer)
+{
+    public PeerSession Session { get; } = session;
+
+    /// <summary>The link's id for the session.</summary>
+    public long Id { get; } = id;
+
+    /// <summary>The PeerLink actor told when the session ends.</summary>
+    public IActorRef Link { get; } = link;
+
+    public BoundNode Peer { get; } = peer;
+
+    public InboundTables Inbound { get; } = new();
+
+    public Task Reader { get; set; } = Task.CompletedTask;
+
+    public Task Writer { get; set; } = Task.CompletedTask;
+
+    /// <summary>Why the link stopped using the session (set before the reader is stopped, so the reader can report it).</summary>
+    public Transport.ConnectionClosed? StopReason { get; set; }
+
+    /// <summary>Stops the reader without closing the connection, so a last acknowledgement can still go out.</summary>
+    public CancellationTokenSource ReaderStop { get; } = new();
+
+    private volatile bool _stopping;
+
+    /// <summary>Set when the link stops using the session: both loops end at their next step.</summary>
+    public bool Stopping
+    {
+        get => _stopping;
+        set => _stopping = value;
+    }
+}
+
+/// <summary>Told to the PeerLink actor when a session's reader ends (exactly once per activated session).</summary>
+internal sealed record SessionEnded(long SessionId, Transport.ConnectionClosed Closed);

@@ -1,0 +1,131 @@
+using PeerSync.Actors;
+using PeerSync.Remote.Protocol;
+
+namespace PeerSync.Remote.Links;
+
+internal sealed partial class PeerLinkActor
+{
+    /// <summary>Carries out everything the machine asked, in order, until it asks nothing more.</summary>
+    private async Task ExecuteAsync()
+    {
+        while (_machine.HasReady)
+        {
+            var ready = _machine.TakeReady();
+            foreach (var notice in ready.Notices)
+            {
+                LinkLog.Notice(_remoting.Logger, _remoting.Self.Id, Peer, notice);
+            }
+
+            foreach (var effect in ready.Effects)
+            {
+                await ExecuteAsync(effect).ConfigureAwait(true);
+            }
+        }
+    }
+
+    private async Task ExecuteAsync(LinkEffect effect)
+    {
+        switch (effect)
+        {
+            case DialPeer dial:
+                StartDial(dial);
+                break;
+            case ActivateSession activate:
+                if (activate.Replaced is { } replaced)
+                {
+                    // The old session is closed and its loops have stopped before the new one starts.
+                    await CloseSessionAsync(replaced.Id, DisconnectReason.Shutdown, activate.ReplacedDetail ?? "replaced").ConfigureAwait(true);
+                }
+
+                if (_association.ActiveSessionId is { } stray)
+                {
+                    await CloseSessionAsync(stray, DisconnectReason.Shutdown, "replaced").ConfigureAwait(true);
+                }
+
+                _association.Activate(_sessions[activate.Session.Id], activate.Session.Id, Self);
+                if (_activations++ > 0)
+                {
+                    _remoting.Metrics.Reconnected();
+                }
+
+                break;
+            case CloseSession close:
+                if (close.FlushFirst && _association.ActiveSessionId == close.SessionId)
+                {
+                    await FlushAsync().ConfigureAwait(true);
+                }
+
+                await CloseSessionAsync(close.SessionId, close.Reason, close.Detail).ConfigureAwait(true);
+                break;
+            case SendHeartbeat:
+                _association.SendHeartbeat(NowMs);
+                break;
+            case ScheduleRetry retry:
+                Timers.StartSingleTimer(RetryKey, LinkTick.Instance, TimeSpan.FromMilliseconds(Math.Max(0, retry.AtMs - NowMs)));
+                break;
+            case QuarantinePrevious previous:
+                _remoting.MarkQuarantined(previous.Previous, $"the peer restarted as incarnation {previous.Current.Incarnation}");
+                break;
+            case LinkStateChanged changed:
+                var identity = changed.Peer is { } node && _identities.TryGetValue(node, out var known) ? known : null;
+                _remoting.PeerStates.Update(Peer, changed.To, changed.Peer, identity, changed.Reason);
+                LinkLog.StateChanged(_remoting.Logger, _remoting.Self.Id, changed.Peer?.ToString() ?? Peer.Value, changed.From, changed.To, changed.Reason);
+                break;
+            case StopLink stop:
+                _association.Close(RemoteDeliveryFailure.PeerGone, stop.Reason);
+                foreach (var session in _sessions.Values)
+                {
+                    session.Close(DisconnectReason.Shutdown, stop.Reason);
+                }
+
+                _sessions.Clear();
+                Timers.CancelAll();
+                Become(Dormant);
+                Context.Parent.Tell(new LinkStopped(Peer), Self);
+                break;
+        }
+    }
+
+    /// <summary>Waits (bounded) until the peer acknowledged everything buffered for it.</summary>
+    private async Task FlushAsync()
+    {
+        var timeout = _remoting.Options.Link.ShutdownFlushTimeout;
+        if (timeout <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var flush = new CancellationTokenSource(timeout, _remoting.TimeProvider);
+        try
+        {
+            await _association.WhenDrainedAsync(flush.Token).ConfigureAwait(true);
+        }
+        catch (OperationCanceledException)
+        {
+            // Not everything was acknowledged in time: the rest is dead-lettered when the link stops.
+        }
+    }
+
+    private async Task CloseSessionAsync(long sessionId, DisconnectReason reason, string detail)
+    {
+        if (_association.ActiveSessionId == sessionId)
+        {
+            // The reader reports SessionEnded when it has stopped; the machine learns of the close then.
+            await _association.DeactivateAsync(reason, detail).ConfigureAwait(true);
+        }
+        else if (_sessions.Remove(sessionId, out var session))
+        {
+            session.Close(reason, detail);
+        }
+    }
+
+    private void StartDial(DialPeer dial)
+    {
+        var self = Self;
+        _remoting.DialAsync(dial.Address).ContinueWith(
+            t => self.Tell(new DialCompleted(dial.Attempt, dial.Address, t.IsCompletedSuccessfully ? t.Result : RemotingActor.Failed(t)), null),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+}

@@ -1,0 +1,291 @@
+using System.Globalization;
+using PeerSync.Remote.Addressing;
+using PeerSync.Remote.Protocol;
+
+namespace PeerSync.Remote.Links;
+
+/// <summary>
+/// The connection lifecycle of the link to one peer node, as a pure machine (see
+/// docs/design/remote-links.md, "PeerLinkMachine"): when to dial and redial (exponential backoff
+/// with seeded jitter), which of two sessions to keep (deterministic tie-break), when a session is
+/// lost (heartbeat timeout), and when a new incarnation replaces the old one. No I/O, clock or
+/// randomness of its own: the host (PeerLinkActor) feeds it sessions, dial results and time, and
+/// carries out the <see cref="LinkEffect"/>s it returns. Messages themselves never pass through it.
+/// </summary>
+public sealed partial class PeerLinkMachine
+{
+    private readonly PeerLinkConfig _config;
+    private readonly HashSet<Incarnation> _quarantined = [];
+    private readonly List<LinkEffect> _effects = [];
+    private readonly List<string> _notices = [];
+    private SplitMix64 _jitter;
+    private LinkSession? _active;
+    private bool _activeClosing;
+    private UniqueNode? _lastPeer;
+    private long _dialAttempt;
+    private bool _dialInFlight;
+    private int _failures;
+    private long? _retryAtMs;
+    private long _lastHeartbeatMs;
+    private string? _disconnectReason;
+
+    /// <param name="address">Where to dial the peer; null when it is not known yet (the link then
+    /// waits for the peer to dial, and learns the address from the handshake).</param>
+    /// <param name="jitterSeed">Seed of the backoff jitter; the same seed gives the same delays.</param>
+    public PeerLinkMachine(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        _config = config;
+        Self = self;
+        Peer = peer;
+        _jitter = new SplitMix64(jitterSeed);
+        Address = address;
+        State = PeerLinkState.Connecting;
+        _effects.Add(new LinkStateChanged(PeerLinkState.Disconnected, PeerLinkState.Connecting, null, "link started"));
+        if (address is { } target)
+        {
+            Dial(target);
+        }
+        else
+        {
+            Notice("no address known for the peer yet: waiting for it to dial");
+        }
+
+        _lastHeartbeatMs = nowMs;
+    }
+
+    public NodeId Self { get; }
+
+    public NodeId Peer { get; }
+
+    public PeerLinkState State { get; private set; }
+
+    /// <summary>The session carrying messages, if any.</summary>
+    public LinkSession? Active => _active;
+
+    /// <summary>Where the link dials the peer (configured, or learned from the peer's handshake).</summary>
+    public EndpointAddress? Address { get; private set; }
+
+    /// <summary>Consecutive failed dials since the last active session (the backoff exponent).</summary>
+    public int Failures => _failures;
+
+    /// <summary>When the next dial is due, while waiting out a backoff.</summary>
+    public long? RetryAtMs => _retryAtMs;
+
+    public bool HasReady => _effects.Count > 0 || _notices.Count > 0;
+
+    public PeerLinkReady TakeReady()
+    {
+        if (!HasReady)
+        {
+            return PeerLinkReady.Empty;
+        }
+
+        var ready = new PeerLinkReady(_effects.ToArray(), _notices.ToArray());
+        _effects.Clear();
+        _notices.Clear();
+        return ready;
+    }
+
+    /// <summary>Dial <paramref name="address"/> now if the link has no session (an explicit connect resets the backoff).</summary>
+    public void Connect(EndpointAddress address, long nowMs)
+    {
+        if (IsStopping)
+        {
+            Notice($"connect to {address} ignored: the link is {State}");
+            return;
+        }
+
+        Address = address;
+        if (State == PeerLinkState.Connecting && _active is null && !_dialInFlight)
+        {
+            _failures = 0;
+            Dial(address);
+        }
+    }
+
+    /// <summary>A dial started by <see cref="DialPeer"/> produced a session.</summary>
+    public void DialSucceeded(long attempt, LinkSession session, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (attempt == _dialAttempt)
+        {
+            _dialInFlight = false;
+        }
+
+        Established(session, nowMs);
+    }
+
+    /// <summary>A dial failed (refused, unreachable, handshake rejected).</summary>
+    public void DialFailed(long attempt, string reason, long nowMs)
+    {
+        if (attempt != _dialAttempt || !_dialInFlight)
+        {
+            return;
+        }
+
+        _dialInFlight = false;
+        if (State == PeerLinkState.Connecting && _active is null)
+        {
+            _failures++;
+            Notice($"dial attempt {attempt} to {Address} failed: {reason}");
+            ScheduleRetry(nowMs);
+        }
+    }
+
+    /// <summary>A session that did not come from this machine's own dial: the peer dialed in, or the node dialed the peer's address to learn who is there.</summary>
+    public void SessionEstablished(LinkSession session, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        Established(session, nowMs);
+    }
+
+    /// <summary>
+    /// A session ended (by either side or the network). <paramref name="quarantinedByPeer"/>: the peer
+    /// closed it because it quarantined this node's incarnation, which can then never talk to it
+    /// again, so the link stops instead of redialing.
+    /// </summary>
+    public void SessionClosed(long sessionId, string reason, long nowMs, bool quarantinedByPeer = false)
+    {
+        if (_active?.Id != sessionId)
+        {
+            return;
+        }
+
+        var lost = _active;
+        _active = null;
+        _activeClosing = false;
+        if (State == PeerLinkState.Disconnecting)
+        {
+            Stop(_disconnectReason ?? "disconnected", lost.Peer);
+            return;
+        }
+
+        if (quarantinedByPeer)
+        {
+            Stop($"{lost.Peer} quarantined this node: {reason}", lost.Peer);
+            return;
+        }
+
+        Transition(PeerLinkState.Connecting, lost.Peer, $"session lost: {reason}");
+        _failures = 0;
+        ScheduleRetry(nowMs);
+    }
+
+    /// <summary>
+    /// Time passes: dial when a backoff ended, send heartbeats, and close a session whose peer has
+    /// been silent for the heartbeat timeout. <paramref name="lastReceivedMs"/> is when the active
+    /// session last received a frame.
+    /// </summary>
+    public void Tick(long nowMs, long lastReceivedMs)
+    {
+        if (State == PeerLinkState.Connected && _active is { } active && !_activeClosing)
+        {
+            var silentMs = nowMs - Math.Max(lastReceivedMs, active.EstablishedAtMs);
+            if (silentMs >= _config.HeartbeatTimeoutMs)
+            {
+                CloseActive(
+                    DisconnectReason.ConnectionLost,
+                    Invariant($"no frame from the peer for {silentMs} ms (heartbeat-timeout {_config.HeartbeatTimeoutMs} ms)"));
+                return;
+            }
+
+            if (nowMs - _lastHeartbeatMs >= _config.HeartbeatIntervalMs)
+            {
+                _lastHeartbeatMs = nowMs;
+                _effects.Add(SendHeartbeat.Instance);
+            }
+
+            return;
+        }
+
+        if (State == PeerLinkState.Connecting && _retryAtMs is { } due && nowMs >= due && !_dialInFlight && _active is null && Address is { } address)
+        {
+            Dial(address);
+        }
+    }
+
+    /// <summary>Close the link for good (until a new link is made): the active session is closed with SHUTDOWN.</summary>
+    public void Disconnect(string reason, long nowMs)
+    {
+        if (IsStopping)
+        {
+            return;
+        }
+
+        _retryAtMs = null;
+        _disconnectReason = reason;
+        if (_active is { } active)
+        {
+            Transition(PeerLinkState.Disconnecting, active.Peer, reason);
+            _activeClosing = true;
+            _effects.Add(new CloseSession(active.Id, DisconnectReason.Shutdown, reason, FlushFirst: true));
+            return;
+        }
+
+        Stop(reason, _lastPeer);
+    }
+
+    /// <summary>Never talk to <paramref name="incarnation"/> again: its session (if active) closes and new ones are refused.</summary>
+    public void Quarantine(Incarnation incarnation, string reason, long nowMs)
+    {
+        if (!_quarantined.Add(incarnation))
+        {
+            return;
+        }
+
+        if (_active is { } active && active.Peer.Incarnation == incarnation && !_activeClosing)
+        {
+            CloseActive(DisconnectReason.Quarantined, reason);
+        }
+    }
+
+    public bool IsQuarantined(Incarnation incarnation) => _quarantined.Contains(incarnation);
+
+    private bool IsStopping => State is PeerLinkState.Disconnecting or PeerLinkState.Disconnected;
+
+    private void CloseActive(DisconnectReason reason, string detail)
+    {
+        _activeClosing = true;
+        _effects.Add(new CloseSession(_active!.Id, reason, detail));
+    }
+
+    private void Dial(EndpointAddress address)
+    {
+        _retryAtMs = null;
+        _dialInFlight = true;
+        _dialAttempt++;
+        _effects.Add(new DialPeer(_dialAttempt, address));
+    }
+
+    private void ScheduleRetry(long nowMs)
+    {
+        if (Address is null)
+        {
+            Notice("no address known for the peer: waiting for it to dial");
+            return;
+        }
+
+        var delay = _config.Backoff.Delay(_failures, _jitter.NextDouble());
+        var at = nowMs + (long)delay.TotalMilliseconds;
+        _retryAtMs = at;
+        _effects.Add(new ScheduleRetry(at));
+    }
+
+    private void Transition(PeerLinkState to, UniqueNode? peer, string reason)
+    {
+        var from = State;
+        State = to;
+        _effects.Add(new LinkStateChanged(from, to, peer, reason));
+    }
+
+    private void Stop(string reason, UniqueNode? peer)
+    {
+        Transition(PeerLinkState.Disconnected, peer, reason);
+        _effects.Add(new StopLink(reason));
+    }
+
+    private void Notice(string text) => _notices.Add(text);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

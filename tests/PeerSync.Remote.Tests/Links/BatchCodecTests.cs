@@ -1,0 +1,209 @@
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using PeerSync.Actors;
+using PeerSync.Remote.Links.Wire;
+
+namespace PeerSync.Remote.Tests.Links;
+
+/// <summary>The user-batch layout: what the writer encodes the reader decodes, and every malformed batch is refused with the problem named.</summary>
+public sealed class BatchCodecTests
+{
+    private static readonly Address Node = new("peersync", "sys", "127.0.0.1", 4001);
+
+    private static IActorRef Ref(string path, long uid = 0) => new PathRef(ActorPath.Root(Node).Child("user").Child(path).WithUid(uid));
+
+    private static List<Decoded> Decode(ReadOnlyMemory<byte> batch, InboundTables tables, out ulong ack, out ulong first)
+    {
+        var reader = new BatchReader(batch.Span, tables);
+        ack = reader.Ack;
+        first = reader.FirstSequence;
+        var entries = new List<Decoded>();
+        while (reader.TryRead(out var entry))
+        {
+            entries.Add(new Decoded(entry.Kind, entry.Recipient?.Text, entry.Sender?.Text, entry.SerializerId, entry.Manifest, entry.Body.ToArray()));
+        }
+
+        return entries;
+    }
+
+    [Fact]
+    public void Batch_round_trips_user_and_system_entries_with_header()
+    {
+        using var builder = new BatchBuilder(1024);
+        var tables = new OutboundTables();
+        builder.AddUser(tables, Ref("pong", 7), Ref("ping"), 2, "test.ping", [1, 2, 3]);
+        builder.AddUser(tables, Ref("pong", 7), null, -5, "", []);
+        builder.AddSystem([9, 9]);
+
+        var entries = Decode(builder.Finish(ack: 41, firstSequence: 17), new InboundTables(), out var ack, out var first);
+
+        Assert.Equal(41UL, ack);
+        Assert.Equal(17UL, first);
+        Assert.Equal(
+            [
+                new Decoded(BatchLayout.KindUser, "peersync://sys@127.0.0.1:4001/user/pong#7", "peersync://sys@127.0.0.1:4001/user/ping", 2, "test.ping", [1, 2, 3]),
+                new Decoded(BatchLayout.KindUser, "peersync://sys@127.0.0.1:4001/user/pong#7", null, -5, "", []),
+                new Decoded(BatchLayout.KindSystem, null, null, 0, "", [9, 9]),
+            ],
+            entries);
+    }
+
+    [Fact]
+    public void Batch_sends_each_path_and_manifest_in_full_once_per_connection_then_by_id()
+    {
+        var tables = new OutboundTables();
+        var inbound = new InboundTables();
+        var recipient = Ref("pong");
+        using var builder = new BatchBuilder(1024);
+        builder.AddUser(tables, recipient, null, 1, "m", [0]);
+        var firstBytes = builder.Finish(0, 1).Length;
+        Decode(builder.Finish(0, 1), inbound, out _, out _);
+
+        builder.Reset();
+        builder.AddUser(tables, recipient, null, 1, "m", [0]);
+        builder.AddUser(tables, Ref("pong"), null, 1, "m", [0]);
+        var second = builder.Finish(0, 2);
+        var entries = Decode(second, inbound, out _, out _);
+
+        Assert.All(entries, e => Assert.Equal("peersync://sys@127.0.0.1:4001/user/pong", e.Recipient));
+        // Later entries name the path and manifest by id: a few bytes instead of the strings.
+        Assert.True(second.Length < firstBytes, $"{second.Length} bytes for two entries by id, {firstBytes} for one defining them");
+        Assert.Equal(1, inbound.PathCount);
+        Assert.Equal(1, inbound.ManifestCount);
+    }
+
+    [Fact]
+    public void Batch_sends_paths_as_one_off_literals_once_the_table_is_full()
+    {
+        var tables = new OutboundTables();
+        var inbound = new InboundTables();
+        using var builder = new BatchBuilder(64 * 1024);
+        for (var i = 0; i < BatchLayout.MaxPathEntries + 3; i++)
+        {
+            builder.AddUser(tables, Ref("a" + i), null, 1, "m", []);
+            if (builder.EntryBytes > 60_000)
+            {
+                Decode(builder.Finish(0, 1), inbound, out _, out _);
+                builder.Reset();
+            }
+        }
+
+        var last = Decode(builder.Finish(0, 1), inbound, out _, out _);
+
+        Assert.Equal(BatchLayout.MaxPathEntries, inbound.PathCount);
+        Assert.Equal($"peersync://sys@127.0.0.1:4001/user/a{BatchLayout.MaxPathEntries + 2}", last[^1].Recipient);
+    }
+
+    [Fact]
+    public void Batch_round_trips_random_entries_across_batches()
+    {
+        // Any sequence of entries split into any batches decodes to the same entries, with the
+        // compression tables of both sides in step.
+        var entryGen =
+            from recipient in Gen.Elements("x", "y", "z", "w")
+            from uid in Gen.Choose(0, 3)
+            from hasSender in ArbMap.Default.GeneratorFor<bool>()
+            from serializer in Gen.Choose(-3, 300)
+            from manifest in Gen.Elements("", "m1", "m2", "ünïcødé")
+            from payload in Gen.ArrayOf(ArbMap.Default.GeneratorFor<byte>())
+            from cut in Gen.Frequency((1, Gen.Constant(true)), (4, Gen.Constant(false)))
+            select (recipient, uid, hasSender, serializer, manifest, payload, cut);
+        Prop.ForAll(Gen.ListOf(entryGen).ToArbitrary(), entries =>
+        {
+            var tables = new OutboundTables();
+            var inbound = new InboundTables();
+            using var builder = new BatchBuilder(256);
+            var decoded = new List<Decoded>();
+            foreach (var (recipient, uid, hasSender, serializer, manifest, payload, cut) in entries)
+            {
+                builder.AddUser(tables, Ref(recipient, uid), hasSender ? Ref("s" + recipient) : null, serializer, manifest, payload);
+                if (cut)
+                {
+                    decoded.AddRange(Decode(builder.Finish(3, 1), inbound, out _, out _));
+                    builder.Reset();
+                }
+            }
+
+            if (builder.Count > 0)
+            {
+                decoded.AddRange(Decode(builder.Finish(3, 1), inbound, out _, out _));
+            }
+
+            var expected = entries.Select(e => new Decoded(
+                BatchLayout.KindUser,
+                Ref(e.recipient, e.uid).Path.ToString() + (e.uid == 0 ? "" : "#" + e.uid),
+                e.hasSender ? Ref("s" + e.recipient).Path.ToString() : null,
+                e.serializer,
+                e.manifest,
+                e.payload)).ToList();
+            return expected.SequenceEqual(decoded);
+        }).QuickCheckThrowOnFailure();
+    }
+
+    public static TheoryData<string, byte[], string> Malformed => new()
+    {
+        { "empty", [], "the batch is empty" },
+        { "format", [2, 0, 1, 1], "the batch has format 2; this node reads format 1" },
+        { "truncated varint", [1, 0x80], "the batch ends inside the acknowledged sequence" },
+        { "overlong varint", [1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], "the acknowledged sequence is a varint longer than 10 bytes" },
+        { "sequence zero", [1, 0, 0, 1, 2, 0], "the batch starts at sequence number 0; numbers start at 1" },
+        { "no entries", [1, 0, 1, 0], "the batch claims 0 entries in 0 bytes" },
+        { "count beyond bytes", [1, 0, 1, 5, 2, 0], "the batch claims 5 entries in 2 bytes" },
+        { "unknown kind", [1, 0, 1, 1, 7], "entry 0 has unknown kind 7" },
+        { "no recipient", [1, 0, 1, 1, 1, 0], "entry 0 is a user message without recipient" },
+        { "undefined path id", [1, 0, 1, 1, 1, 4 * 3], "entry 0 refers to path id 3, but only 0 are defined" },
+        { "definition out of order", [1, 0, 1, 1, 1, (4 * 2) + 1, 1, (byte)'x'], "entry 0 defines path id 2, but the next id is 1" },
+        { "meaningless ref code", [1, 0, 1, 1, 1, 3], "entry 0 has recipient reference code 3, which means nothing" },
+        { "string past the end", [1, 0, 1, 1, 1, 5, 9, (byte)'x'], "entry 0 has a recipient of 9 bytes but only 1 remain" },
+        { "invalid utf-8", [1, 0, 1, 1, 1, 5, 2, 0xc3, 0x28], "entry 0 has a recipient that is not valid UTF-8" },
+        { "undefined manifest", [1, 0, 1, 1, 1, 2, 1, (byte)'x', 0, 0, 4, 0], "entry 0 refers to manifest id 1, but only 0 are defined" },
+        { "payload past the end", [1, 0, 1, 1, 1, 2, 1, (byte)'x', 0, 0, 0, 5, 1], "entry 0 has a payload of 5 bytes but only 1 remain" },
+        { "trailing bytes", [1, 0, 1, 1, 2, 1, 9, 0xee], "1 bytes follow the last of 1 entries" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Malformed))]
+    public void Batch_reader_refuses_a_malformed_batch_naming_the_problem(string name, byte[] batch, string error)
+    {
+        var ex = Assert.Throws<BatchFormatException>(() =>
+        {
+            var reader = new BatchReader(batch, new InboundTables());
+            while (reader.TryRead(out _))
+            {
+            }
+        });
+        Assert.True(error == ex.Message, $"{name}: expected '{error}', got '{ex.Message}'");
+    }
+
+    [Fact]
+    public void Batch_reader_refuses_a_string_longer_than_the_limit()
+    {
+        var text = new string('x', BatchLayout.MaxStringBytes + 1);
+        var bytes = new List<byte> { 1, 0, 1, 1, 1, 2 };
+        var length = new byte[5];
+        bytes.AddRange(length.AsSpan(0, Varint.Write(length, (ulong)text.Length)).ToArray());
+        bytes.AddRange(Encoding.UTF8.GetBytes(text));
+
+        var ex = Assert.Throws<BatchFormatException>(() => new BatchReader(bytes.ToArray(), new InboundTables()).TryRead(out _));
+
+        Assert.Equal($"entry 0 has a recipient of {text.Length} bytes; at most {BatchLayout.MaxStringBytes} are allowed", ex.Message);
+    }
+
+    private sealed record Decoded(byte Kind, string? Recipient, string? Sender, int SerializerId, string Manifest, byte[] Body)
+    {
+        public bool Equals(Decoded? other) =>
+            other is not null && Kind == other.Kind && Recipient == other.Recipient && Sender == other.Sender
+            && SerializerId == other.SerializerId && Manifest == other.Manifest && Body.AsSpan().SequenceEqual(other.Body);
+
+        public override int GetHashCode() => HashCode.Combine(Kind, Recipient, Sender, SerializerId, Manifest);
+    }
+
+    /// <summary>A ref that is only a path (the codec needs nothing else).</summary>
+    private sealed class PathRef(ActorPath path) : ActorRefBase
+    {
+        public override ActorPath Path { get; } = path;
+
+        public override void Tell(object message, IActorRef? sender) => throw new NotSupportedException("codec tests never deliver");
+    }
+}

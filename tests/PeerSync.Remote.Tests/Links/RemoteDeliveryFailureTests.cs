@@ -1,0 +1,242 @@
+using System.Diagnostics.Metrics;
+using PeerSync.Actors;
+using PeerSync.Actors.Serialization;
+using PeerSync.Remote.Tests.Support;
+
+namespace PeerSync.Remote.Tests.Links;
+
+/// <summary>
+/// Every message that cannot be delivered becomes a dead letter whose reason says why (counted in
+/// the metrics), and bad input from a peer never takes the link down: the next message arrives.
+/// </summary>
+public sealed class RemoteDeliveryFailureTests
+{
+    [Fact]
+    public async Task An_unknown_manifest_is_a_dead_letter_on_the_receiver_and_the_link_stays_up()
+    {
+        await using var pair = await Pair.StartAsync();
+        pair.A.System.Serialization().AddJson<OnlyOnA>("test.only-on-a");
+
+        pair.Inbox.Tell(new OnlyOnA(1), null);
+        pair.Inbox.Tell(new Ping(2), null);
+
+        Assert.Equal(new Ping(2), pair.InboxProbe.ExpectMsg<Ping>());
+        var letter = Assert.Single(pair.B.DeadLetters);
+        var undecodable = Assert.IsType<UndecodableRemoteMessage>(letter.Message);
+        Assert.Equal("test.only-on-a", undecodable.Manifest);
+        Assert.Equal(pair.A.Node, undecodable.From);
+        Assert.StartsWith($"undecodable: a message from {pair.A.Node} could not be deserialized: unknown JSON manifest 'test.only-on-a'", letter.Reason, StringComparison.Ordinal);
+        Assert.Equal("/user/inbox", letter.Recipient.Path.ToStringWithoutAddress());
+        Assert.True(pair.A.Remoting.IsLinkActive(pair.B.Id));
+    }
+
+    [Fact]
+    public async Task A_payload_that_does_not_decode_is_a_dead_letter_on_the_receiver_and_the_link_stays_up()
+    {
+        await using var pair = await Pair.StartAsync();
+        pair.A.System.Serialization().AddJson<Shape>("test.shape");
+        pair.B.System.Serialization().AddJson<OtherShape>("test.shape");
+
+        pair.Inbox.Tell(new Shape("not a number"), null);
+        pair.Inbox.Tell(new Ping(2), null);
+
+        Assert.Equal(new Ping(2), pair.InboxProbe.ExpectMsg<Ping>());
+        var letter = Assert.Single(pair.B.DeadLetters);
+        Assert.StartsWith("undecodable: a message from", letter.Reason, StringComparison.Ordinal);
+        Assert.Contains("payload for JSON manifest 'test.shape' does not decode", letter.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_serializer_id_is_a_dead_letter_on_the_receiver_and_the_link_stays_up()
+    {
+        await using var pair = await Pair.StartAsync();
+        pair.A.System.Serialization().Add(new PrivateSerializer());
+
+        pair.Inbox.Tell(new OnlyOnA(5), null);
+        pair.Inbox.Tell(new Ping(2), null);
+
+        Assert.Equal(new Ping(2), pair.InboxProbe.ExpectMsg<Ping>());
+        var letter = Assert.Single(pair.B.DeadLetters);
+        Assert.Contains("unknown serializer id 77 (manifest 'only')", letter.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_message_for_an_actor_that_does_not_exist_is_a_dead_letter_on_the_receiver()
+    {
+        await using var pair = await Pair.StartAsync();
+
+        pair.A.RefTo(pair.B, "/user/nobody").Tell(new Ping(1), null);
+        pair.Inbox.Tell(new Ping(2), null);
+
+        Assert.Equal(new Ping(2), pair.InboxProbe.ExpectMsg<Ping>());
+        var letter = Assert.Single(pair.B.DeadLetters);
+        Assert.Equal(new Ping(1), letter.Message);
+        Assert.Equal($"unknown-recipient: no actor at {pair.B.Remoting.Address}/user/nobody on {pair.B.Node}", letter.Reason);
+    }
+
+    [Fact]
+    public async Task A_message_addressed_to_another_system_name_is_a_dead_letter_on_the_receiver()
+    {
+        await using var pair = await Pair.StartAsync();
+        var wrong = pair.A.System.ResolveActorRef(ActorPath.Parse($"peersync://other@{pair.B.Endpoint}/user/inbox"))!;
+
+        wrong.Tell(new Ping(1), null);
+        pair.Inbox.Tell(new Ping(2), null);
+
+        Assert.Equal(new Ping(2), pair.InboxProbe.ExpectMsg<Ping>());
+        var letter = Assert.Single(pair.B.DeadLetters);
+        Assert.Equal($"unknown-recipient: recipient peersync://other@{pair.B.Endpoint}/user/inbox is in actor system 'other' but this node runs 'sys'", letter.Reason);
+    }
+
+    [Fact]
+    public async Task Dead_letters_are_counted_by_reason_in_the_metrics()
+    {
+        var counts = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "PeerSync.Remote" && instrument.Name == "peersync.remote.dead_letters")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string? node = null;
+            string? reason = null;
+            foreach (var tag in tags)
+            {
+                node = tag.Key == "node" ? (string?)tag.Value : node;
+                reason = tag.Key == "reason" ? (string?)tag.Value : reason;
+            }
+
+            if (node == "metrics-b")
+            {
+                lock (counts)
+                {
+                    counts[reason!] = counts.GetValueOrDefault(reason!) + value;
+                }
+            }
+        });
+        listener.Start();
+        await using var pair = await Pair.StartAsync("metrics-a", "metrics-b");
+
+        pair.A.RefTo(pair.B, "/user/nobody").Tell(new Ping(1), null);
+        pair.A.RefTo(pair.B, "/user/nobody").Tell(new Ping(2), null);
+        pair.Inbox.Tell(new Ping(3), null);
+        pair.InboxProbe.ExpectMsg<Ping>();
+
+        lock (counts)
+        {
+            Assert.Equal(2, counts["unknown-recipient"]);
+        }
+    }
+
+    [Fact]
+    public async Task Messages_beyond_the_buffer_while_the_peer_is_unreachable_are_dead_letters_with_the_reason()
+    {
+        // Nothing listens at the address yet: messages wait (bounded) while the node dials it.
+        var network = new TestNetwork(TransportKind.InMemory);
+        await using var a = await RemoteTestNode.StartAsync(network, "a", o => o.Link.BufferMessages = 10);
+        a.System.WithTestMessages();
+        var target = a.System.ResolveActorRef(ActorPath.Parse("peersync://sys@127.0.0.1:4999/user/inbox"))!;
+
+        for (var i = 0; i < 15; i++)
+        {
+            target.Tell(new Ping(i), null);
+        }
+
+        var letters = a.DeadLetters;
+        Assert.Equal(5, letters.Count);
+        Assert.Equal(Enumerable.Range(10, 5).Select(i => new Ping(i)), letters.Select(l => l.Message));
+        Assert.All(letters, l => Assert.Equal("buffer-full: the buffer for 127.0.0.1:4999 is full (10 messages, " + l.Reason.Split("(10 messages, ")[1], l.Reason));
+
+        // Once the node appears there, the ten buffered messages are delivered, in order.
+        await using var b = await RemoteTestNode.StartAsync(network, "b", port: 4999);
+        b.System.WithTestMessages();
+        var inbox = b.CreateProbe();
+        b.System.ActorOf(Props.Create(() => new RelayActor(inbox.Ref)), "inbox");
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(new Ping(i), inbox.ExpectMsg<Ping>(timeout: TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    [Fact]
+    public async Task Messages_to_a_disconnected_peer_are_dead_letters_until_it_is_connected_again()
+    {
+        await using var pair = await Pair.StartAsync();
+        pair.A.Remoting.Disconnect(pair.B.Id, "not needed any more");
+        await Eventually.TrueAsync(() => pair.A.Remoting.PeerStates.StateOf(pair.B.Id) == Remote.Links.PeerLinkState.Disconnected, "a disconnected from b");
+
+        pair.Inbox.Tell(new Ping(1), null);
+
+        Assert.Equal(["Ping { N = 1 }: peer-gone: the link to b is closed: not needed any more"], pair.A.DeadLetters.Select(d => $"{d.Message}: {d.Reason}"));
+
+        pair.A.Remoting.Connect(pair.B.Endpoint);
+        await Eventually.TrueAsync(() => pair.A.Remoting.PeerStates.IsAvailable(pair.B.Id), "a connected to b again");
+        pair.Inbox.Tell(new Ping(2), null);
+        Assert.Equal(new Ping(2), pair.InboxProbe.ExpectMsg<Ping>());
+    }
+
+    private sealed record OnlyOnA(int N);
+
+    private sealed record Shape(string Size);
+
+    private sealed record OtherShape(int Size);
+
+    private sealed class PrivateSerializer : IPayloadSerializer
+    {
+        public int Id => 77;
+
+        public string Name => "private";
+
+        public string? ManifestFor(Type type) => type == typeof(OnlyOnA) ? "only" : null;
+
+        public byte[] ToBinary(object value) => [1];
+
+        public object FromBinary(ReadOnlySpan<byte> bytes, string manifest) => new OnlyOnA(bytes[0]);
+    }
+
+    /// <summary>Nodes a and b with test messages registered, a probe behind /user/inbox on b, and a's ref to it.</summary>
+    private sealed class Pair : IAsyncDisposable
+    {
+        private Pair(RemoteTestNode a, RemoteTestNode b, Actors.IActorRef inbox, TestKit.TestProbe inboxProbe)
+        {
+            A = a;
+            B = b;
+            Inbox = inbox;
+            InboxProbe = inboxProbe;
+        }
+
+        public RemoteTestNode A { get; }
+
+        public RemoteTestNode B { get; }
+
+        public Actors.IActorRef Inbox { get; }
+
+        public TestKit.TestProbe InboxProbe { get; }
+
+        public static async Task<Pair> StartAsync(string a = "a", string b = "b")
+        {
+            var network = new TestNetwork(TransportKind.InMemory);
+            var nodeA = await RemoteTestNode.StartAsync(network, a);
+            var nodeB = await RemoteTestNode.StartAsync(network, b);
+            nodeA.System.WithTestMessages();
+            nodeB.System.WithTestMessages();
+            var probe = nodeB.CreateProbe();
+            nodeB.System.ActorOf(Props.Create(() => new RelayActor(probe.Ref)), "inbox");
+            var inbox = nodeA.RefTo(nodeB, "/user/inbox");
+            // Connected before the test starts, so what it sends is what it sees.
+            inbox.Tell(new Ping(-1), null);
+            probe.ExpectMsg<Ping>(p => p.N == -1);
+            return new Pair(nodeA, nodeB, inbox, probe);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await B.DisposeAsync();
+            await A.DisposeAsync();
+        }
+    }
+}
