@@ -109,6 +109,20 @@ internal sealed class DeterministicCluster : IDisposable
         }
     }
 
+    /// <summary>Like <see cref="RunUntil"/> but checks after every single mailbox turn, to stop in the middle of a cascade.</summary>
+    public void StepUntil(Func<bool> condition, TimeSpan max, string what)
+    {
+        var deadline = Scheduler.Time.GetUtcNow() + max;
+        while (!condition())
+        {
+            var left = deadline - Scheduler.Time.GetUtcNow();
+            if (!Scheduler.RunOne() && (left <= TimeSpan.Zero || !Scheduler.Time.FireNextDue(Scheduler.Time.GetUtcNow() + left)))
+            {
+                throw new XunitException($"{what}: not within {max.TotalSeconds:0.#} s of virtual time\n{Describe()}");
+            }
+        }
+    }
+
     /// <summary>Runs virtual time for <paramref name="duration"/>.</summary>
     public void Run(TimeSpan duration) => Scheduler.Advance(duration);
 
