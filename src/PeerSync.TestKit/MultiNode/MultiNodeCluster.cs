@@ -128,6 +128,7 @@ public sealed partial class MultiNodeCluster : IAsyncDisposable
             LoggerFactory = node.LoggerFactory,
             Transport = transport,
             Dispatcher = dispatcher,
+            Components = Options.Components?.Invoke(node) ?? [],
             JoinOnStart = false,
         }).ConfigureAwait(false);
         Observe(node, run);

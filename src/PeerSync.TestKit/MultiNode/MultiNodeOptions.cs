@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PeerSync.Hosting.Node;
 using PeerSync.Hosting.Options;
 
 namespace PeerSync.TestKit.MultiNode;
@@ -29,6 +30,9 @@ public sealed record MultiNodeOptions
 
     /// <summary>Adjusts a node's options after the harness filled in ids, ports, seeds and data dirs (index is 1-based).</summary>
     public Action<PeerSyncOptions, int>? Configure { get; init; }
+
+    /// <summary>The components of each run of a node (e.g. one that registers a cluster singleton); called at every start.</summary>
+    public Func<MultiNodeNode, IReadOnlyList<INodeComponent>>? Components { get; init; }
 
     /// <summary>Log entries at or above this level go to the test output. Default Information.</summary>
     public LogLevel OutputLevel { get; init; } = LogLevel.Information;
