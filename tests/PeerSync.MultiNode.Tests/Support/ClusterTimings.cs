@@ -25,8 +25,8 @@ internal sealed class ClusterTimings(MultiNodeCluster cluster)
     /// <summary>From the first unreachable event to the downing: stable-after plus generous slack for gossip and scheduling.</summary>
     public TimeSpan DowningBound => Dilated(StableAfter + TimeSpan.FromSeconds(5));
 
-    /// <summary>From a leader's crash to a successor agreed by all: voters wait lease + margin; plus detection and slack.</summary>
-    public TimeSpan FailoverBound => Dilated(Ms(_config.VoterWaitMs) + DetectionGoal + TimeSpan.FromSeconds(2));
+    /// <summary>From a leader's crash to a successor agreed by all: voters wait lease + margin, the successor must see the crash; twice that.</summary>
+    public TimeSpan FailoverBound => Dilated(2 * (Ms(_config.VoterWaitMs) + DetectionGoal));
 
     /// <summary>The longest pause the failure detector must ride out without an unreachable event.</summary>
     public TimeSpan AcceptablePause => Ms(_config.AcceptableHeartbeatPauseMs);
