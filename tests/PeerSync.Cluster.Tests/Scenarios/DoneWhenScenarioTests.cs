@@ -160,6 +160,31 @@ public sealed class DoneWhenScenarioTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// A follower that pauses after it saw the crashed leader unreachable must not, on waking, see
+    /// that leader reachable again (the self-pause guard re-arms only the members it had not accused),
+    /// or it would hand leadership back to a dead node. Found on loopback TCP under load.
+    /// </summary>
+    [Fact]
+    public void A_pause_after_a_crash_was_detected_does_not_make_the_crashed_member_reachable_again()
+    {
+        var sim = Formed(3);
+        var crashAt = sim.NowMs;
+        sim.Crash(sim.Node("n1"));
+        var n2 = sim.Node("n2");
+        Assert.True(sim.RunUntil(() => sim.FirstEvent(n2, "LeaderChanged n2#1", crashAt) is not null, 10_000), "n2 took over");
+        var tookOverAt = sim.NowMs;
+
+        sim.Pause(n2, 900);
+        sim.RunFor(10_000);
+        Dump(sim);
+
+        Assert.Null(sim.FirstEvent(n2, "ReachableMember n1#1", crashAt));
+        Assert.DoesNotContain(sim.Records, r => r.AtMs >= tookOverAt && r.Node == n2.Id && r.Text.Contains("handed epoch", StringComparison.Ordinal));
+        Assert.Null(sim.FirstEvent(sim.Node("n3"), "LeaderChanged none", tookOverAt));
+        Assert.True(sim.IsConverged(2), sim.ConvergenceProblem(2));
+    }
+
+    /// <summary>
     /// A slow singleton stop must not let the leaving leader be removed (and quarantined) before it
     /// hands over: it stays Leaving until it has resigned, so the successor starts at once instead of
     /// waiting out the lease.
