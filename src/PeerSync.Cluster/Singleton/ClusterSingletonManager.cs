@@ -15,7 +15,7 @@ namespace PeerSync.Cluster.Singleton;
 /// Role filter: with `cluster.election.role` set, only nodes with that role can lead, and a node
 /// without it never starts a singleton.
 /// </summary>
-public sealed class ClusterSingletonManager : ActorBase
+internal sealed class ClusterSingletonManager : ActorBase
 {
     private readonly ClusterSelf _self;
     private readonly string? _role;
