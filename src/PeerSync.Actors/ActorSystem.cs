@@ -30,7 +30,7 @@ public sealed partial class ActorSystem : IAsyncDisposable
         Name = name;
         Settings = settings;
         TimeProvider = settings.DeterministicScheduler?.Time ?? settings.TimeProvider;
-        Dispatcher = settings.DeterministicScheduler ?? (MessageDispatcher)ThreadPoolDispatcher.Instance;
+        Dispatcher = settings.DeterministicScheduler ?? settings.Dispatcher ?? ThreadPoolDispatcher.Instance;
         LoggerFactory = settings.LoggerFactory;
         Log = LoggerFactory.CreateLogger("PeerSync.Actors.ActorSystem");
         Address = settings.Address ?? Address.Local(name);

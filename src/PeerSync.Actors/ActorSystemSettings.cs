@@ -25,6 +25,12 @@ public sealed record ActorSystemSettings
     /// </summary>
     public DeterministicScheduler? DeterministicScheduler { get; init; }
 
+    /// <summary>
+    /// Where mailboxes run when <see cref="DeterministicScheduler"/> is not set: null (the default)
+    /// is the .NET thread pool; a <see cref="PausableDispatcher"/> lets a test freeze the node.
+    /// </summary>
+    public MessageDispatcher? Dispatcher { get; init; }
+
     /// <summary>Messages a stash may hold before Stash() throws. Default 10 000; bounded so a stuck actor cannot eat the heap.</summary>
     public int StashCapacity { get; init; } = 10_000;
 
@@ -51,6 +57,11 @@ public sealed record ActorSystemSettings
         if (Throughput < 1)
         {
             throw new ArgumentException($"Throughput must be at least 1, was {Throughput}", nameof(Throughput));
+        }
+
+        if (DeterministicScheduler is not null && Dispatcher is not null)
+        {
+            throw new ArgumentException("set either DeterministicScheduler or Dispatcher, not both: the deterministic scheduler is itself the dispatcher", nameof(Dispatcher));
         }
 
         if (StashCapacity < 1)

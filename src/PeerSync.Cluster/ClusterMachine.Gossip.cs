@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using PeerSync.Cluster.Election;
 using PeerSync.Cluster.Membership;
 using PeerSync.Cluster.Protocol;
 using PeerSync.Remote.Addressing;
@@ -131,9 +132,26 @@ public sealed partial class ClusterMachine
         SendTo(target.Address, target.Node, message);
     }
 
+    /// <summary>
+    /// A leaving leader is held in Leaving until it has handed over: this node holds itself while it
+    /// leads or steps down, and holds another member while it still follows it as leader (until
+    /// that leader's heartbeats announce its resignation, or its lease wait ends).
+    /// </summary>
+    private bool MayExit(UniqueNode node, long nowMs) =>
+        _election is not { } election
+        || (node == _self.Node
+            ? election.Role is not (ElectionRole.Leader or ElectionRole.SteppingDown)
+            : election.CurrentLeader(nowMs).Leader != node);
+
     private void CoordinatorActions(long nowMs)
     {
-        var (gossip, actions) = MembershipCoordinator.Act(_gossip, _view, _self.Node, nowMs, node => _election is not { Role: PeerSync.Cluster.Election.ElectionRole.Leader } election || election.HasLeaseAckFrom(node));
+        var (gossip, actions) = MembershipCoordinator.Act(
+            _gossip,
+            _view,
+            _self.Node,
+            nowMs,
+            canPromote: node => _election is not { Role: ElectionRole.Leader } election || election.HasLeaseAckFrom(node),
+            canExit: node => MayExit(node, nowMs));
         if (actions.Count == 0)
         {
             return;

@@ -111,8 +111,12 @@ public sealed partial class ClusterMachine
     private void Receive(ClusterEnvelope envelope, long nowMs)
     {
         var message = envelope.Message;
+
+        // A leader that left hands over right after its singleton stopped, and its removal may
+        // overtake that HandOver: the resignation still counts (it is only sent once the singleton
+        // stopped), so the successor need not wait out the lease.
         if (Phase == ClusterPhase.Member && envelope.From != _self.Node && _gossip.IsTombstoned(envelope.From)
-            && message is not (InitJoin or Excluded))
+            && message is not (InitJoin or Excluded or HandOver))
         {
             SendTo(envelope.FromAddress, envelope.From, new Excluded(MemberStatus.Removed, "this incarnation was removed from the cluster"));
             return;

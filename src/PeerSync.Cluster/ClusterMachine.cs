@@ -152,7 +152,7 @@ public sealed partial class ClusterMachine
         {
             // The silence it would measure is its own: re-arm every detector and the stability
             // clock instead of accusing the whole cluster; the queued messages are about to arrive.
-            _detectors.RearmAll(nowMs);
+            _detectors.RearmAll(nowMs, _gossip.Reachability.RowOf(_self.Node).Unreachable);
             _stability.Restart(nowMs);
             _out.Notice(ClusterNotice.Warning("Node {NodeId} did not run for {Elapsed} ms; failure detection re-armed", _self.Node, nowMs - last));
         }

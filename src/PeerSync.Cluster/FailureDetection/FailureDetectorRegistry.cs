@@ -53,12 +53,21 @@ public sealed class FailureDetectorRegistry
     public double Phi(UniqueNode node, long nowMs) =>
         _detectors.TryGetValue(node, out var detector) ? detector.Phi(nowMs) : 0;
 
-    /// <summary>Restarts every silence clock: this node was paused, the silence is its own.</summary>
-    public void RearmAll(long nowMs)
+    /// <summary>
+    /// Restarts the silence clocks: this node was paused, the silence since is its own. Members in
+    /// <paramref name="accused"/> (this node already saw them unreachable before the pause) keep
+    /// their suspicion: re-arming them would make a crashed member reachable again on waking, with
+    /// no heartbeat from it.
+    /// </summary>
+    public void RearmAll(long nowMs, IReadOnlySet<UniqueNode> accused)
     {
-        foreach (var detector in _detectors.Values)
+        ArgumentNullException.ThrowIfNull(accused);
+        foreach (var (node, detector) in _detectors)
         {
-            detector.Rearm(nowMs);
+            if (!accused.Contains(node))
+            {
+                detector.Rearm(nowMs);
+            }
         }
     }
 

@@ -20,7 +20,13 @@ public static class MembershipCoordinator
     /// waits until the joiner has acknowledged one of its heartbeats, so growing the voting set never
     /// costs it the majority lease.
     /// </param>
-    public static (Gossip Gossip, IReadOnlyList<Action> Actions) Act(Gossip gossip, MembershipView view, UniqueNode self, long nowMs, Func<UniqueNode, bool>? canPromote = null)
+    /// <param name="canExit">
+    /// Whether a Leaving member may be moved to Exiting now. In leader mode a leaving leader stays
+    /// Leaving until it has stepped down and handed over (its singleton stopped): once Exiting it
+    /// can be removed and quarantined at the next round, which would cut off its HandOver.
+    /// </param>
+    public static (Gossip Gossip, IReadOnlyList<Action> Actions) Act(
+        Gossip gossip, MembershipView view, UniqueNode self, long nowMs, Func<UniqueNode, bool>? canPromote = null, Func<UniqueNode, bool>? canExit = null)
     {
         if (view.Coordinator != self || !view.IsConverged || gossip.MemberOf(self) is not { Status: < MemberStatus.Down })
         {
@@ -31,7 +37,7 @@ public static class MembershipCoordinator
         var members = gossip.Members;
         var tombstones = gossip.Tombstones;
 
-        foreach (var member in gossip.Members.Values.Where(m => m.Status == MemberStatus.Leaving))
+        foreach (var member in gossip.Members.Values.Where(m => m.Status == MemberStatus.Leaving && (canExit?.Invoke(m.Node) ?? true)))
         {
             members = members.SetItem(member.Node, member.WithStatus(MemberStatus.Exiting));
             actions.Add(new Action(member.Node, MemberStatus.Leaving, MemberStatus.Exiting));

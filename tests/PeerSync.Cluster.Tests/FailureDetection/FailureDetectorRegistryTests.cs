@@ -33,9 +33,27 @@ public sealed class FailureDetectorRegistryTests
         var registry = Registry();
         registry.StartMonitoring(Node("n2"), 0);
         registry.StartMonitoring(Node("n3"), 0);
-        registry.RearmAll(20_000);
+        registry.RearmAll(20_000, new HashSet<Remote.Addressing.UniqueNode>());
         Assert.True(registry.IsAvailable(Node("n2"), 20_100));
         Assert.True(registry.IsAvailable(Node("n3"), 20_100));
+    }
+
+    [Fact]
+    public void Rearm_all_keeps_the_suspicion_of_members_accused_before_the_pause()
+    {
+        // n2 crashed and was accused; then this node paused. Waking must not make n2 reachable
+        // again without a heartbeat from it (it did: a follower handed leadership to a dead node).
+        var registry = Registry();
+        registry.StartMonitoring(Node("n2"), 0);
+        registry.StartMonitoring(Node("n3"), 0);
+        registry.Heartbeat(Node("n3"), 9_500);
+
+        registry.RearmAll(20_000, new HashSet<Remote.Addressing.UniqueNode> { Node("n2") });
+
+        Assert.False(registry.IsAvailable(Node("n2"), 20_100));
+        Assert.True(registry.IsAvailable(Node("n3"), 20_100));
+        registry.Heartbeat(Node("n2"), 20_200);
+        Assert.True(registry.IsAvailable(Node("n2"), 20_300));
     }
 
     [Fact]

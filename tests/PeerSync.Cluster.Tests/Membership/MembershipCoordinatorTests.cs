@@ -47,6 +47,15 @@ public sealed class MembershipCoordinatorTests
     }
 
     [Fact]
+    public void A_leaver_held_by_canExit_stays_Leaving_while_the_others_exit()
+    {
+        var gossip = GossipOf(Member("n1", MemberStatus.Leaving), Member("n2"), Member("n3", MemberStatus.Leaving));
+        var (after, actions) = MembershipCoordinator.Act(gossip, gossip.View(), Node("n1"), 100, canExit: node => node != Node("n1"));
+        Assert.Equal([new MembershipCoordinator.Action(Node("n3"), MemberStatus.Leaving, MemberStatus.Exiting)], actions);
+        Assert.Equal(MemberStatus.Leaving, after.MemberOf(Node("n1"))!.Status);
+    }
+
+    [Fact]
     public void Last_member_leaving_removes_itself()
     {
         var gossip = GossipOf(Member("n1", MemberStatus.Exiting));

@@ -159,6 +159,62 @@ public sealed class DoneWhenScenarioTests(ITestOutputHelper output)
         Assert.True(sim.IsConverged(4), sim.ConvergenceProblem(4));
     }
 
+    /// <summary>
+    /// A follower that pauses after it saw the crashed leader unreachable must not, on waking, see
+    /// that leader reachable again (the self-pause guard re-arms only the members it had not accused),
+    /// or it would hand leadership back to a dead node. Found on loopback TCP under load.
+    /// </summary>
+    [Fact]
+    public void A_pause_after_a_crash_was_detected_does_not_make_the_crashed_member_reachable_again()
+    {
+        var sim = Formed(3);
+        var crashAt = sim.NowMs;
+        sim.Crash(sim.Node("n1"));
+        var n2 = sim.Node("n2");
+        Assert.True(sim.RunUntil(() => sim.FirstEvent(n2, "LeaderChanged n2#1", crashAt) is not null, 10_000), "n2 took over");
+        var tookOverAt = sim.NowMs;
+
+        sim.Pause(n2, 900);
+        sim.RunFor(10_000);
+        Dump(sim);
+
+        Assert.Null(sim.FirstEvent(n2, "ReachableMember n1#1", crashAt));
+        Assert.DoesNotContain(sim.Records, r => r.AtMs >= tookOverAt && r.Node == n2.Id && r.Text.Contains("handed epoch", StringComparison.Ordinal));
+        Assert.Null(sim.FirstEvent(sim.Node("n3"), "LeaderChanged none", tookOverAt));
+        Assert.True(sim.IsConverged(2), sim.ConvergenceProblem(2));
+    }
+
+    /// <summary>
+    /// A slow singleton stop must not let the leaving leader be removed (and quarantined) before it
+    /// hands over: it stays Leaving until it has resigned, so the successor starts at once instead of
+    /// waiting out the lease.
+    /// </summary>
+    [Theory]
+    [InlineData(1UL)]
+    [InlineData(2UL)]
+    [InlineData(3UL)]
+    [InlineData(4UL)]
+    [InlineData(5UL)]
+    public void A_leaving_leader_stays_Leaving_until_it_handed_over_even_when_its_singleton_stops_slowly(ulong seed)
+    {
+        var sim = new SimCluster(seed, 3, new SimOptions { MaxSingletonStopDelayMs = 400 });
+        sim.StartAll();
+        Assert.True(sim.RunUntil(() => sim.IsConverged(3), 30_000), sim.ConvergenceProblem(3));
+        var leader = sim.Node("n1");
+        var self = leader.Current!.Value;
+        var leftAt = sim.NowMs;
+        sim.Input(leader, new ClusterInput.Leave(null));
+        sim.RunFor(10_000);
+        Dump(sim);
+
+        var handedOver = sim.Records.First(r => r.AtMs >= leftAt && r.Node == leader.Id && r.Text.Contains("handed epoch", StringComparison.Ordinal));
+        var exiting = sim.Records.First(r => r.AtMs >= leftAt && r.Text.Contains($"moved {self} from Leaving to Exiting", StringComparison.Ordinal));
+        var run = sim.Records.First(r => r.AtMs >= leftAt && r.Kind == "singleton" && r.Text.StartsWith("run", StringComparison.Ordinal));
+        Assert.True(exiting.AtMs >= handedOver.AtMs, $"n1 went Exiting at {exiting.AtMs} ms, before it handed over at {handedOver.AtMs} ms");
+        Assert.Equal("n2", run.Node.Value);
+        Assert.True(run.AtMs - handedOver.AtMs < sim.Config.LeaseMs, $"the successor ran {run.AtMs - handedOver.AtMs} ms after the handover: it waited for the lease");
+    }
+
     [Fact]
     public void With_downing_off_a_crashed_member_stays_unreachable_until_the_operator_downs_it()
     {

@@ -1,0 +1,59 @@
+using PeerSync.Cluster.Host;
+using PeerSync.MultiNode.Tests.Support;
+using PeerSync.TestKit.MultiNode;
+using Xunit.Abstractions;
+
+namespace PeerSync.MultiNode.Tests;
+
+/// <summary>A clean network partition of a 5-node cluster.</summary>
+public sealed class PartitionTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task In_a_3_2_partition_the_2_side_downs_itself_the_3_side_elects_and_after_the_heal_the_2_side_rejoins_as_new_incarnations()
+    {
+        await using var cluster = await MultiNodeCluster.StartAsync(5, output: output);
+        await cluster.AwaitConvergenceAsync();
+        var timings = new ClusterTimings(cluster);
+        var minority = new[] { cluster["n1"], cluster["n2"] };
+        var majority = new[] { cluster["n3"], cluster["n4"], cluster["n5"] };
+        var oldLeader = cluster["n1"].SelfNode;
+        var oldEpoch = cluster["n1"].Cluster.LeaderEpoch;
+        Assert.Equal(oldLeader, cluster["n5"].Cluster.Leader);
+        var formerIncarnations = minority.Select(n => n.SelfNode).ToList();
+
+        // The leader is on the small side: the big side must elect a new one.
+        var splitAt = cluster.Elapsed;
+        cluster.Partition(minority, majority);
+        var newLeader = await cluster.AwaitLeaderAgreedAsync(majority, timings.FailoverBound, otherThan: oldLeader);
+        cluster.Note($"the 3-side agreed on {newLeader} {(cluster.Elapsed - splitAt).TotalMilliseconds:0} ms after the split");
+        Assert.Equal(cluster["n3"].SelfNode, newLeader);
+        Assert.True(cluster["n3"].Cluster.LeaderEpoch > oldEpoch);
+
+        foreach (var node in minority)
+        {
+            await cluster.AwaitClusterPartStoppedAsync(node, timings.DetectionBound + timings.DowningBound);
+            Assert.Contains("downed itself", node.Cluster.StopReason, StringComparison.Ordinal);
+        }
+
+        foreach (var node in minority)
+        {
+            await cluster.AwaitRemovedAsync(node, majority, timings.DetectionBound + timings.DowningBound);
+        }
+
+        cluster.Note($"the 2-side stopped and was removed by {(cluster.Elapsed - splitAt).TotalMilliseconds:0} ms after the split");
+        Assert.All(majority, n => Assert.False(n.Cluster.IsStopped));
+        Assert.All(majority, n => Assert.Equal(newLeader, n.Cluster.Leader));
+
+        cluster.HealAll();
+        foreach (var node in minority)
+        {
+            await cluster.RestartAsync(node);
+        }
+
+        await cluster.AwaitConvergenceAsync(cluster.Nodes);
+        Assert.All(minority, n => Assert.DoesNotContain(n.SelfNode, formerIncarnations));
+        Assert.All(cluster.Nodes, n => Assert.Equal(newLeader, n.Cluster.Leader));
+        Assert.DoesNotContain(cluster.Timeline, e => e.At >= splitAt && e.Event is ClusterPartStopped && majority.Any(m => m.Id == e.Node));
+        cluster.AssertAtMostOneLeaderPerEpoch();
+    }
+}
