@@ -75,6 +75,7 @@ public sealed class SyncComponent : INodeComponent
                 Metrics = metrics,
                 FlushTimeout = _settings.FlushTimeout,
                 AntiEntropy = _settings.AntiEntropy,
+                RetireAfterRemoval = _settings.RetireAfterRemoval,
             }, cancellationToken).ConfigureAwait(false);
         }
         catch

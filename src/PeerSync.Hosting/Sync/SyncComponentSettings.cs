@@ -18,6 +18,9 @@ public sealed record SyncComponentSettings
     /// <summary>Whether anti-entropy runs (on reconnect and every `sync.anti-entropy.interval`). Default true.</summary>
     public bool AntiEntropy { get; init; } = true;
 
+    /// <summary>How long after a member's removal pruning stops waiting for it (a restarting node rejoins within it). Default 30 s.</summary>
+    public TimeSpan RetireAfterRemoval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>With `persistence.provider = inmemory`: the storage to use (a test keeps it across restarts); null: a new one per start.</summary>
     public InMemoryStorage? InMemoryStorage { get; init; }
 }

@@ -176,9 +176,14 @@ internal sealed class PeerSyncActor : PersistentActor
             return;
         }
 
-        _machine = new PeerSyncMachine(_config, _self.Id, _peer, _seed);
+        // The peer's data epoch is kept (not its acknowledgements): a member that comes back with
+        // wiped data is still recognised as such (PeerDataEpochChanged) by its hello.
+        IReadOnlyList<PeerSyncEvent> seed = _machine.PeerEpoch is { } epoch ? [new PeerEpochObserved(epoch)] : [];
+        _machine = PeerSyncMachine.Recover(_config, _self.Id, _peer, _seed, seed);
         _eventsSinceSnapshot = 0;
-        SaveSnapshot(new V1.PeerSyncSnapshot());
+        var snapshot = new V1.PeerSyncSnapshot();
+        snapshot.Events.AddRange(seed.Select(PeerSyncEventCodec.ToProto));
+        SaveSnapshot(snapshot);
         SyncHostLog.PeerRevived(Log, _self.Id, _peer);
         AfterStep();
     }

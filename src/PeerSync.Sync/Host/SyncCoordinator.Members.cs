@@ -57,10 +57,12 @@ internal sealed partial class SyncCoordinator
                 UpdateSession(Entry(r.Member.Id));
                 break;
             case ClusterEvent.MemberRemoved removed when removed.Member.Node != _self && Entry(removed.Member.Id).Member?.Node == removed.Member.Node:
+                // Retired only after a grace period (see RetireRemovedPeers): a restarted node is
+                // removed as its old incarnation just before it joins again, and must find its queue.
                 var entry = Entry(removed.Member.Id);
                 entry.Member = null;
+                entry.RemovedAtMs = NowMs;
                 UpdateSession(entry);
-                StepPeer(entry.Id, new RetireRequested());
                 break;
             case ClusterEvent.LeaderChanged leader:
                 _backfill.Step(new BackfillLeaderChanged(leader.Leader?.Id == _self.Id ? null : leader.Leader?.Id), NowMs);
@@ -78,6 +80,7 @@ internal sealed partial class SyncCoordinator
             return;
         }
 
+        entry.RemovedAtMs = null;
         if (entry.Report is { Retired: true })
         {
             // Removed earlier, a member again: its old acknowledgements must not count.
@@ -107,6 +110,17 @@ internal sealed partial class SyncCoordinator
                 entry.HasActor = true;
                 StepPeer(peer, new RetireRequested());
             }
+        }
+    }
+
+    /// <summary>Members removed longer than the grace period ago (and not back) are retired: pruning stops waiting for them.</summary>
+    private void RetireRemovedPeers()
+    {
+        var now = NowMs;
+        foreach (var entry in _peers.Values.Where(p => p.Member is null && p.RemovedAtMs is { } at && now - at >= (long)_settings.RetireAfterRemoval.TotalMilliseconds))
+        {
+            entry.RemovedAtMs = null;
+            StepPeer(entry.Id, new RetireRequested());
         }
     }
 

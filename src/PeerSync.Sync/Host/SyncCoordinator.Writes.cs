@@ -95,6 +95,7 @@ internal sealed partial class SyncCoordinator
 
     private async Task PruneAsync()
     {
+        RetireRemovedPeers();
         // Only once membership is known (this node is Up) and every member's peer actor has
         // reported: an unknown acknowledgement must hold the log, never release it.
         if (!_selfUp || _stopping || _peers.Values.Any(p => p.Member is not null && p.Report is null))

@@ -314,6 +314,9 @@ internal sealed partial class SyncCoordinator : ReceiveActor
 
         public long PendingChanges { get; set; }
 
+        /// <summary>When the member was removed, until it is retired (or joins again).</summary>
+        public long? RemovedAtMs { get; set; }
+
         /// <summary>Messages from a run whose session has not started here yet (bounded, oldest dropped).</summary>
         public Queue<(UniqueNode From, SyncInbound Message)> Early { get; } = new();
     }

@@ -30,6 +30,13 @@ public sealed record SyncHostSettings
     /// <summary>A graceful stop waits at most this long for peers to acknowledge what this node wrote. Default 5 s.</summary>
     public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long after a member's removal its peer machine is retired (its queue dropped, pruning no
+    /// longer waiting for it). A restarted node is removed as its old incarnation just before it
+    /// joins again; within this time it finds its queue and catches up incrementally. Default 30 s.
+    /// </summary>
+    public TimeSpan RetireAfterRemoval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Whether anti-entropy rounds run (on reconnect and every `anti-entropy.interval`). Default true.</summary>
     public bool AntiEntropy { get; init; } = true;
 
