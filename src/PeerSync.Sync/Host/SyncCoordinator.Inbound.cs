@@ -191,6 +191,15 @@ internal sealed partial class SyncCoordinator
         {
             case BackfillPhaseChanged p:
                 SyncHostLog.BackfillPhase(Log, _self.Id, p.From.ToString(), p.To.ToString(), p.Reason);
+                if (p.To == BackfillPhase.Ready && _settings.AntiEntropy)
+                {
+                    // Hellos that arrived while this node caught up did not start a comparison: do it now.
+                    foreach (var peer in _peers.Values.Where(e => e.SessionUp && !e.PeerBackfilling))
+                    {
+                        _antiEntropy.Step(new AntiEntropyPeerAvailable(peer.Id), NowMs);
+                    }
+                }
+
                 break;
             case BackfillSourceChosen s:
                 SyncHostLog.BackfillSource(Log, _self.Id, s.Source, s.Reason);
@@ -278,9 +287,14 @@ internal sealed partial class SyncCoordinator
         switch (notice)
         {
             case AntiEntropyRoundCompleted c:
-                if (c.BucketsDiffering > 0 || c.RecordsRepaired > 0 || c.RecordsDeleted > 0)
+                if (c.RecordsRepaired > 0 || c.RecordsDeleted > 0)
                 {
                     SyncHostLog.AntiEntropyRound(Log, _self.Id, c.Peer, c.BucketsDiffering, c.RecordsRepaired, c.RecordsDeleted);
+                }
+                else if (c.BucketsDiffering > 0)
+                {
+                    // Usually changes still in flight, which the streams deliver anyway.
+                    SyncHostLog.AntiEntropyNothingToRepair(Log, _self.Id, c.Peer, c.BucketsDiffering);
                 }
 
                 break;

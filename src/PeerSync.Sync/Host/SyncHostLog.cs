@@ -78,6 +78,9 @@ internal static partial class SyncHostLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Sync {NodeId}: anti-entropy with {PeerId}: {Buckets} bucket(s) differed, {Repaired} record(s) repaired, {Deleted} deleted")]
     public static partial void AntiEntropyRound(ILogger logger, NodeId nodeId, NodeId peerId, int buckets, int repaired, int deleted);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sync {NodeId}: anti-entropy with {PeerId}: {Buckets} bucket(s) differed, nothing to repair")]
+    public static partial void AntiEntropyNothingToRepair(ILogger logger, NodeId nodeId, NodeId peerId, int buckets);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sync {NodeId}: anti-entropy round with {PeerId} abandoned: {Reason}")]
     public static partial void AntiEntropyAbandoned(ILogger logger, NodeId nodeId, NodeId peerId, string reason);
 
