@@ -126,7 +126,7 @@ internal sealed partial class SyncCoordinator : ReceiveActor
         var time = _time;
         var metrics = _metrics;
         _peerActors = Context.ActorOf(
-            Actors.Props.Create(() => new SyncPeersActor(peer => PeerSyncActor.Props(config, self, peer, seedBase ^ (ulong)StringComparer.Ordinal.GetHashCode(peer.Value), store, coordinator, time, metrics))),
+            Actors.Props.Create(() => new SyncPeersActor(peer => PeerSyncActor.Props(config, self, peer, seedBase ^ StableHash(peer.Value), store, coordinator, time, metrics))),
             "peers");
         Context.System.Cluster().Subscribe(Self, InitialStateMode.AsEvents, typeof(ClusterEvent));
         Timers.StartPeriodicTimer(PruneTimer, PruneTick.Instance, _settings.PruneInterval);
@@ -140,6 +140,18 @@ internal sealed partial class SyncCoordinator : ReceiveActor
         {
             cluster.Unsubscribe(Self);
         }
+    }
+
+    /// <summary>FNV-1a: the same on every run (string.GetHashCode is randomized per process), so a peer's jitter seed depends only on the incarnation and its id.</summary>
+    private static ulong StableHash(string text)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
     }
 
     private LocalSyncState LocalState(bool? backfilling = null) =>

@@ -61,4 +61,71 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
         Assert.Equal("{\"lat\":1}", (await n2.Sync().Records.GetAsync("locations", "home", CancellationToken.None))!.ValueJson);
         await Assert.ThrowsAsync<InvalidNameException>(() => n2.Sync().Records.PutAsync("Bad Name", "k", "1", CancellationToken.None));
     }
+
+    /// <summary>A graceful stop refuses new writes, sends what the batch window still held and waits for the acknowledgements before the node leaves.</summary>
+    [Fact]
+    public async Task A_graceful_stop_flushes_pending_changes_to_the_peers_before_leaving()
+    {
+        await using var cluster = await SyncTestCluster.StartAsync(3, output, (o, _) =>
+        {
+            o.Sync.BatchWindow = TimeSpan.FromSeconds(10);
+            o.Sync.SendTimeout = TimeSpan.FromSeconds(20);
+        });
+        await cluster.AwaitConvergenceAsync();
+        await cluster.AwaitSyncReadyAsync();
+        var (n1, n2) = (cluster["n1"], cluster["n2"]);
+        var host = n2.Host();
+
+        // A 10 s window: without the flush the change would still wait in n2's batcher when it leaves.
+        Assert.True((await n2.PutAsync(Tags, "last-words", "1")).IsWritten);
+        await cluster.StopAsync(n2);
+
+        Assert.NotNull(await n1.Host().Store.GetAsync(Tags, RecordKey.Parse("last-words")));
+        Assert.Contains(n2.Logs.Entries, e => e.Message.Contains("flushed for stop", StringComparison.Ordinal) && e.Message.Contains("True", StringComparison.Ordinal));
+        await Assert.ThrowsAsync<PeerSync.Sync.Host.SyncNotReadyException>(() => host.WriteAsync(Tags, RecordKey.Parse("too-late"), "1"));
+    }
+
+    /// <summary>The change feed yields local and replicated changes in apply order, from a position, and resumes after the last one seen.</summary>
+    [Fact]
+    public async Task The_change_feed_yields_applied_changes_from_a_position()
+    {
+        await using var cluster = await SyncTestCluster.StartAsync(2, output);
+        await cluster.AwaitConvergenceAsync();
+        await cluster.AwaitSyncReadyAsync();
+        var (n1, n2) = (cluster["n1"], cluster["n2"]);
+        var records = n2.Sync().Records;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var seen = new List<ChangeView>();
+        var feed = Task.Run(async () =>
+        {
+            await foreach (var change in records.ChangesAsync(null, timeout.Token))
+            {
+                seen.Add(change);
+                if (seen.Count == 3)
+                {
+                    return;
+                }
+            }
+        });
+
+        await n2.PutAsync(Tags, "local", "1");
+        await n1.PutAsync(Tags, "remote", "2");
+        await cluster.AwaitAsync(() => n2.Host().Store.GetAsync(Tags, RecordKey.Parse("remote")).GetAwaiter().GetResult() is not null, "n2 has n1's change");
+        await n2.DeleteAsync(Tags, "local");
+        await feed;
+
+        Assert.Equal([("local", "n2", false), ("remote", "n1", false), ("local", "n2", true)], seen.Select(c => (c.Key, c.Origin, c.Deleted)));
+        Assert.True(seen[0].Position < seen[1].Position && seen[1].Position < seen[2].Position);
+        var replay = new List<ChangeView>();
+        await foreach (var change in records.ChangesAsync(seen[0].Position, timeout.Token))
+        {
+            replay.Add(change);
+            if (replay.Count == 2)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal([("remote", false), ("local", true)], replay.Select(c => (c.Key, c.Deleted)));
+    }
 }
