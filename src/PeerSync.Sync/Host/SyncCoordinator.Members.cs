@@ -3,6 +3,8 @@ using PeerSync.Cluster.Host;
 using PeerSync.Cluster.Membership;
 using PeerSync.Remote;
 using PeerSync.Remote.Addressing;
+using PeerSync.Remote.Links;
+using PeerSync.Remote.PeerState;
 using PeerSync.Sync.AntiEntropy;
 using PeerSync.Sync.Backfill;
 using PeerSync.Sync.Peers;
@@ -48,14 +50,6 @@ internal sealed partial class SyncCoordinator
             case ClusterEvent.MemberUp up:
                 OnMemberUp(up.Member);
                 break;
-            case ClusterEvent.UnreachableMember u when Entry(u.Member.Id).Member?.Node == u.Member.Node:
-                Entry(u.Member.Id).Reachable = false;
-                UpdateSession(Entry(u.Member.Id));
-                break;
-            case ClusterEvent.ReachableMember r when Entry(r.Member.Id).Member?.Node == r.Member.Node:
-                Entry(r.Member.Id).Reachable = true;
-                UpdateSession(Entry(r.Member.Id));
-                break;
             case ClusterEvent.MemberRemoved removed when removed.Member.Node != _self && Entry(removed.Member.Id).Member?.Node == removed.Member.Node:
                 // Retired only after a grace period (see RetireRemovedPeers): a restarted node is
                 // removed as its old incarnation just before it joins again, and must find its queue.
@@ -90,8 +84,32 @@ internal sealed partial class SyncCoordinator
 
         entry.HasActor = true;
         entry.Member = member;
-        entry.Reachable = true;
+        if (Context.System.Remoting().PeerStates.Get(member.Id) is { State: PeerLinkState.Connected, Node: { } linked })
+        {
+            entry.Link = linked;
+        }
+
         UpdateSession(entry);
+    }
+
+    /// <summary>
+    /// This node's own link to the peer, not the cluster's reachability: a member another node
+    /// cannot reach is still a peer this node can sync with (and forward to), which is how changes
+    /// travel around a partial partition. A link that stays up but goes silent (blackhole) is the
+    /// peer machine's business: timeouts, backoff, a stall that reopens the link.
+    /// </summary>
+    private async Task OnLinkChangedAsync(PeerStateChanged changed)
+    {
+        var current = changed.Current;
+        if (current.Peer == _self.Id)
+        {
+            return;
+        }
+
+        var entry = Entry(current.Peer);
+        entry.Link = current.State == PeerLinkState.Connected ? current.Node : null;
+        UpdateSession(entry);
+        await DrainAsync().ConfigureAwait(true);
     }
 
     /// <summary>
@@ -124,11 +142,11 @@ internal sealed partial class SyncCoordinator
         }
     }
 
-    /// <summary>A session runs while the peer is a member (Up, not yet removed) and reachable.</summary>
+    /// <summary>A session runs while the peer is a member (Up, not yet removed) and this node's link is connected to that run.</summary>
     private void UpdateSession(PeerEntry entry)
     {
         var member = entry.Member;
-        var shouldRun = member is not null && entry.Reachable;
+        var shouldRun = member is not null && entry.Link == member.Node;
         if (shouldRun)
         {
             var session = SessionFor(_self, member!.Node);
@@ -249,7 +267,7 @@ internal sealed partial class SyncCoordinator
         switch (notice.Notice)
         {
             case PeerStalled when _peers.TryGetValue(notice.Peer, out var entry) && entry.Member is { } member:
-                // Close the link; the remoting reconnects and the cluster's reachability brings the session back.
+                // Close the link and dial again: the session ends now and starts afresh once the new link is up.
                 var remoting = Context.System.Remoting();
                 if (!remoting.IsShuttingDown)
                 {
@@ -257,8 +275,7 @@ internal sealed partial class SyncCoordinator
                     remoting.Connect(member.Address);
                 }
 
-                entry.SessionUp = false;
-                StepPeer(entry.Id, new PeerDisconnected());
+                entry.Link = null;
                 UpdateSession(entry);
                 break;
             case PeerAheadOfOwnStream ahead:

@@ -6,6 +6,7 @@ using PeerSync.Cluster.Membership;
 using PeerSync.Persistence;
 using PeerSync.Remote;
 using PeerSync.Remote.Addressing;
+using PeerSync.Remote.PeerState;
 using PeerSync.Sync.AntiEntropy;
 using PeerSync.Sync.Backfill;
 using PeerSync.Sync.Batching;
@@ -76,6 +77,7 @@ internal sealed partial class SyncCoordinator : ReceiveActor
         ReceiveAsync<WritesPending>(_ => WriteAsync());
         ReceiveAsync<V1.SyncDelivery>(OnDeliveryAsync);
         ReceiveAsync<ClusterEvent>(OnClusterEventAsync);
+        ReceiveAsync<PeerStateChanged>(OnLinkChangedAsync);
         ReceiveAsync<CoordinatorWake>(_ => TickAsync());
         ReceiveAsync<PruneTick>(_ => PruneAsync());
         ReceiveAsync<PeerReport>(OnPeerReportAsync);
@@ -128,6 +130,7 @@ internal sealed partial class SyncCoordinator : ReceiveActor
         _peerActors = Context.ActorOf(
             Actors.Props.Create(() => new SyncPeersActor(peer => PeerSyncActor.Props(config, self, peer, seedBase ^ StableHash(peer.Value), store, coordinator, time, metrics))),
             "peers");
+        Context.System.EventStream.Subscribe<PeerStateChanged>(Self);
         Context.System.Cluster().Subscribe(Self, InitialStateMode.AsEvents, typeof(ClusterEvent));
         Timers.StartPeriodicTimer(PruneTimer, PruneTick.Instance, _settings.PruneInterval);
         SyncHostLog.Started(Log, _self.Id, _epoch.ToString(), _backfill.Phase.ToString(), _journaledPeers.Count);
@@ -136,6 +139,7 @@ internal sealed partial class SyncCoordinator : ReceiveActor
 
     protected override void PostStop()
     {
+        Context.System.EventStream.UnsubscribeAll(Self);
         if (Context.System.GetExtension<PeerSync.Cluster.Host.Cluster>() is { } cluster && !cluster.IsStopped)
         {
             cluster.Unsubscribe(Self);
@@ -310,7 +314,8 @@ internal sealed partial class SyncCoordinator : ReceiveActor
         /// <summary>The member run this node syncs with (the newest incarnation seen Up), null when none.</summary>
         public Member? Member { get; set; }
 
-        public bool Reachable { get; set; } = true;
+        /// <summary>The run this node's link is connected to right now; null while the link is down.</summary>
+        public UniqueNode? Link { get; set; }
 
         public bool SessionUp { get; set; }
 

@@ -69,6 +69,52 @@ public sealed class CatchUpTests(ITestOutputHelper output)
         Assert.Equal(BackfillPhase.Ready, n3.Sync().State);
     }
 
+    /// <summary>
+    /// The full resync path: n3 is away while a record is deleted, then removed; the logs and the
+    /// tombstone are pruned (short retention), so when n3 comes back its watermarks are below the
+    /// peers' floors and it takes a snapshot, in which the record's absence, covered by the
+    /// snapshot's watermarks, deletes its stale copy.
+    /// </summary>
+    [Fact]
+    public async Task A_delete_stays_deleted_when_the_peer_returns_after_the_log_and_tombstones_were_pruned()
+    {
+        await using var cluster = await SyncTestCluster.StartAsync(
+            3,
+            output,
+            (o, _) =>
+            {
+                SlowDowning(o, 0);
+                o.Sync.RetiredOriginRetention = TimeSpan.FromSeconds(1);
+            },
+            settings: _ => new PeerSync.Hosting.Sync.SyncComponentSettings { RetireAfterRemoval = TimeSpan.FromSeconds(1) });
+        await cluster.AwaitConvergenceAsync();
+        await cluster.AwaitSyncReadyAsync();
+        var (n1, n2, n3) = (cluster["n1"], cluster["n2"], cluster["n3"]);
+        await n1.PutAsync(Tags, "doomed", "{\"v\":1}");
+        await WriteAsync(n1, 0, 100);
+        await cluster.AwaitConvergedAsync([Tags], minCount: 101);
+
+        await cluster.KillAsync(n3);
+        Assert.True((await n1.DeleteAsync(Tags, "doomed")).IsWritten);
+        await WriteAsync(n2, 100, 100);
+        n1.Cluster.Down(n3.Id);
+        await cluster.AwaitRemovedAsync(n3, [n1, n2]);
+        await cluster.AwaitAsync(
+            () => new[] { n1, n2 }.All(n => n.Host().Store.CountTombstonesAsync().GetAwaiter().GetResult() == 0 && n.Host().Store.CountLogEntriesAsync().GetAwaiter().GetResult() == 0),
+            "logs and tombstones pruned on n1 and n2");
+
+        await cluster.StartNodeAsync(n3);
+        await cluster.AwaitSyncReadyAsync([n3]);
+        await cluster.AwaitConvergedAsync([Tags], minCount: 200);
+
+        foreach (var node in cluster.Nodes)
+        {
+            Assert.Null(await node.Host().Store.GetAsync(Tags, RecordKey.Parse("doomed")));
+        }
+
+        Assert.Contains(n3.Logs.Entries, e => e.Message.Contains("-> Backfilling", StringComparison.Ordinal));
+    }
+
     internal static async Task WriteAsync(MultiNodeNode node, int from, int count)
     {
         // Concurrent writers, so the coordinator commits in groups (as under real load).

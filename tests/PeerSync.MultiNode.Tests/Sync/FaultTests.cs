@@ -26,6 +26,7 @@ public sealed class FaultTests(ITestOutputHelper output)
 
         cluster.Blackhole(n1, n3);
         cluster.Blackhole(n2, n3);
+        await cluster.AwaitUnreachableAsync(n3, [n1, n2]);
         var started = cluster.Elapsed;
         await CatchUpTests.WriteAsync(n1, 0, 1500);
         await cluster.AwaitConvergedAsync([Tags], [n1, n2], minCount: 1500);
@@ -37,5 +38,22 @@ public sealed class FaultTests(ITestOutputHelper output)
         cluster.HealAll();
         await cluster.AwaitConvergedAsync([Tags], minCount: 1500, timeout: TimeSpan.FromSeconds(60));
         Assert.Contains(n1.Host().Peers(), p => p.Peer == n3.Id && p.Phase == PeerPhase.Active);
+    }
+
+    /// <summary>n1 and n3 cannot reach each other, n2 reaches both: n1's changes reach n3 through n2 (forwarded after `forward-delay`).</summary>
+    [Fact]
+    public async Task Changes_reach_a_node_transitively_through_a_peer_while_their_origin_is_unreachable()
+    {
+        await using var cluster = await SyncTestCluster.StartAsync(3, output, SlowDowning);
+        await cluster.AwaitConvergenceAsync();
+        await cluster.AwaitSyncReadyAsync();
+        var (n1, n2, n3) = (cluster["n1"], cluster["n2"], cluster["n3"]);
+
+        cluster.Blackhole(n1, n3);
+        await cluster.AwaitUnreachableAsync(n1, [n3]);
+        await CatchUpTests.WriteAsync(n1, 0, 200);
+        await cluster.AwaitConvergedAsync([Tags], minCount: 200);
+
+        Assert.Contains(n2.Logs.Entries, e => e.Message.Contains("forwarding the stream of n1", StringComparison.Ordinal) && e.Message.Contains("to n3", StringComparison.Ordinal));
     }
 }
