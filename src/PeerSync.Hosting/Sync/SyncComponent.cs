@@ -76,6 +76,7 @@ public sealed class SyncComponent : INodeComponent
                 FlushTimeout = _settings.FlushTimeout,
                 AntiEntropy = _settings.AntiEntropy,
                 RetireAfterRemoval = _settings.RetireAfterRemoval,
+                MaxPendingWrites = _settings.MaxPendingWrites,
             }, cancellationToken).ConfigureAwait(false);
         }
         catch

@@ -21,6 +21,9 @@ public sealed record SyncComponentSettings
     /// <summary>How long after a member's removal pruning stops waiting for it (a restarting node rejoins within it). Default 30 s.</summary>
     public TimeSpan RetireAfterRemoval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Writes that may wait for the next group commit; beyond it writes are refused (503) until the queue drains. Default 10 000.</summary>
+    public int MaxPendingWrites { get; init; } = 10_000;
+
     /// <summary>With `persistence.provider = inmemory`: the storage to use (a test keeps it across restarts); null: a new one per start.</summary>
     public InMemoryStorage? InMemoryStorage { get; init; }
 }

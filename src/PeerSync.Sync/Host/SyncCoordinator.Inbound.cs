@@ -229,6 +229,12 @@ internal sealed partial class SyncCoordinator
                 SendTo(f.Peer, SyncWire.EntriesRequest(f.RoundId, f.Buckets));
                 break;
             case PullAndRepair p:
+                // One round per peer at a time: what an abandoned earlier round left behind goes.
+                foreach (var stale in _repairs.Where(r => r.Value.Peer == p.Peer).Select(r => r.Key).ToList())
+                {
+                    _repairs.Remove(stale);
+                }
+
                 var pulls = p.Repairs.Where(r => r.Pull.Count > 0).ToList();
                 _repairs[p.RoundId] = new PendingRepair(p.Peer, p.Repairs, [], pulls.Count);
                 foreach (var repair in pulls)
@@ -300,6 +306,11 @@ internal sealed partial class SyncCoordinator
                 break;
             case AntiEntropyRoundAbandoned a:
                 SyncHostLog.AntiEntropyAbandoned(Log, _self.Id, a.Peer, a.Reason);
+                foreach (var stale in _repairs.Where(r => r.Value.Peer == a.Peer).Select(r => r.Key).ToList())
+                {
+                    _repairs.Remove(stale);
+                }
+
                 break;
         }
     }

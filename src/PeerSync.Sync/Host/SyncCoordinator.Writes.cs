@@ -22,6 +22,7 @@ internal sealed partial class SyncCoordinator
         while (pending.Count < MaxWritesPerCommit && _shared.Writes.TryDequeue(out var write))
         {
             pending.Add(write);
+            Interlocked.Decrement(ref _shared.PendingWrites);
         }
 
         if (pending.Count == 0)

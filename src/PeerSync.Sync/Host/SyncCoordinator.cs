@@ -357,6 +357,9 @@ internal sealed class SyncHostShared
     /// <summary>1 while a <see cref="WritesPending"/> is on its way to the coordinator.</summary>
     public int Nudged;
 
+    /// <summary>Writes queued and not yet taken by the coordinator (bounded by <see cref="SyncHostSettings.MaxPendingWrites"/>).</summary>
+    public int PendingWrites;
+
     public SyncHostSnapshot Snapshot
     {
         get => Volatile.Read(ref _snapshot);

@@ -85,6 +85,14 @@ public sealed class SyncHost
             return Task.FromException<LocalWriteOutcome>(new SyncNotReadyException("the node is stopping"));
         }
 
+        if (Interlocked.Increment(ref _shared.PendingWrites) > Settings.MaxPendingWrites)
+        {
+            // Back-pressure instead of unbounded memory: the caller (HTTP: 503) retries later.
+            Interlocked.Decrement(ref _shared.PendingWrites);
+            return Task.FromException<LocalWriteOutcome>(new SyncNotReadyException(
+                $"{Settings.MaxPendingWrites} writes are already waiting for the store; retry shortly"));
+        }
+
         var done = new TaskCompletionSource<LocalWriteOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         _shared.Writes.Enqueue(new PendingWrite(collection, key, value, done));
         if (Interlocked.Exchange(ref _shared.Nudged, 1) == 0)

@@ -40,6 +40,9 @@ public sealed record SyncHostSettings
     /// <summary>Whether anti-entropy rounds run (on reconnect and every `anti-entropy.interval`). Default true.</summary>
     public bool AntiEntropy { get; init; } = true;
 
+    /// <summary>Writes that may wait for the coordinator's next commit; beyond it a write is refused at once (back-pressure). Default 10 000.</summary>
+    public int MaxPendingWrites { get; init; } = 10_000;
+
     /// <summary>Bound on messages kept from a peer whose session has not started here yet (gossip lag at join). Default 1000.</summary>
     public int EarlyMessageLimit { get; init; } = 1000;
 }

@@ -128,4 +128,32 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
 
         Assert.Equal([("remote", false), ("local", true)], replay.Select(c => (c.Key, c.Deleted)));
     }
+
+    /// <summary>A full write queue refuses at once (503 with the reason) instead of growing without bound; the writes it took still commit.</summary>
+    [Fact]
+    public async Task Writes_beyond_the_pending_bound_are_refused_with_back_pressure()
+    {
+        await using var cluster = await SyncTestCluster.StartAsync(1, output, settings: _ => new PeerSync.Hosting.Sync.SyncComponentSettings { MaxPendingWrites = 1 });
+        await cluster.AwaitSyncReadyAsync();
+        var records = cluster["n1"].Sync().Records;
+
+        var writes = Enumerable.Range(0, 200).Select(i => records.PutAsync("tags", $"k{i}", "1", CancellationToken.None)).ToList();
+        var outcomes = await Task.WhenAll(writes.Select(async w =>
+        {
+            try
+            {
+                await w;
+                return (string?)null;
+            }
+            catch (NodeNotReadyException e)
+            {
+                return e.Reason;
+            }
+        }));
+
+        var refused = outcomes.Where(r => r is not null).ToList();
+        Assert.NotEmpty(refused);
+        Assert.All(refused, r => Assert.Contains("writes are already waiting", r, StringComparison.Ordinal));
+        Assert.Equal(200 - refused.Count, (await records.DigestAsync("tags", CancellationToken.None)).Count);
+    }
 }
