@@ -51,9 +51,13 @@ internal sealed class SyncRecordsApi(SyncHost host) : IRecordsApi
         return new DigestView(digest.Collection.Value, digest.Count, digest.HashHex);
     }
 
-    public async IAsyncEnumerable<ChangeView> ChangesAsync(long? since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // The host's feed is created now, so "from now" (since = null) means the moment of this call.
+    public IAsyncEnumerable<ChangeView> ChangesAsync(long? since, CancellationToken cancellationToken) =>
+        Views(host.ChangesAsync(since, cancellationToken), cancellationToken);
+
+    private static async IAsyncEnumerable<ChangeView> Views(IAsyncEnumerable<AppliedChange> changes, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var change in host.ChangesAsync(since, cancellationToken).ConfigureAwait(false))
+        await foreach (var change in changes.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             var v = change.Version;
             yield return new ChangeView(change.Position, v.Collection.Value, v.Key.Value, v.Value, v.Deleted, v.Stamp.Hlc.ToString(), v.Stamp.Origin.Node.Value);

@@ -107,9 +107,12 @@ public sealed class SyncHost
     /// Applied changes (local and remote) after local position <paramref name="since"/> (null: from
     /// now), in apply order, as the newest state of each record. Ends when cancelled.
     /// </summary>
-    public async IAsyncEnumerable<AppliedChange> ChangesAsync(long? since, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<AppliedChange> ChangesAsync(long? since, CancellationToken cancellationToken = default) =>
+        // "Now" is the moment of the call, not of the first MoveNextAsync.
+        FeedAsync(since ?? _shared.LastPosition, cancellationToken);
+
+    private async IAsyncEnumerable<AppliedChange> FeedAsync(long position, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var position = since ?? _shared.LastPosition;
         while (!cancellationToken.IsCancellationRequested)
         {
             var signal = _shared.Changes.Next;

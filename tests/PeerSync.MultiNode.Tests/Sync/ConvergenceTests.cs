@@ -85,7 +85,11 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
         await Assert.ThrowsAsync<PeerSync.Sync.Host.SyncNotReadyException>(() => host.WriteAsync(Tags, RecordKey.Parse("too-late"), "1"));
     }
 
-    /// <summary>The change feed yields local and replicated changes in apply order, from a position, and resumes after the last one seen.</summary>
+    /// <summary>
+    /// The change feed yields local and replicated changes in apply order, from a position, and
+    /// resumes after the last one seen. It is state-based (the newest state of each record), so the
+    /// test lets the reader see each change before the next one touches the same record.
+    /// </summary>
     [Fact]
     public async Task The_change_feed_yields_applied_changes_from_a_position()
     {
@@ -96,12 +100,25 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
         var records = n2.Sync().Records;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var seen = new List<ChangeView>();
+        int Seen()
+        {
+            lock (seen)
+            {
+                return seen.Count;
+            }
+        }
+
+        var changes = records.ChangesAsync(null, timeout.Token);
         var feed = Task.Run(async () =>
         {
-            await foreach (var change in records.ChangesAsync(null, timeout.Token))
+            await foreach (var change in changes)
             {
-                seen.Add(change);
-                if (seen.Count == 3)
+                lock (seen)
+                {
+                    seen.Add(change);
+                }
+
+                if (Seen() == 3)
                 {
                     return;
                 }
@@ -109,8 +126,9 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
         });
 
         await n2.PutAsync(Tags, "local", "1");
+        await cluster.AwaitAsync(() => Seen() == 1, "the feed shows the local write");
         await n1.PutAsync(Tags, "remote", "2");
-        await cluster.AwaitAsync(() => n2.Host().Store.GetAsync(Tags, RecordKey.Parse("remote")).GetAwaiter().GetResult() is not null, "n2 has n1's change");
+        await cluster.AwaitAsync(() => Seen() == 2, "the feed shows the replicated write");
         await n2.DeleteAsync(Tags, "local");
         await feed;
 
