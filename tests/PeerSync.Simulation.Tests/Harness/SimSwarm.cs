@@ -1,0 +1,46 @@
+namespace PeerSync.Simulation.Tests.Harness;
+
+/// <summary>
+/// One swarm run from a seed: the seed picks the cluster size, network faults and clock skews
+/// (<see cref="SimSettings.Swarm"/>), a writer workload and a chaos script; some seeds also add an
+/// empty node or decommission one midway. Then the liveness phase and the end-state checks.
+/// </summary>
+internal static class SimSwarm
+{
+    public const long DefaultChaosMs = 40_000;
+
+    public static SimWorld Run(ulong seed, long chaosMs = DefaultChaosMs)
+    {
+        var world = Create(seed);
+        Drive(world, chaosMs);
+        return world;
+    }
+
+    public static SimWorld Create(ulong seed) => new(seed, SimSettings.Swarm(seed));
+
+    public static void Drive(SimWorld world, long chaosMs = DefaultChaosMs)
+    {
+        SimWorkload.SkewClocks(world);
+        world.StartAll();
+        world.RunFor(5_000);
+        var start = world.NowMs;
+        var end = start + chaosMs;
+        SimWorkload.Writers(world, start, end);
+        SimWorkload.Chaos(world, start + 1_000, end);
+        var plan = world.Random.NextInt(4);
+        var names = world.Processes.Keys.Select(n => n.Value).ToList();
+        if (plan == 0)
+        {
+            world.At(start + world.Random.NextLong(0, chaosMs / 2), "add node", () => world.AddNode());
+        }
+        else if (plan == 1 && names.Count > 3)
+        {
+            var victim = names[world.Random.NextInt(names.Count)];
+            world.At(start + world.Random.NextLong(0, chaosMs / 2), $"decommission {victim}", () => world.Decommission(victim));
+        }
+
+        world.RunUntil(end + 1_000);
+        world.Checks.Settle();
+        world.Checks.AssertConverged();
+    }
+}
