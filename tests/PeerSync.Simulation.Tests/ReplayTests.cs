@@ -29,4 +29,12 @@ public sealed class ReplayTests(ITestOutputHelper output)
             output.WriteLine($"seed {seed}: trace hash {world.TraceHash}");
         }
     }
+
+    [Fact]
+    public void Swarm_failure_message_names_the_seed_and_the_PEERSYNC_SIM_SEED_replay()
+    {
+        var failure = SimSwarm.Create(5).Fail("a test problem");
+        Assert.StartsWith("seed 5 at 0 ms: a test problem", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("replay: PEERSYNC_SIM_SEED=5 dotnet test tests/PeerSync.Simulation.Tests -c Release --filter FullyQualifiedName~ReplayTests", failure.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PeerSync.Remote.Addressing;
 using PeerSync.Simulation.Tests.Harness;
 using PeerSync.Sync.Backfill;
@@ -12,9 +13,12 @@ namespace PeerSync.Simulation.Tests;
 /// </summary>
 public sealed class ScenarioTests
 {
-    private static SimWorld Formed(ulong seed, int nodes = 5, SimSettings? settings = null)
+    private static SimWorld Formed(ulong seed, int nodes = 5, SimSettings? settings = null, [CallerMemberName] string test = "")
     {
-        var world = new SimWorld(seed, (settings ?? new SimSettings()) with { Nodes = nodes });
+        var world = new SimWorld(seed, (settings ?? new SimSettings()) with { Nodes = nodes })
+        {
+            Replay = $"dotnet test tests/PeerSync.Simulation.Tests -c Release --filter FullyQualifiedName~{test}",
+        };
         SimWorkload.SkewClocks(world);
         world.StartAll();
         Assert.True(world.RunUntil(() => world.Checks.ClusterProblem() is null && world.Checks.SyncProblem() is null, 30_000),
@@ -152,6 +156,6 @@ public sealed class ScenarioTests
         Assert.Equal(8UL, failure.Seed);
         Assert.Contains("seed 8", failure.Message, StringComparison.Ordinal);
         Assert.Contains("HLC went backwards", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("PEERSYNC_SIM_SEED=8 dotnet test tests/PeerSync.Simulation.Tests", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("replay: dotnet test tests/PeerSync.Simulation.Tests -c Release --filter FullyQualifiedName~Invariant_failure_names_the_seed_and_the_replay_command", failure.Message, StringComparison.Ordinal);
     }
 }

@@ -15,7 +15,7 @@ namespace PeerSync.Simulation.Tests;
 public abstract class SeedSweep(ITestOutputHelper output)
 {
     /// <summary>Seeds per half; PEERSYNC_SIM_SEED_COUNT widens it (e.g. a nightly run).</summary>
-    private const int DefaultSeedsPerHalf = 30;
+    private const int DefaultSeedsPerHalf = 25;
 
     protected void Sweep(ulong firstSeed, ulong stride)
     {

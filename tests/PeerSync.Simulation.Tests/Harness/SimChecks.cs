@@ -21,6 +21,7 @@ internal sealed partial class SimChecks(SimWorld world)
     private readonly Dictionary<NodeId, Hlc> _maxDurable = [];
     private readonly Dictionary<NodeId, Dictionary<RecordCursor, VersionStamp>> _highest = [];
     private readonly SortedSet<RecordCursor> _keys = [];
+    private readonly Dictionary<RecordCursor, List<RecordVersion>> _writesByKey = [];
 
     /// <summary>Every write a node acknowledged to its client, with the node that took it.</summary>
     public List<(NodeId Writer, RecordVersion Write)> AcknowledgedWrites { get; } = [];
@@ -94,6 +95,12 @@ internal sealed partial class SimChecks(SimWorld world)
     public void Acknowledged(SimProcess writer, RecordVersion write)
     {
         AcknowledgedWrites.Add((writer.Id, write));
+        if (!_writesByKey.TryGetValue(write.Cursor, out var writes))
+        {
+            _writesByKey[write.Cursor] = writes = [];
+        }
+
+        writes.Add(write);
         _keys.Add(write.Cursor);
         Observe(writer.Id, write.Cursor, write.Stamp);
     }
@@ -133,16 +140,31 @@ internal sealed partial class SimChecks(SimWorld world)
         }
     }
 
-    /// <summary>No key's version on a node ever goes backwards (tombstones included; a pruned tombstone may leave the key absent).</summary>
+    /// <summary>
+    /// No key's version on a node ever goes backwards (tombstones included; a pruned tombstone may
+    /// leave the key absent), and no node holds a version older than an acknowledged write (or
+    /// delete) that its applied watermarks say it has applied: that would be a lost write or a
+    /// resurrected record, even on a node that never stored the tombstone (a snapshot carries
+    /// deletes as absent-but-covered).
+    /// </summary>
     public void ScanRecords(SimProcess process)
     {
         RecordScans++;
+        var applied = process.Sync.LocalState().Applied;
         foreach (var group in _keys.GroupBy(k => k.Collection))
         {
             var versions = Sim.Run(process.Sync.Store.ReadVersionsAsync(group.Key, [.. group.Select(k => k.Key)]));
             foreach (var version in versions)
             {
                 Observe(process.Id, version.Cursor, version.Stamp);
+                if (_writesByKey.TryGetValue(version.Cursor, out var writes))
+                {
+                    var covered = writes.Where(w => applied[w.Stamp.Origin] >= w.Stamp.Hlc).Select(w => (VersionStamp?)w.Stamp).Max();
+                    if (covered is { } stamp && version.Stamp < stamp)
+                    {
+                        throw world.Fail($"{process.Id}: {version.Cursor} holds {version.Stamp} {(version.Deleted ? "(deleted)" : version.Value)} although it applied the acknowledged {stamp} (a resurrected or lost write)");
+                    }
+                }
             }
         }
     }

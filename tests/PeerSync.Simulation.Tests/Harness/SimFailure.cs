@@ -22,8 +22,8 @@ public sealed class SimFailure : Exception
     {
     }
 
-    internal SimFailure(ulong seed, long atMs, string problem, string traceTail)
-        : base(Describe(seed, atMs, problem, traceTail))
+    internal SimFailure(ulong seed, long atMs, string problem, string replay, string traceTail)
+        : base(Describe(seed, atMs, problem, replay, traceTail))
     {
         Seed = seed;
     }
@@ -34,7 +34,7 @@ public sealed class SimFailure : Exception
         "PEERSYNC_SIM_SEED=" + seed.ToString(CultureInfo.InvariantCulture)
         + " dotnet test tests/PeerSync.Simulation.Tests -c Release --filter FullyQualifiedName~ReplayTests";
 
-    private static string Describe(ulong seed, long atMs, string problem, string traceTail) =>
+    private static string Describe(ulong seed, long atMs, string problem, string replay, string traceTail) =>
         $"seed {seed.ToString(CultureInfo.InvariantCulture)} at {atMs.ToString(CultureInfo.InvariantCulture)} ms: {problem}\n"
-        + $"replay: {ReplayCommand(seed)}\nlast trace lines:\n{traceTail}";
+        + $"replay: {replay}\nlast trace lines:\n{traceTail}";
 }

@@ -28,7 +28,7 @@ internal sealed record SimSettings
     public long MaxClockSkewMs { get; init; }
 
     /// <summary>How often each process's sync host ticks (its machines' timers have this resolution).</summary>
-    public long SyncTickMs { get; init; } = 20;
+    public long SyncTickMs { get; init; } = 25;
 
     /// <summary>How long a process stays down after its cluster part stopped (downed, removed) before its supervisor restarts it.</summary>
     public long SupervisorRestartMs { get; init; } = 1_500;

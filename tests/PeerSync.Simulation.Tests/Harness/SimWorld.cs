@@ -99,7 +99,10 @@ internal sealed partial class SimWorld
     public string TraceTail => string.Join("\n", _traceTail);
 
     /// <summary>Throws the failure of an invariant, with the seed and how to replay it.</summary>
-    public SimFailure Fail(string problem) => new(Seed, NowMs - StartMs, problem, TraceTail);
+    public SimFailure Fail(string problem) => new(Seed, NowMs - StartMs, problem, Replay ?? SimFailure.ReplayCommand(Seed), TraceTail);
+
+    /// <summary>How to replay this run; null: the swarm replay of <see cref="Seed"/>. Scripted scenarios name their test.</summary>
+    public string? Replay { get; init; }
 
     public void Schedule(long atMs, SimEvent e) => _queue.Enqueue(e, (Math.Max(atMs, NowMs), _seq++));
 
