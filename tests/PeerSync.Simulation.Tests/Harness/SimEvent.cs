@@ -7,7 +7,7 @@ namespace PeerSync.Simulation.Tests.Harness;
 /// <summary>Something scheduled at a global virtual time. Events of a process carry its boot, so a restart voids them.</summary>
 internal abstract record SimEvent
 {
-    public sealed record ClusterDelivery(SimProcess To, long Boot, UniqueNode? ToNode, ClusterEnvelope Envelope) : SimEvent;
+    public sealed record ClusterDelivery(SimProcess To, UniqueNode? ToNode, ClusterEnvelope Envelope) : SimEvent;
 
     public sealed record SyncDelivery(NodeId From, SimProcess To, SyncSessionId Session, SyncMessage Message) : SimEvent;
 

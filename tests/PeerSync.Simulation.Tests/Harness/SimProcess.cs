@@ -171,6 +171,11 @@ internal sealed class SimProcess
                 Wire(e);
             }
 
+            foreach (var notice in ready.Notices.Where(n => n.Level >= NoticeLevel.Information))
+            {
+                _world.Trace($"{Id} {notice.Level}: {notice.Render()}");
+            }
+
             if (ready.Stop is { } stop)
             {
                 membershipChanged = true;

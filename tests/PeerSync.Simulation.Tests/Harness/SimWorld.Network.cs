@@ -94,7 +94,7 @@ internal sealed partial class SimWorld
         }
 
         // Delivered to whatever process listens there when it arrives; ToNode filters a restarted one.
-        Schedule(DeliveryTime(from.Id, to.Id), new SimEvent.ClusterDelivery(to, 0, message.ToNode, new ClusterEnvelope(from.Incarnation, from.Address, message.Message)));
+        Schedule(DeliveryTime(from.Id, to.Id), new SimEvent.ClusterDelivery(to, message.ToNode, new ClusterEnvelope(from.Incarnation, from.Address, message.Message)));
     }
 
     private void DeliverCluster(SimEvent.ClusterDelivery d)
