@@ -14,19 +14,20 @@ namespace PeerSync.Simulation.Tests;
 /// </summary>
 public abstract class SeedSweep(ITestOutputHelper output)
 {
-    /// <summary>Seeds per half; PEERSYNC_SIM_SEED_COUNT widens it (e.g. a nightly run).</summary>
+    /// <summary>Seeds per half; PEERSYNC_SIM_SEED_COUNT widens it and PEERSYNC_SIM_SEED_START shifts it (e.g. a nightly run).</summary>
     private const int DefaultSeedsPerHalf = 25;
 
     protected void Sweep(ulong firstSeed, ulong stride)
     {
         var count = int.TryParse(Environment.GetEnvironmentVariable("PEERSYNC_SIM_SEED_COUNT"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : DefaultSeedsPerHalf;
+        var start = ulong.TryParse(Environment.GetEnvironmentVariable("PEERSYNC_SIM_SEED_START"), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
         var failures = new List<string>();
         var watch = Stopwatch.StartNew();
         long virtualMs = 0;
         long writes = 0;
         for (var i = 0; i < count; i++)
         {
-            var seed = firstSeed + ((ulong)i * stride);
+            var seed = start + firstSeed + ((ulong)i * stride);
             try
             {
                 var world = SimSwarm.Run(seed);

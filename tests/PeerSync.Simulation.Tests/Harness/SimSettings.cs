@@ -21,8 +21,14 @@ internal sealed record SimSettings
     /// <summary>Probability that one message (cluster or sync) is lost.</summary>
     public double DropRate { get; init; }
 
-    /// <summary>Probability that one sync message is delivered twice (cluster messages are not duplicated: see simulation.md).</summary>
+    /// <summary>Probability that one sync message is delivered twice.</summary>
     public double DuplicateRate { get; init; }
+
+    /// <summary>
+    /// Also duplicate cluster messages at <see cref="DuplicateRate"/>. Off by default: cluster
+    /// messages ride one TCP link per pair, which never duplicates (see simulation.md).
+    /// </summary>
+    public bool DuplicateClusterMessages { get; init; }
 
     /// <summary>Clock offsets of skewed nodes are drawn from ±this (ms); 0 keeps every clock exact.</summary>
     public long MaxClockSkewMs { get; init; }
@@ -96,6 +102,7 @@ internal sealed record SimSettings
             DropRate = lossy ? random.NextDouble() * 0.04 : 0,
             DuplicateRate = lossy ? random.NextDouble() * 0.05 : 0,
             MaxClockSkewMs = random.NextInt(2) == 0 ? 0 : random.NextLong(500, 5_000),
+            DuplicateClusterMessages = Environment.GetEnvironmentVariable("PEERSYNC_SIM_DUPLICATE_CLUSTER") == "1",
         };
     }
 }

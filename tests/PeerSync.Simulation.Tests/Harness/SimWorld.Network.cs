@@ -94,7 +94,12 @@ internal sealed partial class SimWorld
         }
 
         // Delivered to whatever process listens there when it arrives; ToNode filters a restarted one.
-        Schedule(DeliveryTime(from.Id, to.Id), new SimEvent.ClusterDelivery(to, message.ToNode, new ClusterEnvelope(from.Incarnation, from.Address, message.Message)));
+        var delivery = new SimEvent.ClusterDelivery(to, message.ToNode, new ClusterEnvelope(from.Incarnation, from.Address, message.Message));
+        Schedule(DeliveryTime(from.Id, to.Id), delivery);
+        if (Settings.DuplicateClusterMessages && !_faultsStopped && Settings.DuplicateRate > 0 && NetRandom.NextDouble() < Settings.DuplicateRate)
+        {
+            Schedule(DeliveryTime(from.Id, to.Id), delivery);
+        }
     }
 
     private void DeliverCluster(SimEvent.ClusterDelivery d)
