@@ -83,9 +83,8 @@ internal sealed partial class SyncHost
     }
 
     /// <summary>Sends on the current session with the peer; with none, the message is not sent (the machines retry).</summary>
-    private void Send(NodeId to, SyncMessage message, long nowMs)
+    private void Send(NodeId to, SyncMessage message)
     {
-        _ = nowMs;
         if (_sessions.TryGetValue(to, out var session))
         {
             _world.SendSync(Id, to, session, message);
@@ -97,20 +96,20 @@ internal sealed partial class SyncHost
         switch (message)
         {
             case SendHello h:
-                Send(peerId, new HelloMsg(h.Session, h.Hello), nowMs);
+                Send(peerId, new HelloMsg(h.Session, h.Hello));
                 break;
             case SendBatch b:
-                Send(peerId, new BatchMsg(b.Session, b.BatchId, b.Range), nowMs);
+                Send(peerId, new BatchMsg(b.Session, b.BatchId, b.Range));
                 break;
             case PrepareBatch p:
                 var range = Sim.Run(Store.ReadStreamAsync(p.Origin, p.FromExclusive, p.ThroughInclusive, p.MaxChanges));
                 peer.Step(new BatchPrepared(p.BatchId, range), nowMs);
                 break;
             case SendAck a:
-                Send(peerId, new AckMsg(a.Session, a.Ack), nowMs);
+                Send(peerId, new AckMsg(a.Session, a.Ack));
                 break;
             case SendWatermarks w:
-                Send(peerId, new ReportMsg(w.Session, w.Applied, w.Floors), nowMs);
+                Send(peerId, new ReportMsg(w.Session, w.Applied, w.Floors));
                 break;
             default:
                 throw new InvalidOperationException($"unexpected {message}");
@@ -137,7 +136,7 @@ internal sealed partial class SyncHost
         switch (command)
         {
             case RequestPage r:
-                Send(r.Source, new PageRequestMsg(r.RequestId, r.After, r.Limit), nowMs);
+                Send(r.Source, new PageRequestMsg(r.RequestId, r.After, r.Limit));
                 break;
             case ApplyPage a:
                 var (admitted, rejected) = ClockAdmission.AdmitVersions(a.Page.Records, _clock, PhysicalMs(nowMs));
@@ -213,14 +212,14 @@ internal sealed partial class SyncHost
         switch (command)
         {
             case ExchangeDigests d:
-                Send(d.Peer, new DigestRequestMsg(d.RoundId), nowMs);
+                Send(d.Peer, new DigestRequestMsg(d.RoundId));
                 break;
             case FetchBucketEntries f:
-                Send(f.Peer, new EntriesRequestMsg(f.RoundId, f.Buckets), nowMs);
+                Send(f.Peer, new EntriesRequestMsg(f.RoundId, f.Buckets));
                 break;
             case PullAndRepair p:
                 _pendingRepairs[p.RoundId] = p.Repairs;
-                Send(p.Peer, new RepairRequestMsg(p.RoundId, [.. p.Repairs.Select(r => (r.Collection, r.Pull))]), nowMs);
+                Send(p.Peer, new RepairRequestMsg(p.RoundId, [.. p.Repairs.Select(r => (r.Collection, r.Pull))]));
                 break;
             default:
                 throw new InvalidOperationException($"unexpected {command}");
@@ -259,26 +258,26 @@ internal sealed partial class SyncHost
                 _backfill.Step(new PeerWatermarksObserved(from, r.Applied, r.Floors, _peerBackfilling.GetValueOrDefault(from)), nowMs);
                 break;
             case PageRequestMsg r:
-                Send(from, new PageMsg(r.RequestId, Sim.Run(Store.ReadSnapshotPageAsync(r.After, r.Limit))), nowMs);
+                Send(from, new PageMsg(r.RequestId, Sim.Run(Store.ReadSnapshotPageAsync(r.After, r.Limit))));
                 break;
             case PageMsg p:
                 _backfill.Step(new PageArrived(from, p.RequestId, p.Page), nowMs);
                 break;
             case DigestRequestMsg d:
-                Send(from, new DigestResponseMsg(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync())), nowMs);
+                Send(from, new DigestResponseMsg(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync())));
                 break;
             case DigestResponseMsg d:
                 _antiEntropy.Step(new DigestsReceived(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync()), d.Digests), nowMs);
                 break;
             case EntriesRequestMsg e:
-                Send(from, new EntriesResponseMsg(e.RoundId, ReadEntries(e.Selections)), nowMs);
+                Send(from, new EntriesResponseMsg(e.RoundId, ReadEntries(e.Selections)));
                 break;
             case EntriesResponseMsg e:
                 _antiEntropy.Step(new EntriesReceived(e.RoundId, ReadEntries([.. e.Entries.Select(x => (x.Collection, x.Buckets))]), e.Entries), nowMs);
                 break;
             case RepairRequestMsg r:
                 var records = r.Keys.SelectMany(k => Sim.Run(Store.ReadVersionsAsync(k.Collection, k.Keys))).ToList();
-                Send(from, new RepairResponseMsg(r.RoundId, records), nowMs);
+                Send(from, new RepairResponseMsg(r.RoundId, records));
                 break;
             case RepairResponseMsg r:
                 if (_pendingRepairs.Remove(r.RoundId, out var repairs))
