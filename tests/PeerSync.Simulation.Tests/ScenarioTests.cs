@@ -93,8 +93,9 @@ public sealed class ScenarioTests
     [Fact]
     public void Removed_member_is_retired_everywhere_and_stops_holding_back_log_pruning()
     {
-        // n5 dies for good; while it is only unreachable its machine holds the log back; once it is
-        // downed and removed, every machine for it retires and the logs drain.
+        // n5 dies for good and an operator downs it: once it is removed, every machine for it retires
+        // (its queue dropped: nothing in flight, nothing more to send) and no longer holds the logs
+        // back, so they drain although n5 never acknowledged the writes made after its death.
         var world = Formed(4);
         world.KillAndDown("n5", "n1");
         Write(world, "n1", 30, "after-");
@@ -103,7 +104,10 @@ public sealed class ScenarioTests
         world.RunFor(3_000);
         foreach (var process in world.Checks.Survivors)
         {
-            Assert.True(process.Sync.Peers[NodeId.Parse("n5")].IsRetired, $"{process.Id} still has a live machine for n5");
+            var machine = process.Sync.Peers[NodeId.Parse("n5")];
+            Assert.True(machine.IsRetired, $"{process.Id} still has a live machine for n5");
+            Assert.Equal(0, machine.Status().InFlightBatches);
+            Assert.False(machine.HasReady, $"{process.Id}'s retired machine for n5 still has output");
             Assert.Equal(0, Sim.Run(process.Sync.Store.CountLogEntriesAsync()));
         }
     }
