@@ -107,8 +107,10 @@ internal sealed partial class SimChecks(SimWorld world)
 
     /// <summary>
     /// Pruning never drops what a live member still needs: each floor this prune raised is at or below
-    /// what every live member (a member in the pruner's view, running, whose data epoch the pruner's
-    /// machine knows) has applied of that origin.
+    /// what the pruner's machine for every live member (a member in the pruner's view whose machine is
+    /// not retired) has had acknowledged, and at or below what that member, if running with the data
+    /// epoch the machine knows, has really applied. The member's own origin is exempt (it never needs
+    /// its own changes back).
     /// </summary>
     public void AfterPrune(SimProcess pruner, Watermarks floorsBefore)
     {
@@ -121,10 +123,22 @@ internal sealed partial class SimChecks(SimWorld world)
 
         foreach (var member in pruner.Machine!.CurrentState.Members.Where(m => m.Id != pruner.Id))
         {
-            var other = world.ProcessOf(member.Id);
             var machine = pruner.Sync.Peers.GetValueOrDefault(member.Id);
-            if (other is not { Alive: true } || !other.Sync.IsUp || machine is null || machine.IsRetired
-                || machine.PeerEpoch != other.Sync.SelfOrigin.Epoch)
+            if (machine is null || machine.IsRetired)
+            {
+                continue;
+            }
+
+            foreach (var (origin, floor) in floors)
+            {
+                if (origin.Node != member.Id && machine.Acknowledged[origin] < floor)
+                {
+                    throw world.Fail($"{pruner.Id} pruned {origin} up to {floor} but live member {member.Id} acknowledged only {machine.Acknowledged[origin]}");
+                }
+            }
+
+            var other = world.ProcessOf(member.Id);
+            if (other is not { Alive: true } || !other.Sync.IsUp || machine.PeerEpoch != other.Sync.SelfOrigin.Epoch)
             {
                 continue;
             }
