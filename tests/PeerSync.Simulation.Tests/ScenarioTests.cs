@@ -162,4 +162,19 @@ public sealed class ScenarioTests
         Assert.Contains("HLC went backwards", failure.Message, StringComparison.Ordinal);
         Assert.Contains("replay: dotnet test tests/PeerSync.Simulation.Tests -c Release --filter FullyQualifiedName~Invariant_failure_names_the_seed_and_the_replay_command", failure.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Sync_host_keeps_the_machine_of_a_new_incarnation_when_the_removal_of_the_old_one_comes_after_its_MemberUp()
+    {
+        // ClusterStateSnapshot.Diff lists status changes before removals, so a node that learns both
+        // at once sees MemberUp(n2#2) first; the removal of n2#1 must not retire the machine n2#2 uses.
+        var world = Formed(9, nodes: 3);
+        var host = world["n1"].Sync;
+        var n2 = NodeId.Parse("n2");
+        host.MemberUp(new UniqueNode(n2, new Incarnation(2)), world.NowMs);
+        host.MemberRemoved(new UniqueNode(n2, new Incarnation(1)), world.NowMs);
+        Assert.False(host.Peers[n2].IsRetired);
+        host.MemberRemoved(new UniqueNode(n2, new Incarnation(2)), world.NowMs);
+        Assert.True(host.Peers[n2].IsRetired);
+    }
 }
