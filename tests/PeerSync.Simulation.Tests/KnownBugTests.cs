@@ -69,4 +69,16 @@ public sealed class KnownBugTests
     /// </summary>
     [Fact(Skip = "Known limit made reachable in seconds: a newcomer prunes tombstones that a member removed just before it joined can still overtake (swarm seed 246, sync.md Known limits)")]
     public void Swarm_seed_246_never_resurrects_a_deleted_record() => SimSwarm.Run(246);
+
+    /// <summary>
+    /// Swarm seed 249 (4 nodes, every one a seed): n2 is killed for good and downed (it stays in
+    /// seed-nodes). n1 restarts as n1#2, gets InitJoinAck from n3#1, and its joins are refused while
+    /// n1#1 is being removed; then n3 and n4 crash too. From then on nobody can form a cluster: n1
+    /// may not, because ClusterMachine.OnInitJoinAck cleared _mayFormCluster for good ("never after
+    /// any seed answered that a cluster exists") and the other route needs every other seed to say
+    /// "not in a cluster", which the dead n2 never does; n3 and n4 are not the first seed. All three
+    /// probe forever (a total outage until an operator edits seed-nodes or restarts n1).
+    /// </summary>
+    [Fact(Skip = "Liveness bug in ClusterMachine join: a first seed that once saw InitJoinAck never forms a cluster again while any listed seed is gone for good (swarm seed 249)")]
+    public void Swarm_seed_249_reforms_the_cluster_after_every_member_restarted() => SimSwarm.Run(249);
 }

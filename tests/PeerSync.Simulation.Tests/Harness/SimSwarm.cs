@@ -3,7 +3,7 @@ namespace PeerSync.Simulation.Tests.Harness;
 /// <summary>
 /// One swarm run from a seed: the seed picks the cluster size, network faults and clock skews
 /// (<see cref="SimSettings.Swarm"/>), a writer workload and a chaos script; some seeds also add an
-/// empty node or decommission one midway. Then the liveness phase and the end-state checks.
+/// empty node, decommission one, or kill one for good and have an operator down it, midway. Then the liveness phase and the end-state checks.
 /// </summary>
 internal static class SimSwarm
 {
@@ -37,6 +37,19 @@ internal static class SimSwarm
         {
             var victim = names[world.Random.NextInt(names.Count)];
             world.At(start + world.Random.NextLong(0, chaosMs / 2), $"decommission {victim}", () => world.Decommission(victim));
+        }
+        else if (plan == 2 && names.Count > 3)
+        {
+            // Killed for good and downed by an operator on another node (which must be running).
+            var victim = names[world.Random.NextInt(names.Count)];
+            var by = names.First(n => n != victim);
+            world.At(start + world.Random.NextLong(0, chaosMs / 2), $"kill and down {victim}", () =>
+            {
+                if (world[by].Alive)
+                {
+                    world.KillAndDown(victim, by);
+                }
+            });
         }
 
         world.RunUntil(end + 1_000);
