@@ -29,27 +29,34 @@ internal static class SimSwarm
         SimWorkload.Chaos(world, start + 1_000, end);
         var plan = world.Random.NextInt(4);
         var names = world.Processes.Keys.Select(n => n.Value).ToList();
+
         if (plan == 0)
         {
             world.At(start + world.Random.NextLong(0, chaosMs / 2), "add node", () => world.AddNode());
         }
-        else if (plan == 1 && names.Count > 3)
+        else if (plan is 1 or 2 && names.Count > 3)
         {
+            // Never the first seed (the plan is then dropped): only it may form a cluster, so
+            // without it a total outage could not be recovered from (membership.md, "Join"); an
+            // operator would edit seed-nodes first.
             var victim = names[world.Random.NextInt(names.Count)];
-            world.At(start + world.Random.NextLong(0, chaosMs / 2), $"decommission {victim}", () => world.Decommission(victim));
-        }
-        else if (plan == 2 && names.Count > 3)
-        {
-            // Killed for good and downed by an operator on another node (which must be running).
-            var victim = names[world.Random.NextInt(names.Count)];
-            var by = names.First(n => n != victim);
-            world.At(start + world.Random.NextLong(0, chaosMs / 2), $"kill and down {victim}", () =>
+            var at = start + world.Random.NextLong(0, chaosMs / 2);
+            if (victim != names[0] && plan == 1)
             {
-                if (world[by].Alive)
+                world.At(at, $"decommission {victim}", () => world.Decommission(victim));
+            }
+            else if (victim != names[0])
+            {
+                // Killed for good and downed by an operator on another node (which must be running).
+                var by = names.First(n => n != victim);
+                world.At(at, $"kill and down {victim}", () =>
                 {
-                    world.KillAndDown(victim, by);
-                }
-            });
+                    if (world[by].Alive)
+                    {
+                        world.KillAndDown(victim, by);
+                    }
+                });
+            }
         }
 
         world.RunUntil(end + 1_000);
