@@ -1,0 +1,300 @@
+using PeerSync.Remote.Addressing;
+using PeerSync.Sync.AntiEntropy;
+using PeerSync.Sync.Backfill;
+using PeerSync.Sync.Clock;
+using PeerSync.Sync.Peers;
+using PeerSync.Sync.Records;
+using PeerSync.Sync.Storage;
+
+namespace PeerSync.Simulation.Tests.Harness;
+
+/// <summary>Carrying out the sync machines' outputs, and messages from the network.</summary>
+internal sealed partial class SyncHost
+{
+    /// <summary>Carries out every machine's ready outputs until none has more.</summary>
+    private void Drain(long nowMs)
+    {
+        var progress = true;
+        while (progress && IsUp)
+        {
+            progress = false;
+            foreach (var batch in _batcher.TakeReady())
+            {
+                progress = true;
+                foreach (var peer in _peers.Values.ToList())
+                {
+                    peer.Step(new LocalBatchReady(batch), nowMs);
+                }
+            }
+
+            foreach (var (peerId, peer) in _peers.ToList())
+            {
+                if (!peer.HasReady)
+                {
+                    continue;
+                }
+
+                progress = true;
+                var ready = peer.TakeReady();
+                Journals[peerId].AddRange(ready.Events);
+                foreach (var message in ready.Messages)
+                {
+                    CarryOut(peerId, peer, message, nowMs);
+                }
+
+                foreach (var notice in ready.Notices)
+                {
+                    OnPeerNotice(peerId, notice, nowMs);
+                }
+
+                peer.Advance(ready);
+            }
+
+            if (_backfill.HasReady)
+            {
+                progress = true;
+                var ready = _backfill.TakeReady();
+                foreach (var command in ready.Commands)
+                {
+                    CarryOut(command, nowMs);
+                }
+
+                foreach (var notice in ready.Notices)
+                {
+                    _world.Trace($"{Id} backfill {notice}");
+                }
+            }
+
+            if (_antiEntropy.HasReady)
+            {
+                progress = true;
+                var ready = _antiEntropy.TakeReady();
+                foreach (var command in ready.Commands)
+                {
+                    CarryOut(command, nowMs);
+                }
+
+                foreach (var notice in ready.Notices)
+                {
+                    _world.Trace($"{Id} anti-entropy {notice}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends on the current session with the peer; with none, the message is not sent (the machines retry).</summary>
+    private void Send(NodeId to, SyncMessage message)
+    {
+        if (_sessions.TryGetValue(to, out var session))
+        {
+            _world.SendSync(Id, to, session, message);
+        }
+    }
+
+    private void CarryOut(NodeId peerId, PeerSyncMachine peer, PeerSyncMessage message, long nowMs)
+    {
+        switch (message)
+        {
+            case SendHello h:
+                Send(peerId, new HelloMsg(h.Session, h.Hello));
+                break;
+            case SendBatch b:
+                Send(peerId, new BatchMsg(b.Session, b.BatchId, b.Range));
+                break;
+            case PrepareBatch p:
+                var range = Sim.Run(Store.ReadStreamAsync(p.Origin, p.FromExclusive, p.ThroughInclusive, p.MaxChanges));
+                peer.Step(new BatchPrepared(p.BatchId, range), nowMs);
+                break;
+            case SendAck a:
+                Send(peerId, new AckMsg(a.Session, a.Ack));
+                break;
+            case SendWatermarks w:
+                Send(peerId, new ReportMsg(w.Session, w.Applied, w.Floors));
+                break;
+            default:
+                throw new InvalidOperationException($"unexpected {message}");
+        }
+    }
+
+    private void OnPeerNotice(NodeId peerId, PeerSyncNotice notice, long nowMs)
+    {
+        _world.Trace($"{Id}->{peerId} {notice}");
+        switch (notice)
+        {
+            case PeerStalled:
+                // The host's answer to a stalled peer: close the link; it reconnects with a new session.
+                _world.RequestReconnect(Id, peerId);
+                break;
+            case PeerAheadOfOwnStream ahead:
+                _clock.Receive(ahead.PeerPosition, PhysicalMs(nowMs));
+                break;
+        }
+    }
+
+    private void CarryOut(BackfillCommand command, long nowMs)
+    {
+        switch (command)
+        {
+            case RequestPage r:
+                Send(r.Source, new PageRequestMsg(r.RequestId, r.After, r.Limit));
+                break;
+            case ApplyPage a:
+                var (admitted, rejected) = ClockAdmission.AdmitVersions(a.Page.Records, _clock, PhysicalMs(nowMs));
+                if (rejected.Count > 0)
+                {
+                    // Not applied: the page timeout retries it once the clocks agree.
+                    break;
+                }
+
+                Sim.Run(Store.ApplySnapshotPageAsync(a.Page with { Records = admitted }, a.Checkpoint));
+                PagesApplied++;
+                if (IsUp)
+                {
+                    _backfill.Step(new PageApplied(a.RequestId), nowMs);
+                }
+
+                break;
+            case CompleteSnapshot c:
+                var applied = Sim.Run(Store.CompleteBackfillAsync(c.Coverage));
+                _backfill.Step(new SnapshotCompleted(applied), nowMs);
+                ProgressChanged(nowMs);
+                break;
+            case ApplyNow n:
+                ApplyInbound(n.Peer, n.BatchId, n.Range, acknowledge: true, nowMs);
+                break;
+            case AcknowledgeBuffered b:
+                if (_peers.TryGetValue(b.Peer, out var p) && _sessions.TryGetValue(b.Peer, out var s))
+                {
+                    p.Step(new InboundBatchHandled(s, b.BatchId, AckStatus.Buffered, LocalState().Applied), nowMs);
+                }
+
+                break;
+            case ApplyBuffered buffered:
+                foreach (var batch in buffered.Batches)
+                {
+                    ApplyInbound(batch.Peer, batch.BatchId, batch.Range, acknowledge: false, nowMs);
+                }
+
+                break;
+            case ResyncPeers r:
+                var local = LocalState() with { Backfilling = r.Backfilling };
+                foreach (var peer in _peers.Values)
+                {
+                    peer.Step(new ResyncRequested(local), nowMs);
+                }
+
+                break;
+            case ClearCheckpoint:
+                Sim.Run(Store.ClearBackfillCheckpointAsync());
+                break;
+            default:
+                throw new InvalidOperationException($"unexpected {command}");
+        }
+    }
+
+    private void ApplyInbound(NodeId from, long batchId, ChangeRange range, bool acknowledge, long nowMs)
+    {
+        var admitted = ClockAdmission.Admit([range], _clock, PhysicalMs(nowMs));
+        var result = Sim.Run(Store.ApplyRemoteAsync(admitted.Ranges));
+        var status = admitted.AnyRejected ? AckStatus.ClockSkewRejected
+            : result.Ranges[0].Status == RangeApplyStatus.Gap ? AckStatus.Gap
+            : AckStatus.Applied;
+        if (acknowledge && _peers.TryGetValue(from, out var peer) && _sessions.TryGetValue(from, out var session))
+        {
+            peer.Step(new InboundBatchHandled(session, batchId, status, result.Applied), nowMs);
+        }
+
+        ProgressChanged(nowMs);
+    }
+
+    private void CarryOut(AntiEntropyCommand command, long nowMs)
+    {
+        switch (command)
+        {
+            case ExchangeDigests d:
+                Send(d.Peer, new DigestRequestMsg(d.RoundId));
+                break;
+            case FetchBucketEntries f:
+                Send(f.Peer, new EntriesRequestMsg(f.RoundId, f.Buckets));
+                break;
+            case PullAndRepair p:
+                _pendingRepairs[p.RoundId] = p.Repairs;
+                Send(p.Peer, new RepairRequestMsg(p.RoundId, [.. p.Repairs.Select(r => (r.Collection, r.Pull))]));
+                break;
+            default:
+                throw new InvalidOperationException($"unexpected {command}");
+        }
+    }
+
+    /// <summary>A message from the network.</summary>
+    public void Receive(NodeId from, SyncSessionId session, SyncMessage message, long nowMs)
+    {
+        if (!IsUp || !_sessions.TryGetValue(from, out var current) || current != session)
+        {
+            return;
+        }
+
+        var peer = _peers[from];
+        switch (message)
+        {
+            case HelloMsg h:
+                _peerBackfilling[from] = h.Hello.Backfilling;
+                peer.Step(new HelloReceived(h.Session, h.Hello), nowMs);
+                _backfill.Step(new PeerWatermarksObserved(from, h.Hello.Applied, h.Hello.Floors, h.Hello.Backfilling), nowMs);
+                if (!h.Hello.Backfilling && _backfill.IsReady)
+                {
+                    _antiEntropy.Step(new AntiEntropyPeerAvailable(from), nowMs);
+                }
+
+                break;
+            case BatchMsg b:
+                _backfill.Step(new LiveBatchArrived(from, b.BatchId, b.Range), nowMs);
+                break;
+            case AckMsg a:
+                peer.Step(new AckReceived(a.Session, a.Ack), nowMs);
+                break;
+            case ReportMsg r:
+                peer.Step(new WatermarksReported(r.Session, r.Applied, r.Floors), nowMs);
+                _backfill.Step(new PeerWatermarksObserved(from, r.Applied, r.Floors, _peerBackfilling.GetValueOrDefault(from)), nowMs);
+                break;
+            case PageRequestMsg r:
+                Send(from, new PageMsg(r.RequestId, Sim.Run(Store.ReadSnapshotPageAsync(r.After, r.Limit))));
+                break;
+            case PageMsg p:
+                _backfill.Step(new PageArrived(from, p.RequestId, p.Page), nowMs);
+                break;
+            case DigestRequestMsg d:
+                Send(from, new DigestResponseMsg(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync())));
+                break;
+            case DigestResponseMsg d:
+                _antiEntropy.Step(new DigestsReceived(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync()), d.Digests), nowMs);
+                break;
+            case EntriesRequestMsg e:
+                Send(from, new EntriesResponseMsg(e.RoundId, ReadEntries(e.Selections)));
+                break;
+            case EntriesResponseMsg e:
+                _antiEntropy.Step(new EntriesReceived(e.RoundId, ReadEntries([.. e.Entries.Select(x => (x.Collection, x.Buckets))]), e.Entries), nowMs);
+                break;
+            case RepairRequestMsg r:
+                var records = r.Keys.SelectMany(k => Sim.Run(Store.ReadVersionsAsync(k.Collection, k.Keys))).ToList();
+                Send(from, new RepairResponseMsg(r.RoundId, records));
+                break;
+            case RepairResponseMsg r:
+                if (_pendingRepairs.Remove(r.RoundId, out var repairs))
+                {
+                    var (admitted, rejected) = ClockAdmission.AdmitVersions(r.Records, _clock, PhysicalMs(nowMs));
+                    var result = Sim.Run(Store.ApplyRepairAsync(admitted, [.. repairs.SelectMany(x => x.Deletions)]));
+                    _antiEntropy.Step(new RepairApplied(r.RoundId, result.RecordsChanged, result.RecordsDeleted), nowMs);
+                }
+
+                break;
+            default:
+                throw new InvalidOperationException($"unexpected {message}");
+        }
+
+        Drain(nowMs);
+    }
+
+    private IReadOnlyList<BucketEntries> ReadEntries(IReadOnlyList<(CollectionName Collection, IReadOnlyList<int> Buckets)> selections) =>
+        [.. selections.Select(s => Sim.Run(Store.ReadBucketEntriesAsync(s.Collection, s.Buckets)))];
+}
