@@ -18,6 +18,7 @@ public sealed class ClusterApi : IClusterApi
     private readonly ClusterExtension _cluster;
     private readonly string _mode;
     private readonly TimeProvider _time;
+    private volatile bool _selfLeaveRequested;
 
     public ClusterApi(ClusterExtension cluster, string mode, TimeProvider time)
     {
@@ -28,6 +29,12 @@ public sealed class ClusterApi : IClusterApi
         _mode = mode;
         _time = time;
     }
+
+    /// <summary>
+    /// True once an operator asked this node itself to leave (`POST /v1/cluster/leave`): its cluster
+    /// part then stops as intended, and a process host ends cleanly rather than as a failure.
+    /// </summary>
+    public bool SelfLeaveRequested => _selfLeaveRequested;
 
     public ClusterView State() => ClusterViews.Cluster(_cluster.State, _mode);
 
@@ -56,8 +63,9 @@ public sealed class ClusterApi : IClusterApi
 
     public Task<MemberCommandView> LeaveAsync(string? nodeId, CancellationToken cancellationToken)
     {
-        if (nodeId is null)
+        if (nodeId is null || nodeId == _cluster.SelfNode.Id.Value)
         {
+            _selfLeaveRequested = true;
             _cluster.Leave();
             return Task.FromResult(new MemberCommandView(_cluster.SelfNode.Id.Value, nameof(MemberStatus.Leaving)));
         }
