@@ -48,10 +48,11 @@ public sealed class NodeHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logging);
-        var sync = new SyncNotRunning(options.Sync.Mode);
+        var sync = NodeSyncComposition.Create(options);
         var services = new PeerSyncNodeServices
         {
             LoggerFactory = logging.LoggerFactory,
+            Components = sync.Components,
             JoinOnStart = false,
         };
         var node = await PeerSyncNode.StartAsync(options, services, cancellationToken).ConfigureAwait(false);

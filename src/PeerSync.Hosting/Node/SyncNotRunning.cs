@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using PeerSync.Hosting.Api;
 using PeerSync.Hosting.Api.Node;
 
-namespace PeerSync.Node.Startup;
+namespace PeerSync.Hosting.Node;
 
 /// <summary>
 /// The sync part of a node whose build has no sync host: every record operation is 503 with the
