@@ -98,6 +98,43 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         Assert.False(cluster["n2"].HasExited);
     }
 
+    [Fact]
+    public async Task Ctrl_c_followed_by_sigterm_still_stops_gracefully_with_exit_code_0()
+    {
+        // What a terminal plus a script (run-cluster) do: the second signal must not cut the stop short.
+        await using var cluster = ProcessCluster.Start(1, output);
+        await cluster.AwaitMembersAsync(["n1"], ["n1"]);
+
+        cluster["n1"].Interrupt();
+        cluster["n1"].Terminate();
+        var exitCode = await cluster["n1"].WaitForExitAsync(ProcessCluster.Bound);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Node n1 exits with code 0", cluster["n1"].Stdout, StringComparison.Ordinal);
+        Assert.Equal("", cluster["n1"].Stderr);
+    }
+
+    [Fact]
+    public async Task Node_downed_while_frozen_exits_1_saying_why_and_rejoins_when_started_again()
+    {
+        // Downing soon after unreachability, so the frozen node is removed while it sleeps.
+        await using var cluster = ProcessCluster.Start(3, output, "peersync.cluster.downing.stable-after=1s");
+        await cluster.AwaitMembersAsync(All, All);
+        var frozen = cluster["n3"];
+
+        frozen.Freeze();
+        await cluster.AwaitMembersAsync(["n1", "n2"], ["n1", "n2"]);
+        frozen.Thaw();
+        var exitCode = await frozen.WaitForExitAsync(ProcessCluster.Bound);
+        cluster.StartNode("n3");
+        await cluster.AwaitMembersAsync(All, All);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(frozen.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("peersync-node: node n3 is no longer a cluster member (", line, StringComparison.Ordinal);
+        Assert.EndsWith("start it again to rejoin as a new incarnation", line.TrimEnd('\r'), StringComparison.Ordinal);
+    }
+
     private static async Task<string?> IncarnationAsync(ProcessCluster cluster, string observer, string member) =>
         (string?)(await cluster.ClusterViewAsync(observer))?["members"]?.AsArray().FirstOrDefault(m => (string?)m!["id"] == member)?["incarnation"];
 

@@ -36,6 +36,9 @@ public sealed class NodeHost : IAsyncDisposable
 
     public NodeHttpServer Http { get; }
 
+    /// <summary>Why <see cref="RunAsync"/> returned a non-zero code (one line for stderr); null after a clean stop.</summary>
+    public string? FailureReason { get; private set; }
+
     /// <summary>The longest a graceful stop may take before the node is abandoned: the leave bound plus <see cref="StopMargin"/>.</summary>
     public TimeSpan StopBound => Node.LeaveTimeout + StopMargin;
 
@@ -109,6 +112,7 @@ public sealed class NodeHost : IAsyncDisposable
 
             NodeHostLog.ClusterPartStopped(_log, Node.SelfNode.Id, reason);
             await StopAsync("no longer a cluster member").ConfigureAwait(false);
+            FailureReason = $"node {Node.SelfNode.Id} is no longer a cluster member ({reason}); start it again to rejoin as a new incarnation";
             return NodeExitCodes.Failure;
         }
     }
@@ -137,6 +141,7 @@ public sealed class NodeHost : IAsyncDisposable
         catch (OperationCanceledException) when (bound.IsCancellationRequested)
         {
             NodeHostLog.StopTimedOut(_log, Node.SelfNode.Id, StopBound);
+            FailureReason ??= $"node {Node.SelfNode.Id} did not stop within {StopBound.TotalSeconds:0} s and was abandoned (no confirmed leave)";
             _stopCode = NodeExitCodes.Failure;
         }
 

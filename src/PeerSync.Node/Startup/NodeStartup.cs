@@ -102,7 +102,13 @@ public static class NodeStartup
         await using (host.ConfigureAwait(false))
         {
             environment.Started?.Invoke(host);
-            return await host.RunAsync(shutdown).ConfigureAwait(false);
+            var code = await host.RunAsync(shutdown).ConfigureAwait(false);
+            if (host.FailureReason is { } failure)
+            {
+                stderr.WriteLine(Prefix + OneLine(failure));
+            }
+
+            return code;
         }
     }
 

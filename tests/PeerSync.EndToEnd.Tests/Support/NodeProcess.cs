@@ -121,6 +121,8 @@ internal sealed class NodeProcess : IDisposable
         await WaitForExitAsync(ReapBound);
     }
 
+    public void Interrupt() => Signals.Interrupt(Pid);
+
     public void Terminate() => Signals.Terminate(Pid);
 
     public void Freeze() => Signals.Stop(Pid);

@@ -5,6 +5,8 @@ namespace PeerSync.EndToEnd.Tests.Support;
 /// <summary>POSIX signals to a process by id (.NET sends only SIGKILL itself, through Process.Kill).</summary>
 internal static partial class Signals
 {
+    public static void Interrupt(int pid) => Send(pid, 2);
+
     public static void Terminate(int pid) => Send(pid, 15);
 
     public static void Stop(int pid) => Send(pid, OperatingSystem.IsMacOS() ? 17 : 19);
