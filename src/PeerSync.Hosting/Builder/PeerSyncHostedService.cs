@@ -70,7 +70,7 @@ internal sealed partial class PeerSyncHostedService : IHostedService
                 throw;
             }
 
-            _runtime.SetStarted(node, new NodeApi(node, sync.Parts, _services.GetService<RecentLogEvents>()));
+            _runtime.SetStarted(node, new NodeApi(node, sync.Parts(), _services.GetService<RecentLogEvents>()));
             node.Cluster.Join();
             Started(_log, node.SelfNode.Id.Value, node.Address.ToString());
         }

@@ -59,7 +59,7 @@ public sealed class NodeHost : IAsyncDisposable
             JoinOnStart = false,
         };
         var node = await PeerSyncNode.StartAsync(options, services, cancellationToken).ConfigureAwait(false);
-        var api = new NodeApi(node, sync.Parts, logging.Recent);
+        var api = new NodeApi(node, sync.Parts(), logging.Recent);
         NodeHttpServer http;
         try
         {

@@ -29,6 +29,18 @@ public sealed class NodeApiTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Health_gives_the_sync_part_own_reason_when_it_has_one()
+    {
+        await using var cluster = await MultiNodeCluster.StartAsync(1, new MultiNodeOptions { SeedCount = 1 }, output);
+        await cluster.AwaitConvergenceAsync();
+        var sync = new SwitchableSync { Reason = "the node is stopping" };
+
+        var health = new NodeApi(cluster["n1"].Node, sync.Parts, recentLogs: null).Health();
+
+        Assert.Equal(new Hosting.Api.HealthView(false, "the node is stopping"), health);
+    }
+
+    [Fact]
     public async Task Health_is_not_ready_with_the_reason_when_the_node_left_the_cluster()
     {
         await using var cluster = await MultiNodeCluster.StartAsync(1, new MultiNodeOptions { SeedCount = 1 }, output);
@@ -68,6 +80,7 @@ public sealed class NodeApiTests(ITestOutputHelper output)
     public async Task Actors_shows_the_live_hierarchy_with_the_cluster_actor()
     {
         await using var cluster = await MultiNodeCluster.StartAsync(1, new MultiNodeOptions { SeedCount = 1 }, output);
+        await cluster.AwaitConvergenceAsync();  // the cluster actor has started its children by then
         var api = new NodeApi(cluster["n1"].Node, new SwitchableSync().Parts, recentLogs: null);
 
         var paths = api.Actors().DescendantsAndSelf().Select(a => a.Path).ToList();

@@ -14,7 +14,10 @@ internal sealed class SwitchableSync : IRecordsApi, ISyncApi
 
     public string State { get; set; } = "Backfilling";
 
-    public NodeSyncParts Parts => new(this, this, () => Ready);
+    /// <summary>When set, the sync part's own not-ready reason.</summary>
+    public string? Reason { get; set; }
+
+    public NodeSyncParts Parts => new(this, this, () => Ready, Reason is null ? null : () => Reason);
 
     public IReadOnlyList<SyncPeerView> Peers() => [];
 

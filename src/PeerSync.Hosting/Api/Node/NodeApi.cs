@@ -94,7 +94,7 @@ public sealed class NodeApi : IPeerSyncApi
 
         if (!_sync.IsReady())
         {
-            return new HealthView(false, $"sync is not ready ({_sync.Sync.Status().State})");
+            return new HealthView(false, _sync.NotReadyReason?.Invoke() ?? $"sync is not ready ({_sync.Sync.Status().State})");
         }
 
         return new HealthView(true, null);
