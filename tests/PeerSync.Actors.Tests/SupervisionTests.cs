@@ -141,6 +141,8 @@ public sealed class SupervisionTests : TestKitBase
         lifecycleA.ExpectMsg("PreStart");
         lifecycleB.ExpectMsg("PreStart");
         b.Tell("inc", null);
+        b.Tell("get", TestActor);
+        ExpectMsg(1); // b has counted before a fails: a message still queued would survive the restart
         a.Tell(new TestException("a failed"), null);
         lifecycleB.ExpectMsg("PreRestart:a failed");
         lifecycleA.ExpectMsg("PreRestart:a failed");

@@ -60,6 +60,10 @@ public sealed partial class PeerSyncNode : IAsyncDisposable
 
     public TimeProvider TimeProvider => _services.TimeProvider;
 
+    /// <summary>The component of type <typeparamref name="T"/> this node was composed with (e.g. its SyncComponent), or null.</summary>
+    public T? Component<T>()
+        where T : class, INodeComponent => _services.Components.OfType<T>().FirstOrDefault();
+
     /// <summary>Completes when the node has stopped (gracefully or killed).</summary>
     public Task WhenTerminated => System.WhenTerminated;
 

@@ -12,7 +12,10 @@ namespace PeerSync.Sync.Protocol;
 /// </summary>
 public static class PeerSyncEventCodec
 {
-    public static byte[] Encode(PeerSyncEvent e)
+    public static byte[] Encode(PeerSyncEvent e) => ToProto(e).ToByteArray();
+
+    /// <summary>The journal payload of <paramref name="e"/> (what the PeerSyncActor persists).</summary>
+    public static V1.PeerSyncEvent ToProto(PeerSyncEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
         var proto = new V1.PeerSyncEvent();
@@ -34,7 +37,7 @@ public static class PeerSyncEventCodec
                 throw new ArgumentException($"unknown peer sync event {e.GetType().Name}", nameof(e));
         }
 
-        return proto.ToByteArray();
+        return proto;
     }
 
     public static PeerSyncEvent Decode(ReadOnlySpan<byte> bytes)
@@ -49,6 +52,13 @@ public static class PeerSyncEventCodec
             throw new SyncProtocolException($"a peer sync journal event cannot be decoded: {e.Message}", e);
         }
 
+        return FromProto(proto);
+    }
+
+    /// <summary>Validates and converts a journal payload; throws <see cref="SyncProtocolException"/> naming the problem.</summary>
+    public static PeerSyncEvent FromProto(V1.PeerSyncEvent proto)
+    {
+        ArgumentNullException.ThrowIfNull(proto);
         return proto.EventCase switch
         {
             V1.PeerSyncEvent.EventOneofCase.EpochObserved when proto.EpochObserved.Epoch != 0 => new PeerEpochObserved(new DataEpoch(proto.EpochObserved.Epoch)),

@@ -52,6 +52,9 @@ public interface IRecordStore : IAsyncDisposable
 
     Task<long> CountLogEntriesAsync(OriginId? origin = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Log entries (shared changes) of <paramref name="origin"/> above <paramref name="afterExclusive"/>: what a peer acknowledged up to there still lacks.</summary>
+    Task<long> CountLogEntriesAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken cancellationToken = default);
+
     Task<long> CountTombstonesAsync(CancellationToken cancellationToken = default);
 
     Task<SnapshotPage> ReadSnapshotPageAsync(RecordCursor? after, int limit, CancellationToken cancellationToken = default);
@@ -92,4 +95,7 @@ public interface IRecordStore : IAsyncDisposable
 
     /// <summary>Changes applied after local position <paramref name="afterPosition"/>, in apply order (newest state of each record).</summary>
     Task<ChangeFeedPage> ReadChangesAsync(long afterPosition, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The last local apply position handed out (0 for a new store): where a change feed "from now" starts.</summary>
+    Task<long> ReadLastPositionAsync(CancellationToken cancellationToken = default);
 }

@@ -51,6 +51,9 @@ internal interface IStoreSession : IAsyncDisposable
 
     ValueTask<long> CountLogAsync(OriginId? origin, CancellationToken ct);
 
+    /// <summary>Log entries of <paramref name="origin"/> above <paramref name="afterExclusive"/>.</summary>
+    ValueTask<long> CountLogAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct);
+
     ValueTask<IReadOnlyList<OriginState>> ReadOriginsAsync(CancellationToken ct);
 
     ValueTask UpsertOriginAsync(OriginState state, CancellationToken ct);

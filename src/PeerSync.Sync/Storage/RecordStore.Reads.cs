@@ -166,4 +166,7 @@ public sealed partial class RecordStore
             return new ChangeFeedPage(changes, changes.Count > 0 ? changes[^1].Position : afterPosition);
         }, cancellationToken);
     }
+
+    public Task<long> ReadLastPositionAsync(CancellationToken cancellationToken = default) =>
+        InReadAsync(async session => StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.ApplyPosition, cancellationToken).ConfigureAwait(false), StoreMeta.ApplyPosition), cancellationToken);
 }

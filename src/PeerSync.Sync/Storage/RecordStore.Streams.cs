@@ -107,6 +107,9 @@ public sealed partial class RecordStore
     public Task<long> CountLogEntriesAsync(OriginId? origin = null, CancellationToken cancellationToken = default) =>
         InReadAsync(session => session.CountLogAsync(origin, cancellationToken), cancellationToken);
 
+    public Task<long> CountLogEntriesAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken cancellationToken = default) =>
+        InReadAsync(session => session.CountLogAfterAsync(origin, afterExclusive, cancellationToken), cancellationToken);
+
     public Task<long> CountTombstonesAsync(CancellationToken cancellationToken = default) =>
         InReadAsync(session => session.CountTombstonesAsync(cancellationToken), cancellationToken);
 }

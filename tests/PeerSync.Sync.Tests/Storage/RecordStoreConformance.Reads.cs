@@ -113,4 +113,20 @@ public abstract partial class RecordStoreConformance
         Assert.Equal(H(10), progress.Floors[B]);
         Assert.Equal(H(10), progress.HlcHigh);
     }
+
+    [StoreFact]
+    public async Task CountLogEntriesAfter_counts_an_origins_log_above_a_position_and_LastPosition_follows_applies()
+    {
+        var store = await OpenNewAsync(A);
+        Assert.Equal(0, await store.ReadLastPositionAsync());
+        await store.ApplyRemoteAsync([new ChangeRange(B, Hlc.Zero, H(30), [Shared("tags", "x", "1", B, H(10)), Shared("tags", "y", "2", B, H(20)), Shared("tags", "z", "3", B, H(30))])]);
+
+        Assert.Equal(3, await store.CountLogEntriesAfterAsync(B, Hlc.Zero));
+        Assert.Equal(1, await store.CountLogEntriesAfterAsync(B, H(20)));
+        Assert.Equal(0, await store.CountLogEntriesAfterAsync(B, H(30)));
+        Assert.Equal(0, await store.CountLogEntriesAfterAsync(Cn, Hlc.Zero));
+        var feed = await store.ReadChangesAsync(0, 10);
+        Assert.Equal(feed.LastPosition, await store.ReadLastPositionAsync());
+        Assert.True(feed.LastPosition > 0);
+    }
 }

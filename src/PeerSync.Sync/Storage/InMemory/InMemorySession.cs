@@ -244,6 +244,9 @@ internal sealed class InMemorySession : IStoreSession
             ? (long)(_s.Log.TryGetValue(o, out var log) ? log.Count : 0)
             : _s.Log.Values.Sum(l => (long)l.Count));
 
+    public ValueTask<long> CountLogAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
+        ValueTask.FromResult(_s.Log.TryGetValue(origin, out var log) ? (long)log.Keys.Count(h => h > afterExclusive) : 0L);
+
     public ValueTask<IReadOnlyList<OriginState>> ReadOriginsAsync(CancellationToken ct) =>
         ValueTask.FromResult<IReadOnlyList<OriginState>>([.. _s.Origins.Values]);
 

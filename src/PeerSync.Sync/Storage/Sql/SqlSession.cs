@@ -141,6 +141,14 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
             ? ScalarAsync($"SELECT COUNT(*) FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e", ct, ("@n", o.Node.Value), ("@e", Epoch(o.Epoch)))
             : ScalarAsync($"SELECT COUNT(*) FROM {T("log")}", ct);
 
+    public ValueTask<long> CountLogAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
+        ScalarAsync(
+            $"SELECT COUNT(*) FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e AND hlc > @a",
+            ct,
+            ("@n", origin.Node.Value),
+            ("@e", Epoch(origin.Epoch)),
+            ("@a", afterExclusive.ToInt64()));
+
     public async ValueTask<IReadOnlyList<OriginState>> ReadOriginsAsync(CancellationToken ct)
     {
         await using var command = Command($"SELECT node, epoch, applied_hlc, floor_hlc FROM {T("origins")} ORDER BY node, epoch");

@@ -1,0 +1,59 @@
+using PeerSync.Hosting.Options;
+using PeerSync.Sync.Peers;
+using PeerSync.TestKit.MultiNode;
+using Xunit.Abstractions;
+using static PeerSync.MultiNode.Tests.Sync.SyncTestCluster;
+
+namespace PeerSync.MultiNode.Tests.Sync;
+
+/// <summary>Replication under link faults.</summary>
+public sealed class FaultTests(ITestOutputHelper output)
+{
+    private static void SlowDowning(PeerSyncOptions o, int _) => o.Cluster.Downing.StableAfter = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// n3 is blackholed (its connections stay open and silent). n1 and n2 keep replicating between
+    /// themselves: they converge while n3 is cut off, n3's machines hold at most their in-flight
+    /// bound, and after healing n3 catches up.
+    /// </summary>
+    [Fact]
+    public async Task A_blackholed_peer_does_not_hold_up_the_others_and_catches_up_after_healing()
+    {
+        await using var cluster = await SyncTestCluster.StartAsync(3, output, SlowDowning);
+        await cluster.AwaitConvergenceAsync();
+        await cluster.AwaitSyncReadyAsync();
+        var (n1, n2, n3) = (cluster["n1"], cluster["n2"], cluster["n3"]);
+
+        cluster.Blackhole(n1, n3);
+        cluster.Blackhole(n2, n3);
+        await cluster.AwaitUnreachableAsync(n3, [n1, n2]);
+        var started = cluster.Elapsed;
+        await CatchUpTests.WriteAsync(n1, 0, 1500);
+        await cluster.AwaitConvergedAsync([Tags], [n1, n2], minCount: 1500);
+        cluster.Note($"n1 and n2 converged {(cluster.Elapsed - started).TotalMilliseconds:0} ms after the blackhole, with 1500 changes");
+        Assert.True((await n3.Host().Store.GetCollectionDigestAsync(Tags)).Count < 1500);
+        var towardsN3 = n1.Host().Peers().Single(p => p.Peer == n3.Id);
+        Assert.InRange(towardsN3.InFlightBatches, 0, n1.Options.Sync.MaxInFlightBatches);
+
+        cluster.HealAll();
+        await cluster.AwaitConvergedAsync([Tags], minCount: 1500, timeout: TimeSpan.FromSeconds(60));
+        Assert.Contains(n1.Host().Peers(), p => p.Peer == n3.Id && p.Phase == PeerPhase.Active);
+    }
+
+    /// <summary>n1 and n3 cannot reach each other, n2 reaches both: n1's changes reach n3 through n2 (forwarded after `forward-delay`).</summary>
+    [Fact]
+    public async Task Changes_reach_a_node_transitively_through_a_peer_while_their_origin_is_unreachable()
+    {
+        await using var cluster = await SyncTestCluster.StartAsync(3, output, SlowDowning);
+        await cluster.AwaitConvergenceAsync();
+        await cluster.AwaitSyncReadyAsync();
+        var (n1, n2, n3) = (cluster["n1"], cluster["n2"], cluster["n3"]);
+
+        cluster.Blackhole(n1, n3);
+        await cluster.AwaitUnreachableAsync(n1, [n3]);
+        await CatchUpTests.WriteAsync(n1, 0, 200);
+        await cluster.AwaitConvergedAsync([Tags], minCount: 200);
+
+        Assert.Contains(n2.Logs.Entries, e => e.Message.Contains("forwarding the stream of n1", StringComparison.Ordinal) && e.Message.Contains("to n3", StringComparison.Ordinal));
+    }
+}
