@@ -47,7 +47,7 @@ internal sealed partial class PeerSyncHostedService : IHostedService
             }
 
             options.EnsureValid();
-            var sync = NodeSyncComposition.Create(options);
+            var sync = NodeSyncComposition.Create();
             var services = new PeerSyncNodeServices
             {
                 LoggerFactory = _loggers,

@@ -51,7 +51,7 @@ public sealed class NodeHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logging);
-        var sync = NodeSyncComposition.Create(options);
+        var sync = NodeSyncComposition.Create();
         var services = new PeerSyncNodeServices
         {
             LoggerFactory = logging.LoggerFactory,

@@ -55,6 +55,29 @@ public sealed class AddPeerSyncTests : IDisposable
     }
 
     [Fact]
+    public async Task Host_serves_records_through_IPeerSyncApi_once_the_node_is_ready()
+    {
+        var port = FreePorts.Reserve(1)[0];
+        using var host = BuildHost(Settings("h1", port), peersync => peersync.WithClustering([$"127.0.0.1:{port}"]));
+        await host.StartAsync().WaitAsync(Bound);
+        var api = host.Services.GetRequiredService<IPeerSyncApi>();
+        using var timeout = new CancellationTokenSource(Bound);
+        while (!api.Health().Ready)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+
+        var put = await api.Records.PutAsync("tags", "k1", """{"color":"blue"}""", timeout.Token);
+        var read = await api.Records.GetAsync("tags", "k1", timeout.Token);
+        var status = api.Sync.Status();
+        await host.StopAsync().WaitAsync(Bound);
+
+        Assert.Equal("h1", put.Origin);
+        Assert.Equal("""{"color":"blue"}""", read!.ValueJson);
+        Assert.Equal("Ready", status.State);
+    }
+
+    [Fact]
     public async Task Host_start_fails_naming_every_bad_key_when_the_configuration_is_invalid()
     {
         var settings = Settings("h1", 4053);
