@@ -19,13 +19,13 @@ internal sealed class ProcessCluster : IAsyncDisposable
     private readonly ITestOutputHelper _output;
     private readonly string _root = Path.Combine(Path.GetTempPath(), "peersync-e2e-" + Guid.NewGuid().ToString("N"));
     private readonly List<NodeProcess> _processes = [];
-    private readonly IReadOnlyList<string> _extraSettings;
+    private readonly Func<string, IEnumerable<string>> _settingsFor;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private ProcessCluster(int size, IReadOnlyList<string> extraSettings, ITestOutputHelper output)
+    private ProcessCluster(int size, Func<string, IEnumerable<string>> settingsFor, ITestOutputHelper output)
     {
         _output = output;
-        _extraSettings = extraSettings;
+        _settingsFor = settingsFor;
         var ports = FreePorts.Reserve(2 * size);
         Ids = [.. Enumerable.Range(1, size).Select(i => $"n{i}")];
         RemotePorts = [.. ports.Take(size)];
@@ -47,9 +47,13 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public string WorkingDirectory => _root;
 
     /// <summary>Starts every node at once. <paramref name="extraSettings"/> are `key=value` settings for every node.</summary>
-    public static ProcessCluster Start(int size, ITestOutputHelper output, params string[] extraSettings)
+    public static ProcessCluster Start(int size, ITestOutputHelper output, params string[] extraSettings) =>
+        Start(size, output, _ => extraSettings);
+
+    /// <summary>Starts every node at once, each with the `key=value` settings <paramref name="settingsFor"/> gives for its id.</summary>
+    public static ProcessCluster Start(int size, ITestOutputHelper output, Func<string, IEnumerable<string>> settingsFor)
     {
-        var cluster = new ProcessCluster(size, extraSettings, output);
+        var cluster = new ProcessCluster(size, settingsFor, output);
         foreach (var id in cluster.Ids)
         {
             cluster.StartNode(id);
@@ -77,7 +81,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
             $"peersync.http.port={HttpPorts[i].ToString(CultureInfo.InvariantCulture)}",
             "peersync.remote.link.reconnect-max-backoff=2s",
         };
-        settings.AddRange(_extraSettings);
+        settings.AddRange(_settingsFor(id));
         var process = NodeProcess.Start(id, _root, settings.SelectMany(s => new[] { "--set", s }));
         _processes.Add(process);
         Current[id] = process;
