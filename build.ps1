@@ -55,25 +55,30 @@ function Invoke-RunCluster {
     $node = Join-Path $root "src/PeerSync.Node/bin/$configuration/net10.0/peersync-node.dll"
     $processes = @()
     try {
+        # Each node: remote port 405n, HTTP port 805n, data in data/noden (hocon/noden.conf).
         foreach ($n in 1..3) {
             $p = Start-Process -FilePath 'dotnet' -ArgumentList @($node, '--config', "hocon/node$n.conf") `
                 -RedirectStandardOutput (Join-Path $logs "node$n.out") -RedirectStandardError (Join-Path $logs "node$n.err") `
                 -NoNewWindow -PassThru
             $processes += $p
-            Write-Host "node$n started (pid $($p.Id)), log: $logs/node$n.out"
+            Write-Host "node$n started (pid $($p.Id)): remote 127.0.0.1:405$n, HTTP http://127.0.0.1:805$n, log $logs/node$n.out"
         }
-        Write-Host 'HTTP: http://127.0.0.1:8051 8052 8053 -- Ctrl-C stops the cluster'
+        Write-Host 'try: curl -s http://127.0.0.1:8051/v1/cluster   or   dotnet run --project src/PeerSync.Cli -- --node 127.0.0.1:8051 cluster show'
+        Write-Host 'Ctrl-C stops the cluster'
         $processes | Wait-Process
     }
     finally {
-        Write-Host "stopping nodes: $($processes.Id -join ' ')"
+        Write-Host "stopping nodes (graceful leave, up to ~30 s): $($processes.Id -join ' ')"
         foreach ($p in $processes) {
             if (-not $p.HasExited) {
+                # Windows has no SIGTERM: Stop-Process ends the node at once (peers see a crash).
                 if ($IsWindows) { Stop-Process -Id $p.Id } else { & kill -TERM $p.Id }
             }
         }
         $processes | Wait-Process -ErrorAction SilentlyContinue
-        Write-Host "cluster stopped; logs in $logs"
+        $code = 0
+        foreach ($p in $processes) { if ($p.HasExited -and $p.ExitCode -ne 0) { $code = $p.ExitCode } }
+        Write-Host "cluster stopped (last non-zero exit code: $code); logs in $logs"
     }
 }
 

@@ -51,18 +51,21 @@ run_cluster() {
   local pids=()
   stop_nodes() {
     trap - INT TERM EXIT
-    echo "stopping nodes: ${pids[*]}"
+    echo "stopping nodes (graceful leave, up to ~30 s): ${pids[*]}"
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    echo "cluster stopped; logs in $logs"
+    local code=0
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || code=$?; done
+    echo "cluster stopped (last non-zero exit code: $code); logs in $logs"
   }
   trap stop_nodes INT TERM EXIT
+  # Each node: remote port 405n, HTTP port 805n, data in data/noden (hocon/noden.conf).
   for n in 1 2 3; do
-    dotnet "$node" --config "hocon/node$n.conf" >"$logs/node$n.out" 2>&1 &
+    dotnet "$node" --config "hocon/node$n.conf" >"$logs/node$n.out" 2>"$logs/node$n.err" &
     pids+=("$!")
-    echo "node$n started (pid $!), log: $logs/node$n.out"
+    echo "node$n started (pid $!): remote 127.0.0.1:405$n, HTTP http://127.0.0.1:805$n, log $logs/node$n.out"
   done
-  echo "HTTP: http://127.0.0.1:8051 8052 8053 -- Ctrl-C stops the cluster"
+  echo "try: curl -s http://127.0.0.1:8051/v1/cluster   or   dotnet run --project src/PeerSync.Cli -- --node 127.0.0.1:8051 cluster show"
+  echo "Ctrl-C stops the cluster"
   wait "${pids[@]}" || true
 }
 

@@ -1,12 +1,16 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using PeerSync.Node.Startup;
 using PeerSync.Node.Tests.Support;
+using PeerSync.TestKit.MultiNode;
 
 namespace PeerSync.Node.Tests;
 
 /// <summary>peersync-node in process: arguments in, exit code, stdout and stderr out.</summary>
 public sealed class NodeStartupTests : IDisposable
 {
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private readonly TestFiles _files = new();
 
     public void Dispose() => _files.Dispose();
@@ -125,13 +129,60 @@ public sealed class NodeStartupTests : IDisposable
     }
 
     [Fact]
-    public void Valid_configuration_without_print_config_says_the_node_cannot_start_in_this_build()
+    public async Task Valid_configuration_runs_the_node_until_shutdown_and_exits_0()
     {
-        var (code, stdout, stderr) = Run("--config", TestFiles.Hocon("node1.conf"));
+        var ports = FreePorts.Reserve(2);
+        using var shutdown = new CancellationTokenSource();
+        var started = new TaskCompletionSource<NodeHost>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var logs = new StringWriter();
+        var environment = new NodeEnvironment(new Dictionary<string, string>(), _files.Path) { LogConsole = TextWriter.Synchronized(logs), Started = h => started.SetResult(h) };
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var run = NodeStartup.RunAsync(NodeArgs(ports[0], ports[1]), stdout, stderr, environment, shutdown.Token);
+        var host = await started.Task.WaitAsync(Bound);
+        await host.Node.Cluster.WhenUp.WaitAsync(Bound);
+        using var client = new HttpClient { BaseAddress = host.Http.Address };
+        var cluster = JsonNode.Parse(await client.GetStringAsync(new Uri("/v1/cluster", UriKind.Relative)))!;
+        await shutdown.CancelAsync();
+        var code = await run.WaitAsync(Bound);
+
+        Assert.Equal(NodeExitCodes.Ok, code);
+        Assert.Equal("", stderr.ToString());
+        Assert.Equal("t1", (string?)cluster["self"]);
+        Assert.Equal("Up", (string?)cluster["members"]![0]!["status"]);
+        Assert.Equal($"127.0.0.1:{ports[1]}", host.Api.Info.Http);
+        Assert.True(Directory.Exists(Path.Combine(_files.Path, "data", "t1")), "the relative data dir is under the working directory");
+        var text = logs.ToString();
+        Assert.Contains($"Node t1 runs: remote 127.0.0.1:{ports[0]}, HTTP 127.0.0.1:{ports[1]}", text, StringComparison.Ordinal);
+        Assert.Contains("Node t1: shutdown requested; stopping gracefully", text, StringComparison.Ordinal);
+        Assert.Contains("Node t1 exits with code 0", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Http_port_in_use_is_one_line_naming_the_key_and_exit_1()
+    {
+        var ports = FreePorts.Reserve(2);
+        using var taken = new TcpListener(IPAddress.Loopback, ports[1]);
+        taken.Start();
+
+        var (code, _, stderr) = await RunQuietAsync(NodeArgs(ports[0], ports[1]));
 
         Assert.Equal(NodeExitCodes.Failure, code);
-        Assert.Equal("", stdout);
-        Assert.Equal("peersync-node: starting a node is not available in this build", Assert.Single(Lines(stderr)));
+        Assert.StartsWith($"peersync-node: peersync.http.port: cannot listen on 127.0.0.1:{ports[1]}: ", Assert.Single(Lines(stderr)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Remote_port_in_use_is_one_line_naming_the_key_and_exit_1()
+    {
+        var ports = FreePorts.Reserve(2);
+        using var taken = new TcpListener(IPAddress.Loopback, ports[0]);
+        taken.Start();
+
+        var (code, _, stderr) = await RunQuietAsync(NodeArgs(ports[0], ports[1]));
+
+        Assert.Equal(NodeExitCodes.Failure, code);
+        Assert.StartsWith($"peersync-node: peersync.remote.port: cannot listen on 127.0.0.1:{ports[0]}: ", Assert.Single(Lines(stderr)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -158,14 +209,33 @@ public sealed class NodeStartupTests : IDisposable
         Assert.False(parsed.Help);
     }
 
+    /// <summary>A node alone on loopback: its own address is its only seed, so it forms a cluster at once.</summary>
+    private static string[] NodeArgs(int remotePort, int httpPort) =>
+    [
+        "--set", "peersync.node.id=t1",
+        "--set", "peersync.remote.secret=node-startup-test-secret",
+        "--set", $"peersync.remote.port={remotePort}",
+        "--set", $"peersync.cluster.seed-nodes=[\"127.0.0.1:{remotePort}\"]",
+        "--set", $"peersync.http.port={httpPort}",
+    ];
+
     private (int Code, string Stdout, string Stderr) Run(params string[] args) => Run([], args);
 
     private (int Code, string Stdout, string Stderr) Run((string, string)[] environment, params string[] args)
     {
+        // Every configuration path returns before a node would start: no shutdown is needed.
+        var variables = environment.ToDictionary(e => e.Item1, e => e.Item2, StringComparer.Ordinal);
+        return RunCoreAsync(args, new NodeEnvironment(variables, _files.Path)).WaitAsync(Bound).GetAwaiter().GetResult();
+    }
+
+    private Task<(int Code, string Stdout, string Stderr)> RunQuietAsync(string[] args) =>
+        RunCoreAsync(args, new NodeEnvironment(new Dictionary<string, string>(), _files.Path) { LogConsole = TextWriter.Null }).WaitAsync(Bound);
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunCoreAsync(string[] args, NodeEnvironment environment)
+    {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var variables = environment.ToDictionary(e => e.Item1, e => e.Item2, StringComparer.Ordinal);
-        var code = NodeStartup.Run(args, stdout, stderr, new NodeEnvironment(variables, _files.Path));
+        var code = await NodeStartup.RunAsync(args, stdout, stderr, environment, CancellationToken.None);
         return (code, stdout.ToString(), stderr.ToString());
     }
 

@@ -36,6 +36,7 @@ public sealed partial class PeerSyncNode
             await LeaveAsync(cancellationToken).ConfigureAwait(false);
             await Remoting.ShutdownAsync().ConfigureAwait(false);
             await System.Terminate().ConfigureAwait(false);
+            _clusterMetrics?.Dispose();
             NodeLog.Stopped(_log, SelfNode, (long)TimeProvider.GetElapsedTime(started).TotalMilliseconds);
         }
         finally
@@ -64,6 +65,7 @@ public sealed partial class PeerSyncNode
             await System.Terminate().ConfigureAwait(false);
             await Remoting.WhenStopped.ConfigureAwait(false);
             await StopComponentsAsync(NodeStopKind.Abrupt, CancellationToken.None).ConfigureAwait(false);
+            _clusterMetrics?.Dispose();
         }
         finally
         {

@@ -23,6 +23,7 @@ public sealed partial class PeerSyncNode : IAsyncDisposable
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly ILogger _log;
     private NodeRunState _state = NodeRunState.Running;
+    private NodeClusterMetrics? _clusterMetrics;
 
     private PeerSyncNode(PeerSyncOptions options, PeerSyncNodeServices services, string dataDirectory, DataEpoch dataEpoch, ActorSystem system)
     {
@@ -124,6 +125,7 @@ public sealed partial class PeerSyncNode : IAsyncDisposable
     private async Task StartPartsAsync(Cluster.ClusterConfig clusterConfig, CancellationToken cancellationToken)
     {
         Cluster = ClusterExtension.Start(System, new ClusterSettings { Config = clusterConfig, RandomSeed = _services.ClusterRandomSeed });
+        _clusterMetrics = new NodeClusterMetrics(Cluster);
         foreach (var component in _services.Components)
         {
             NodeLog.ComponentStarting(_log, SelfNode, component.Name);

@@ -98,7 +98,7 @@ public sealed class NodeHttpServer : IAsyncDisposable
                 exporter.Dispose();
             }
 
-            throw new IOException($"peersync.http: cannot listen on {options.Hostname}:{options.Port}: {e.Message}", e);
+            throw new IOException($"{BindKey(e)}: cannot listen on {options.Hostname}:{options.Port}: {e.Message}", e);
         }
 
         var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
@@ -163,6 +163,24 @@ public sealed class NodeHttpServer : IAsyncDisposable
         app.UseRouting();
         app.Use(next => new RequestTimeout(next, options.RequestTimeout, time, logger).InvokeAsync);
         routes.Map(app);
+    }
+
+    /// <summary>
+    /// The setting to change when binding failed: the port when it is taken or reserved, else the
+    /// host name (an address this machine does not have).
+    /// </summary>
+    private static string BindKey(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is Microsoft.AspNetCore.Connections.AddressInUseException
+                || e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse or SocketError.AccessDenied })
+            {
+                return "peersync.http.port";
+            }
+        }
+
+        return "peersync.http.hostname";
     }
 
     /// <summary>

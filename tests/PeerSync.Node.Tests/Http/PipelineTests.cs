@@ -243,7 +243,7 @@ public sealed class PipelineTests
 
         var error = await Assert.ThrowsAsync<IOException>(() => ServerHarness.StartAsync(o => o.Port = port));
 
-        Assert.StartsWith($"peersync.http: cannot listen on 127.0.0.1:{port}: ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"peersync.http.port: cannot listen on 127.0.0.1:{port}: ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
