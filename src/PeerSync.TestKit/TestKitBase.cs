@@ -24,7 +24,9 @@ public abstract class TestKitBase : IDisposable
         Func<ActorSystemSettings, ActorSystemSettings>? configure = null,
         string? systemName = null)
     {
-        TestKitSettings = TestKitSettings.FromEnvironment();
+        // Virtual time does not run slow on a loaded machine: a deterministic kit never stretches
+        // its waits, so a bound it checks (Within, timeouts) means exactly what the test says.
+        TestKitSettings = deterministic ? TestKitSettings.FromEnvironment() with { TimeFactor = 1.0 } : TestKitSettings.FromEnvironment();
         Logs = new LogCapture(output);
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         Scheduler = deterministic ? new DeterministicScheduler() : null;

@@ -136,14 +136,15 @@ internal static class SyncOptionsValidator
             case "owned":
                 return CollectionKind.Owned;
             case "sequenced":
-                if (mode == SyncMode.Leaderless)
-                {
-                    errors.Add($"{SyncOptions.Section}.{key} is 'sequenced', which needs a leader; set {SyncOptions.Section}.mode = leader or make the collection 'shared' or 'owned'");
-                }
-
+                // DESIGN.md's leader-ordered kind: the record store and the wire know the kind, but
+                // no host orders writes through the leader yet. Accepting it would refuse every
+                // write at run time, so the node refuses the configuration instead.
+                errors.Add(mode == SyncMode.Leaderless
+                    ? $"{SyncOptions.Section}.{key} is 'sequenced', which needs a leader, and sequenced collections are not available in this release; make the collection 'shared' or 'owned'"
+                    : $"{SyncOptions.Section}.{key} is 'sequenced': sequenced collections are not available in this release; make the collection 'shared' or 'owned'");
                 return CollectionKind.Sequenced;
             default:
-                errors.Add($"{SyncOptions.Section}.{key} is '{text}'; use 'owned', 'shared' or 'sequenced'");
+                errors.Add($"{SyncOptions.Section}.{key} is '{text}'; use 'owned' or 'shared'");
                 return CollectionKind.Shared;
         }
     }

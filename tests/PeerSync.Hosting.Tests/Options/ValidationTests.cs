@@ -33,6 +33,7 @@ public sealed class ValidationTests : IDisposable
         "peersync.cluster.failure-detector.acceptable-heartbeat-pause (1000 ms) must be longer than peersync.cluster.heartbeat-interval (2000 ms)")]
     [InlineData("peersync.cluster.downing.strategy = random", "peersync.cluster.downing.strategy is 'random'")]
     [InlineData("peersync.sync { mode = leaderless, collections.orders.kind = sequenced }", "peersync.sync.collections.orders.kind is 'sequenced', which needs a leader")]
+    [InlineData("peersync.sync { mode = leader, collections.orders.kind = sequenced }", "peersync.sync.collections.orders.kind is 'sequenced': sequenced collections are not available in this release")]
     [InlineData("peersync.sync.default-kind = weird", "peersync.sync.default-kind is 'weird'")]
     [InlineData("peersync.persistence.provider = mysql", "peersync.persistence.provider is 'mysql'; use sqlite, postgres, inmemory")]
     [InlineData("peersync.persistence.provider = postgres", "peersync.persistence.connection-string: is required for the postgres provider")]
@@ -65,7 +66,6 @@ public sealed class ValidationTests : IDisposable
     [InlineData("peersync { http { hostname = \"0.0.0.0\", token = \"0123456789abcdef\" } }")]
     [InlineData("peersync { http { hostname = \"::1\" } }")]
     [InlineData("peersync { http.port = 0, remote.port = 0 }")]
-    [InlineData("peersync { sync { mode = leader, collections.orders.kind = sequenced } }")]
     [InlineData("peersync { persistence { provider = postgres, connection-string = \"Host=db;Username=u;Password=p\" } }")]
     public void Validation_accepts_the_configuration_when_the_rules_hold(string hocon)
     {

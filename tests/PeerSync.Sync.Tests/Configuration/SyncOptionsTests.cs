@@ -43,7 +43,7 @@ public sealed class SyncOptionsTests
     }
 
     [Fact]
-    public void Sequenced_collections_need_leader_mode()
+    public void Sequenced_collections_are_refused_with_the_key_in_either_mode()
     {
         var leaderless = new SyncOptions { Mode = "leaderless" };
         leaderless.Collections["orders"] = new SyncCollectionOptions { Kind = "sequenced" };
@@ -53,9 +53,8 @@ public sealed class SyncOptionsTests
         var leader = new SyncOptions { Mode = "leader" };
         leader.Collections["orders"] = new SyncCollectionOptions { Kind = "sequenced" };
         leader.Collections["places"] = new SyncCollectionOptions { Kind = "owned" };
-        var config = leader.ToConfig();
-        Assert.Equal(CollectionKind.Sequenced, config.Catalog.KindOf(CollectionName.Parse("orders")));
-        Assert.Equal(CollectionKind.Owned, config.Catalog.KindOf(CollectionName.Parse("places")));
+        error = Assert.Single(leader.Validate());
+        Assert.Contains("peersync.sync.collections.orders.kind is 'sequenced': sequenced collections are not available in this release", error, StringComparison.Ordinal);
     }
 
     [Fact]

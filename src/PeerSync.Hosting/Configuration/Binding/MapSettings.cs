@@ -47,9 +47,9 @@ internal sealed class CollectionsSetting : BoundMapSetting
                 var childKey = $"{key}.{child.Key}";
                 if (!string.Equals(child.Key, KindKey, StringComparison.OrdinalIgnoreCase))
                 {
-                    context.Report(child, childKey, $"unknown setting; a collection has only '{KindKey}' (owned, shared or sequenced), as in {Example}");
+                    context.Report(child, childKey, $"unknown setting; a collection has only '{KindKey}' (owned or shared), as in {Example}");
                 }
-                else if (context.ScalarText(child, childKey, "owned, shared or sequenced") is { } kind)
+                else if (context.ScalarText(child, childKey, "owned or shared") is { } kind)
                 {
                     collection.Kind = kind;
                 }
