@@ -127,7 +127,8 @@ internal sealed partial class SyncCoordinator : ReceiveActor
         var coordinator = Self;
         var time = _time;
         var metrics = _metrics;
-        _peerActors = Context.ActorOf(
+        // After a restart the peer actors are still there (see PreRestart), with their machines.
+        _peerActors = Context.Child("peers") ?? Context.ActorOf(
             Actors.Props.Create(() => new SyncPeersActor(peer => PeerSyncActor.Props(config, self, peer, seedBase ^ StableHash(peer.Value), store, coordinator, time, metrics))),
             "peers");
         Context.System.EventStream.Subscribe<PeerStateChanged>(Self);
@@ -135,6 +136,20 @@ internal sealed partial class SyncCoordinator : ReceiveActor
         Timers.StartPeriodicTimer(PruneTimer, PruneTick.Instance, _settings.PruneInterval);
         SyncHostLog.Started(Log, _self.Id, _epoch.ToString(), _backfill.Phase.ToString(), _journaledPeers.Count);
         await DrainAsync().ConfigureAwait(true);
+    }
+
+    /// <summary>
+    /// A failure (the store threw) restarts the coordinator: it reloads its progress from the store
+    /// and re-subscribes; its peer actors keep running (their machines stay valid: the store is the
+    /// truth, and every session starts again with a hello). Queued writes are picked up again.
+    /// </summary>
+    protected override void PreRestart(Exception reason, object? message) => PostStop();
+
+    protected override void PostRestart(Exception reason)
+    {
+        base.PostRestart(reason);
+        Interlocked.Exchange(ref _shared.Nudged, 1);
+        Self.Tell(WritesPending.Instance, Self);
     }
 
     protected override void PostStop()
