@@ -143,7 +143,12 @@ internal sealed partial class SyncCoordinator : ReceiveActor
     /// and re-subscribes; its peer actors keep running (their machines stay valid: the store is the
     /// truth, and every session starts again with a hello). Queued writes are picked up again.
     /// </summary>
-    protected override void PreRestart(Exception reason, object? message) => PostStop();
+    protected override void PreRestart(Exception reason, object? message)
+    {
+        // Not ready until the fresh instance has reloaded and caught up again.
+        _shared.Snapshot = _shared.Snapshot with { Phase = BackfillPhase.Uninitialized };
+        PostStop();
+    }
 
     protected override void PostRestart(Exception reason)
     {
