@@ -53,6 +53,11 @@ internal sealed partial class SyncCoordinator : ReceiveActor
     private Watermarks _floors = Watermarks.Empty;
     private long? _wakeAtMs;
     private bool _selfUp;
+
+    // The backfill machine's clock (its settle time) starts when this node is Up, not at process
+    // start: before it has joined, "no peer has reported" says nothing. Until then it gets no ticks.
+    private bool _backfillArmed;
+    private readonly List<BackfillInput> _backfillEarly = [];
     private bool _stopping;
     private IReadOnlyList<NodeId> _journaledPeers = [];
     private (IActorRef ReplyTo, long DeadlineMs, long StartedMs)? _flush;
@@ -251,7 +256,10 @@ internal sealed partial class SyncCoordinator : ReceiveActor
             }
         }
 
-        Consider(_backfill.NextDeadlineMs);
+        if (_backfillArmed)
+        {
+            Consider(_backfill.NextDeadlineMs);
+        }
         if (_settings.AntiEntropy)
         {
             Consider(_antiEntropy.NextDeadlineMs);
@@ -284,7 +292,10 @@ internal sealed partial class SyncCoordinator : ReceiveActor
             _batcher.Sealed(seal, NowMs);
         }
 
-        _backfill.Step(new BackfillTick(), NowMs);
+        if (_backfillArmed)
+        {
+            StepBackfill(new BackfillTick(), NowMs);
+        }
         if (_settings.AntiEntropy)
         {
             _antiEntropy.Step(new AntiEntropyTick(), NowMs);
@@ -302,7 +313,7 @@ internal sealed partial class SyncCoordinator : ReceiveActor
             StepPeer(peer.Id, new LocalProgressChanged(_applied, _floors));
         }
 
-        _backfill.Step(new LocalAppliedChanged(_applied), NowMs);
+        StepBackfill(new LocalAppliedChanged(_applied), NowMs);
     }
 
     private void Publish()

@@ -34,6 +34,9 @@ public sealed class CatchUpTests(ITestOutputHelper output)
         await cluster.AwaitConvergedAsync([Tags], [n1, n2], minCount: 11_000);
         await cluster.RestartAsync(n3);
         await cluster.AwaitSyncReadyAsync([n3]);
+
+        // Not ready until caught up: once it says Ready it holds everything its peers had.
+        Assert.Equal(11_000, (await n3.Host().Store.GetCollectionDigestAsync(Tags)).Count);
         await cluster.AwaitConvergedAsync([Tags], minCount: 11_000);
 
         var received = n3.Host().Snapshot.ChangesReceived;
