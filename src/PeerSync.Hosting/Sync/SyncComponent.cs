@@ -63,7 +63,8 @@ public sealed class SyncComponent : INodeComponent
         }
 
         var metrics = _settings.Metrics ?? (_ownedMetrics = new SyncMetrics());
-        var store = OpenStore(node);
+        var opened = OpenStore(node);
+        var store = _settings.WrapStore?.Invoke(opened) ?? opened;
         try
         {
             _host = await SyncHost.StartAsync(node.System, new SyncHostSettings

@@ -1,4 +1,5 @@
 using PeerSync.Sync.Diagnostics;
+using PeerSync.Sync.Storage;
 using PeerSync.Sync.Storage.InMemory;
 
 namespace PeerSync.Hosting.Sync;
@@ -23,6 +24,9 @@ public sealed record SyncComponentSettings
 
     /// <summary>Writes that may wait for the next group commit; beyond it writes are refused (503) until the queue drains. Default 10 000.</summary>
     public int MaxPendingWrites { get; init; } = 10_000;
+
+    /// <summary>Wraps the record store the component opens (tests inject delays or faults); null: used as opened.</summary>
+    public Func<IRecordStore, IRecordStore>? WrapStore { get; init; }
 
     /// <summary>With `persistence.provider = inmemory`: the storage to use (a test keeps it across restarts); null: a new one per start.</summary>
     public InMemoryStorage? InMemoryStorage { get; init; }

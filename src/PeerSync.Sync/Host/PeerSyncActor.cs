@@ -72,6 +72,7 @@ internal sealed class PeerSyncActor : PersistentActor
         {
             _remote = s.Remote;
             _run = s.Run;
+            _lastReport = null;   // the coordinator may be a fresh instance that knows nothing yet
             Step(s.Connected);
         });
         Command<StepPeer>(s => Step(s.Input));

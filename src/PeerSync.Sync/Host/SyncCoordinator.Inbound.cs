@@ -18,7 +18,7 @@ internal sealed partial class SyncCoordinator
             case InHello h when h.Session == from.Session:
                 from.PeerBackfilling = h.Hello.Backfilling;
                 StepPeer(from.Id, new HelloReceived(h.Session, h.Hello));
-                _backfill.Step(new PeerWatermarksObserved(from.Id, h.Hello.Applied, h.Hello.Floors, h.Hello.Backfilling), NowMs);
+                StepBackfill(new PeerWatermarksObserved(from.Id, h.Hello.Applied, h.Hello.Floors, h.Hello.Backfilling), NowMs);
                 if (!h.Hello.Backfilling && _backfill.IsReady && _settings.AntiEntropy)
                 {
                     _antiEntropy.Step(new AntiEntropyPeerAvailable(from.Id), NowMs);
@@ -26,14 +26,14 @@ internal sealed partial class SyncCoordinator
 
                 break;
             case InBatch b when b.Session == from.Session:
-                _backfill.Step(new LiveBatchArrived(from.Id, b.BatchId, b.Range), NowMs);
+                StepBackfill(new LiveBatchArrived(from.Id, b.BatchId, b.Range), NowMs);
                 break;
             case InAck a when a.Session == from.Session:
                 StepPeer(from.Id, new AckReceived(a.Session, a.Ack));
                 break;
             case InReport r when r.Session == from.Session:
                 StepPeer(from.Id, new WatermarksReported(r.Session, r.Applied, r.Floors));
-                _backfill.Step(new PeerWatermarksObserved(from.Id, r.Applied, r.Floors, from.PeerBackfilling), NowMs);
+                StepBackfill(new PeerWatermarksObserved(from.Id, r.Applied, r.Floors, from.PeerBackfilling), NowMs);
                 break;
             case InHello or InBatch or InAck or InReport:
                 // A message of another session with this peer (a reconnect crossed it): stale.
@@ -44,7 +44,7 @@ internal sealed partial class SyncCoordinator
                 SendTo(from, SyncWire.Page(r.RequestId, page));
                 break;
             case InPage p:
-                _backfill.Step(new PageArrived(from.Id, p.RequestId, p.Page), NowMs);
+                StepBackfill(new PageArrived(from.Id, p.RequestId, p.Page), NowMs);
                 break;
             case InDigestRequest d:
                 SendTo(from, SyncWire.DigestResponse(d.RoundId, await _store.ReadBucketDigestsAsync().ConfigureAwait(true)));
@@ -98,13 +98,13 @@ internal sealed partial class SyncCoordinator
                 var applied = await _store.ApplySnapshotPageAsync(a.Page with { Records = admitted }, a.Checkpoint).ConfigureAwait(true);
                 _changesReceived += a.Page.Records.Count;
                 Changed(applied.Changed);
-                _backfill.Step(new PageApplied(a.RequestId), NowMs);
+                StepBackfill(new PageApplied(a.RequestId), NowMs);
                 break;
             case CompleteSnapshot c:
                 _applied = await _store.CompleteBackfillAsync(c.Coverage).ConfigureAwait(true);
                 var progress = await _store.ReadProgressAsync().ConfigureAwait(true);
                 _floors = progress.Floors;
-                _backfill.Step(new SnapshotCompleted(_applied), NowMs);
+                StepBackfill(new SnapshotCompleted(_applied), NowMs);
                 ProgressChanged();
                 break;
             case ApplyNow n:

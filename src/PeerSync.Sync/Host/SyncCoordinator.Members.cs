@@ -45,6 +45,7 @@ internal sealed partial class SyncCoordinator
         {
             case ClusterEvent.MemberUp up when up.Member.Node == _self:
                 _selfUp = true;
+                await ArmBackfillAsync().ConfigureAwait(true);
                 RetireJournaledNonMembers();
                 break;
             case ClusterEvent.MemberUp up:
@@ -57,9 +58,10 @@ internal sealed partial class SyncCoordinator
                 entry.Member = null;
                 entry.RemovedAtMs = NowMs;
                 UpdateSession(entry);
+                StepBackfill(new BackfillPeerUnavailable(entry.Id), NowMs);
                 break;
             case ClusterEvent.LeaderChanged leader:
-                _backfill.Step(new BackfillLeaderChanged(leader.Leader?.Id == _self.Id ? null : leader.Leader?.Id), NowMs);
+                StepBackfill(new BackfillLeaderChanged(leader.Leader?.Id == _self.Id ? null : leader.Leader?.Id), NowMs);
                 break;
         }
 
@@ -84,6 +86,10 @@ internal sealed partial class SyncCoordinator
 
         entry.HasActor = true;
         entry.Member = member;
+
+        // A member counts as reachable for the backfill decision from now on: a starting node waits
+        // (up to the settle time) to hear from it rather than decide alone before its session starts.
+        StepBackfill(new BackfillPeerAvailable(member.Id), NowMs);
         if (Context.System.Remoting().PeerStates.Get(member.Id) is { State: PeerLinkState.Connected, Node: { } linked })
         {
             entry.Link = linked;
@@ -110,6 +116,52 @@ internal sealed partial class SyncCoordinator
         entry.Link = current.State == PeerLinkState.Connected ? current.Node : null;
         UpdateSession(entry);
         await DrainAsync().ConfigureAwait(true);
+    }
+
+    /// <summary>
+    /// This node is Up: the backfill machine starts deciding. If no session has fed it yet, it is
+    /// made afresh now, so its settle time counts from the join rather than from the process start.
+    /// </summary>
+    private async Task ArmBackfillAsync()
+    {
+        if (_backfillArmed)
+        {
+            return;
+        }
+
+        if (_backfill.Phase is BackfillPhase.Uninitialized or BackfillPhase.CatchingUp)
+        {
+            // Deciding phases hold nothing but what they heard: hand it to the fresh machine again.
+            _backfill = new BackfillMachine(_config.Backfill, await _store.ReadProgressAsync().ConfigureAwait(true), NowMs);
+        }
+
+        // The members first, so that no input is evaluated as if this node were alone; then what
+        // arrived while it joined, in order.
+        _backfillArmed = true;
+        foreach (var peer in _peers.Values.Where(p => p.Member is not null))
+        {
+            _backfill.Step(new BackfillPeerAvailable(peer.Id), NowMs);
+        }
+
+        foreach (var input in _backfillEarly)
+        {
+            _backfill.Step(input, NowMs);
+        }
+
+        _backfillEarly.Clear();
+    }
+
+    /// <summary>Steps the backfill machine, or keeps the input until this node is Up (see <see cref="ArmBackfillAsync"/>).</summary>
+    private void StepBackfill(BackfillInput input, long nowMs)
+    {
+        if (_backfillArmed)
+        {
+            _backfill.Step(input, nowMs);
+        }
+        else if (input is not BackfillTick)
+        {
+            _backfillEarly.Add(input);
+        }
     }
 
     /// <summary>
@@ -160,14 +212,14 @@ internal sealed partial class SyncCoordinator
             entry.Remote = RemoteCoordinator(member);
             entry.PeerBackfilling = false;
             TellPeer(entry.Id, new StartPeerSession(member.Node, entry.Remote, new PeerConnected(session, LocalState())));
-            _backfill.Step(new BackfillPeerAvailable(entry.Id), NowMs);
+            StepBackfill(new BackfillPeerAvailable(entry.Id), NowMs);
             ReplayEarly(entry, member.Node);
         }
         else if (entry.SessionUp)
         {
             entry.SessionUp = false;
             StepPeer(entry.Id, new PeerDisconnected());
-            _backfill.Step(new BackfillPeerUnavailable(entry.Id), NowMs);
+            StepBackfill(new BackfillPeerUnavailable(entry.Id), NowMs);
             _antiEntropy.Step(new AntiEntropyPeerUnavailable(entry.Id), NowMs);
         }
     }

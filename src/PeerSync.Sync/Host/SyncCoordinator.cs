@@ -53,6 +53,11 @@ internal sealed partial class SyncCoordinator : ReceiveActor
     private Watermarks _floors = Watermarks.Empty;
     private long? _wakeAtMs;
     private bool _selfUp;
+
+    // The backfill machine's clock (its settle time) starts when this node is Up, not at process
+    // start: before it has joined, "no peer has reported" says nothing. Until then it gets no ticks.
+    private bool _backfillArmed;
+    private readonly List<BackfillInput> _backfillEarly = [];
     private bool _stopping;
     private IReadOnlyList<NodeId> _journaledPeers = [];
     private (IActorRef ReplyTo, long DeadlineMs, long StartedMs)? _flush;
@@ -127,7 +132,8 @@ internal sealed partial class SyncCoordinator : ReceiveActor
         var coordinator = Self;
         var time = _time;
         var metrics = _metrics;
-        _peerActors = Context.ActorOf(
+        // After a restart the peer actors are still there (see PreRestart), with their machines.
+        _peerActors = Context.Child("peers") ?? Context.ActorOf(
             Actors.Props.Create(() => new SyncPeersActor(peer => PeerSyncActor.Props(config, self, peer, seedBase ^ StableHash(peer.Value), store, coordinator, time, metrics))),
             "peers");
         Context.System.EventStream.Subscribe<PeerStateChanged>(Self);
@@ -135,6 +141,25 @@ internal sealed partial class SyncCoordinator : ReceiveActor
         Timers.StartPeriodicTimer(PruneTimer, PruneTick.Instance, _settings.PruneInterval);
         SyncHostLog.Started(Log, _self.Id, _epoch.ToString(), _backfill.Phase.ToString(), _journaledPeers.Count);
         await DrainAsync().ConfigureAwait(true);
+    }
+
+    /// <summary>
+    /// A failure (the store threw) restarts the coordinator: it reloads its progress from the store
+    /// and re-subscribes; its peer actors keep running (their machines stay valid: the store is the
+    /// truth, and every session starts again with a hello). Queued writes are picked up again.
+    /// </summary>
+    protected override void PreRestart(Exception reason, object? message)
+    {
+        // Not ready until the fresh instance has reloaded and caught up again.
+        _shared.Snapshot = _shared.Snapshot with { Phase = BackfillPhase.Uninitialized };
+        PostStop();
+    }
+
+    protected override void PostRestart(Exception reason)
+    {
+        base.PostRestart(reason);
+        Interlocked.Exchange(ref _shared.Nudged, 1);
+        Self.Tell(WritesPending.Instance, Self);
     }
 
     protected override void PostStop()
@@ -231,7 +256,10 @@ internal sealed partial class SyncCoordinator : ReceiveActor
             }
         }
 
-        Consider(_backfill.NextDeadlineMs);
+        if (_backfillArmed)
+        {
+            Consider(_backfill.NextDeadlineMs);
+        }
         if (_settings.AntiEntropy)
         {
             Consider(_antiEntropy.NextDeadlineMs);
@@ -264,7 +292,10 @@ internal sealed partial class SyncCoordinator : ReceiveActor
             _batcher.Sealed(seal, NowMs);
         }
 
-        _backfill.Step(new BackfillTick(), NowMs);
+        if (_backfillArmed)
+        {
+            StepBackfill(new BackfillTick(), NowMs);
+        }
         if (_settings.AntiEntropy)
         {
             _antiEntropy.Step(new AntiEntropyTick(), NowMs);
@@ -282,7 +313,7 @@ internal sealed partial class SyncCoordinator : ReceiveActor
             StepPeer(peer.Id, new LocalProgressChanged(_applied, _floors));
         }
 
-        _backfill.Step(new LocalAppliedChanged(_applied), NowMs);
+        StepBackfill(new LocalAppliedChanged(_applied), NowMs);
     }
 
     private void Publish()
@@ -343,51 +374,3 @@ internal sealed partial class SyncCoordinator : ReceiveActor
         public int Awaiting { get; set; } = Awaiting;
     }
 }
-
-/// <summary>State the coordinator shares with the <see cref="SyncHost"/> facade (read on any thread).</summary>
-internal sealed class SyncHostShared
-{
-    private SyncHostSnapshot _snapshot = SyncHostSnapshot.Initial(BackfillPhase.Uninitialized);
-    private long _lastPosition;
-
-    public ConcurrentQueue<PendingWrite> Writes { get; } = new();
-
-    public ChangeSignal Changes { get; } = new();
-
-    /// <summary>1 while a <see cref="WritesPending"/> is on its way to the coordinator.</summary>
-    public int Nudged;
-
-    /// <summary>Writes queued and not yet taken by the coordinator (bounded by <see cref="SyncHostSettings.MaxPendingWrites"/>).</summary>
-    public int PendingWrites;
-
-    public SyncHostSnapshot Snapshot
-    {
-        get => Volatile.Read(ref _snapshot);
-        set => Volatile.Write(ref _snapshot, value);
-    }
-
-    public long LastPosition
-    {
-        get => Interlocked.Read(ref _lastPosition);
-        set => Interlocked.Exchange(ref _lastPosition, value);
-    }
-
-    public void Advanced(long position)
-    {
-        long current;
-        do
-        {
-            current = Interlocked.Read(ref _lastPosition);
-            if (position <= current)
-            {
-                break;
-            }
-        }
-        while (Interlocked.CompareExchange(ref _lastPosition, position, current) != current);
-
-        Changes.Pulse();
-    }
-}
-
-/// <summary>A local write waiting for the coordinator's next group commit.</summary>
-internal sealed record PendingWrite(CollectionName Collection, RecordKey Key, string? Value, TaskCompletionSource<LocalWriteOutcome> Done);

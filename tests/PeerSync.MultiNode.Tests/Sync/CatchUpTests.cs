@@ -14,9 +14,9 @@ public sealed class CatchUpTests(ITestOutputHelper output)
     private static void SlowDowning(PeerSync.Hosting.Options.PeerSyncOptions o, int _) => o.Cluster.Downing.StableAfter = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// n3 holds the first 1 000 changes, is killed while 3 000 more are written, and comes back: it
-    /// receives the 3 000 it lacks (forwarding may duplicate a few, never the whole set), takes no
-    /// snapshot, and converges.
+    /// n3 holds the first 1 000 changes, is killed while 10 000 more are written (on n1 and n2), and
+    /// comes back: it receives the 10 000 it lacks (forwarding may duplicate a few, never the whole
+    /// set), takes no snapshot, and converges.
     /// </summary>
     [Fact]
     public async Task A_peer_killed_while_changes_are_written_catches_up_incrementally_on_restart()
@@ -29,16 +29,19 @@ public sealed class CatchUpTests(ITestOutputHelper output)
         await cluster.AwaitConvergedAsync([Tags], minCount: 1000);
 
         await cluster.KillAsync(n3);
-        await WriteAsync(n1, 1000, 2000);
-        await WriteAsync(n2, 3000, 1000);
-        await cluster.AwaitConvergedAsync([Tags], [n1, n2], minCount: 4000);
+        await WriteAsync(n1, 1000, 7000);
+        await WriteAsync(n2, 8000, 3000);
+        await cluster.AwaitConvergedAsync([Tags], [n1, n2], minCount: 11_000);
         await cluster.RestartAsync(n3);
         await cluster.AwaitSyncReadyAsync([n3]);
-        await cluster.AwaitConvergedAsync([Tags], minCount: 4000);
+
+        // Not ready until caught up: once it says Ready it holds everything its peers had.
+        Assert.Equal(11_000, (await n3.Host().Store.GetCollectionDigestAsync(Tags)).Count);
+        await cluster.AwaitConvergedAsync([Tags], minCount: 11_000);
 
         var received = n3.Host().Snapshot.ChangesReceived;
-        cluster.Note($"n3 received {received} changes after its restart (it lacked 3000)");
-        Assert.InRange(received, 3000, 4500);
+        cluster.Note($"n3 received {received} changes after its restart (it lacked 10000)");
+        Assert.InRange(received, 10_000, 15_000);
         Assert.Equal(0, n3.Host().Snapshot.BackfillPages);
         Assert.DoesNotContain(n3.Logs.Entries, e => e.Message.Contains("-> Backfilling", StringComparison.Ordinal));
     }

@@ -174,4 +174,28 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
         Assert.All(refused, r => Assert.Contains("writes are already waiting", r, StringComparison.Ordinal));
         Assert.Equal(200 - refused.Count, (await records.DigestAsync("tags", CancellationToken.None)).Count);
     }
+
+    /// <summary>`/v1/sync/peers` and `/v1/sync/status` as the HTTP layer gets them: a peer that is away shows its outbound queue (what it has not acknowledged).</summary>
+    [Fact]
+    public async Task The_sync_api_reports_each_peers_state_and_outbound_queue_and_the_nodes_status()
+    {
+        await using var cluster = await SyncTestCluster.StartAsync(3, output, (o, _) => o.Cluster.Downing.StableAfter = TimeSpan.FromSeconds(60));
+        await cluster.AwaitConvergenceAsync();
+        await cluster.AwaitSyncReadyAsync();
+        var (n1, n3) = (cluster["n1"], cluster["n3"]);
+        var sync = n1.Sync().Sync;
+
+        await cluster.KillAsync(n3);
+        await CatchUpTests.WriteAsync(n1, 0, 50);
+        await cluster.AwaitAsync(
+            () => sync.Peers().Any(p => p.Id == "n3" && p.OutboundQueue == 50 && p.State == "disconnected")
+                && sync.Peers().Any(p => p.Id == "n2" && p.OutboundQueue == 0 && p.State == "connected" && p.AckedWatermark.ContainsKey("n1")),
+            "n1 reports n3's queue of 50 and n2 caught up");
+
+        var status = sync.Status();
+        Assert.Equal(("Ready", true, "leader"), (status.State, status.Ready, status.Mode));
+        await cluster.AwaitAsync(() => sync.Status().Records == 50 && sync.Status().LogEntries == 50, "status counts records and the log held for n3");
+        Assert.True(n1.Sync().IsReady);
+        Assert.Null(n1.Sync().NotReadyReason);
+    }
 }

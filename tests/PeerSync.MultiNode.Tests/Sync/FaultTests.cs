@@ -57,4 +57,34 @@ public sealed class FaultTests(ITestOutputHelper output)
 
         Assert.Contains(n2.Logs.Entries, e => e.Message.Contains("forwarding the stream of n1", StringComparison.Ordinal) && e.Message.Contains("to n3", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// The store fails under the coordinator (an I/O error while sealing): the coordinator is
+    /// restarted by its supervisor, reloads its progress from the store, keeps its peer actors, and
+    /// the node goes on writing and replicating.
+    /// </summary>
+    [Fact]
+    public async Task A_store_failure_restarts_the_coordinator_and_replication_goes_on()
+    {
+        FaultyStore? control = null;
+        await using var cluster = await SyncTestCluster.StartAsync(2, output, settings: node => new PeerSync.Hosting.Sync.SyncComponentSettings
+        {
+            WrapStore = node.Index == 1 ? store => FaultyStore.Wrap(store, out control) : null,
+        });
+        await cluster.AwaitConvergenceAsync();
+        await cluster.AwaitSyncReadyAsync();
+        var (n1, n2) = (cluster["n1"], cluster["n2"]);
+        await n1.PutAsync(Tags, "before", "1");
+        await cluster.AwaitConvergedAsync([Tags], minCount: 1);
+
+        control!.FailNext("SealAsync");
+        await cluster.AwaitAsync(() => n1.Logs.Entries.Any(e => e.Message.Contains("injected failure of SealAsync", StringComparison.Ordinal) || (e.Exception?.Message.Contains("injected failure", StringComparison.Ordinal) ?? false)), "the coordinator failed");
+        await cluster.AwaitAsync(() => n1.Logs.Entries.Count(e => e.Message.Contains("Sync of n1 started", StringComparison.Ordinal)) == 2, "the coordinator started again");
+        await cluster.AwaitSyncReadyAsync([n1]);
+        Assert.True((await n1.PutAsync(Tags, "after", "2")).IsWritten);
+        Assert.True((await n2.PutAsync(Tags, "from-n2", "3")).IsWritten);
+
+        await cluster.AwaitConvergedAsync([Tags], minCount: 3);
+        Assert.Single(n1.Logs.Entries, e => e.Message.Contains("/system/sync failed", StringComparison.Ordinal));
+    }
 }
