@@ -10,8 +10,8 @@ namespace PeerSync.MultiNode.Tests.Sync;
 /// <summary>New and wiped nodes take a paged snapshot (backfill) from a peer, checkpointed per page.</summary>
 public sealed class BackfillTests(ITestOutputHelper output)
 {
-    private const int Records = 20_000;
-    private const int PageSize = 200;
+    private const int Records = 100_000;
+    private const int PageSize = 1000;
 
     // Small pages make the snapshot long enough to kill in the middle; the settle gives a joining
     // node time to hear from its peers before it could decide it is alone.
@@ -23,7 +23,7 @@ public sealed class BackfillTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// An empty n3 joins n1 and n2 holding 20 000 records: it is not ready (writes refused) while
+    /// An empty n3 joins n1 and n2 holding 100 000 records: it is not ready (writes refused) while
     /// it backfills; killed in the middle and restarted, it resumes after its last checkpointed page
     /// (the sources serve few pages twice), then converges and becomes ready.
     /// </summary>
