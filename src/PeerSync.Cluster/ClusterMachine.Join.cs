@@ -7,13 +7,16 @@ namespace PeerSync.Cluster;
 /// <summary>
 /// Joining through the seed nodes (docs/design/membership.md, "Join"): InitJoin to every other seed;
 /// the first member that acknowledges gets a Join and answers Welcome. Only the first seed may form
-/// a new cluster, and only after no seed acknowledged within seed-node-timeout (or all said no);
-/// every other node retries every retry-interval until it is in.
+/// a new cluster, and only after no member of a cluster answered it (InitJoinAck, JoinRefused) for
+/// seed-node-timeout, or all other seeds said no; every other node retries every retry-interval
+/// until it is in.
 /// </summary>
 public sealed partial class ClusterMachine
 {
     private long? _joinDeadlineMs;
     private long? _nextProbeMs;
+    // The first seed may form a cluster from this time on (while probing): seed-node-timeout after
+    // it started or last heard from a member of a cluster (an acknowledgement or a refusal).
     private long? _formDeadlineMs;
     private bool _mayFormCluster;
     private readonly HashSet<EndpointAddress> _nacks = [];
@@ -30,8 +33,8 @@ public sealed partial class ClusterMachine
             return;
         }
 
-        // Only the first seed may form a cluster, only once its seed-node timeout has passed, and
-        // never after any seed answered that a cluster exists.
+        // Only the first seed may form a cluster, and only once seed-node-timeout has passed without
+        // any member of a cluster answering it (each answer moves the deadline).
         _mayFormCluster = IsFirstSeed;
         _formDeadlineMs = nowMs + _config.SeedNodeTimeoutMs;
         Probe(nowMs, first: true);
@@ -53,7 +56,10 @@ public sealed partial class ClusterMachine
             SendTo(seed, null, new InitJoin());
         }
 
-        _joinDeadlineMs = _mayFormCluster ? _formDeadlineMs : nowMs + _config.JoinRetryIntervalMs;
+        // The first seed waits at least one retry interval for answers to this round, even when a
+        // cluster that answered earlier has been silent for longer than seed-node-timeout.
+        var answerGraceMs = Math.Min(_config.JoinRetryIntervalMs, _config.SeedNodeTimeoutMs);
+        _joinDeadlineMs = _mayFormCluster ? Math.Max(_formDeadlineMs ?? 0, nowMs + answerGraceMs) : nowMs + _config.JoinRetryIntervalMs;
         _nextProbeMs = nowMs + _config.JoinRetryIntervalMs;
         if (first)
         {
@@ -113,8 +119,12 @@ public sealed partial class ClusterMachine
             return;
         }
 
+        // A cluster exists: the first seed may not form one before it has been silent for
+        // seed-node-timeout. If that cluster dies before this join completes (refused while an old
+        // incarnation is removed, or the contacted member crashed), the first seed forms a new one
+        // rather than probing forever for a seed that may be gone for good.
         Phase = ClusterPhase.Joining;
-        _mayFormCluster = false;
+        _formDeadlineMs = nowMs + _config.SeedNodeTimeoutMs;
         _joinDeadlineMs = nowMs + _config.JoinRetryIntervalMs;
         var me = Member.Create(_self.Node, _self.Address, _self.Roles, _self.StartupTimeMs);
         SendTo(envelope.FromAddress, envelope.From, new Join(me));
@@ -200,6 +210,7 @@ public sealed partial class ClusterMachine
         if (Phase == ClusterPhase.Joining)
         {
             Phase = ClusterPhase.Probing;
+            _formDeadlineMs = nowMs + _config.SeedNodeTimeoutMs;
             _joinDeadlineMs = nowMs + _config.JoinRetryIntervalMs;
             _out.Notice(ClusterNotice.Info("Join refused by {PeerId}: {Reason}", envelope.From, refused.Reason));
         }
