@@ -69,35 +69,84 @@ public sealed class ClusterMachineJoinTests
         Assert.StartsWith("could not finish joining", machine.StopReason, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void First_seed_forms_a_new_cluster_when_the_cluster_that_acknowledged_it_dies_before_it_joins()
+    private static readonly ClusterConfig FourSeeds = ClusterConfig.Default("10.0.0.1:4053", "10.0.0.2:4053", "10.0.0.3:4053", "10.0.0.4:4053");
+
+    /// <summary>n1#2 is acknowledged by n3, then refused while n1#1 is removed; returns the machine, probing again.</summary>
+    private static ClusterMachine RefusedFirstSeed()
     {
-        // Swarm seed 249: n1 restarts, n3 acknowledges, the join is refused while n1#1 is removed,
-        // then n3 crashes; n2 is gone for good. Nobody else may form a cluster, so n1 must.
-        var machine = new ClusterMachine(ThreeSeeds, new ClusterSelf(Node("n1", 2), AddressOf("n1"), [], 0), seed: 1);
+        var machine = new ClusterMachine(FourSeeds, new ClusterSelf(Node("n1", 2), AddressOf("n1"), [], 0), seed: 1);
         machine.Step(new ClusterInput.JoinSeedNodes(), 0);
         Drain(machine);
         machine.Step(new ClusterInput.MessageReceived(From(Node("n3"), new InitJoinAck())), 10);
         Drain(machine);
         machine.Step(new ClusterInput.MessageReceived(From(Node("n3"), new JoinRefused("the previous incarnation n1#1 is being removed; retrying"))), 20);
         Drain(machine);
+        Assert.Equal(ClusterPhase.Probing, machine.Phase);
+        return machine;
+    }
 
+    /// <summary>Ticks at each wake-up until <paramref name="untilMs"/>, answering each InitJoin round with a nack from <paramref name="nacking"/>.</summary>
+    private static List<ClusterNotice> RunProbing(ClusterMachine machine, long untilMs, params string[] nacking)
+    {
         var notices = new List<ClusterNotice>();
-        long formedAt = -1;
-        while (machine.Phase != ClusterPhase.Member && machine.NextWakeMs <= 30_000)
+        while (machine.Phase == ClusterPhase.Probing && machine.NextWakeMs <= untilMs)
         {
             var now = machine.NextWakeMs;
             machine.Step(new ClusterInput.Tick(), now);
-            notices.AddRange(Drain(machine).Notices);
-            formedAt = now;
+            var ready = Drain(machine);
+            notices.AddRange(ready.Notices);
+            foreach (var id in nacking.Where(id => ready.Messages.Any(m => m.Message is InitJoin && m.To == AddressOf(id))))
+            {
+                machine.Step(new ClusterInput.MessageReceived(From(Node(id, 2), new InitJoinNack())), now + 5);
+                notices.AddRange(Drain(machine).Notices);
+            }
         }
 
+        return notices;
+    }
+
+    [Fact]
+    public void First_seed_forms_a_new_cluster_when_the_cluster_that_acknowledged_it_died_and_most_seeds_say_no()
+    {
+        // Swarm seed 249: n1 restarts, n3 acknowledges, the join is refused while n1#1 is removed;
+        // then n3 and n4 crash and restart (they probe and answer "not in a cluster"), and n2 is
+        // gone for good (silent). Nobody else may form a cluster, so n1 must.
+        var machine = RefusedFirstSeed();
+        var notices = RunProbing(machine, 30_000, "n3", "n4");
         Assert.Equal(ClusterPhase.Member, machine.Phase);
-        machine.Step(new ClusterInput.Tick(), machine.NextWakeMs);
-        Drain(machine);
         Assert.Equal(MemberStatus.Up, machine.Gossip.MemberOf(Node("n1", 2))?.Status);
-        Assert.Contains(notices, n => n.Template.StartsWith("Node {NodeId} forms a new cluster", StringComparison.Ordinal));
-        Assert.True(formedAt >= 20 + ThreeSeeds.SeedNodeTimeoutMs, $"formed at {formedAt} ms, before seed-node-timeout passed after the refusal");
+        var formed = Assert.Single(notices, n => n.Template.StartsWith("Node {NodeId} forms a new cluster", StringComparison.Ordinal));
+        Assert.Contains("majority of the other seed nodes", formed.Render(), StringComparison.Ordinal);
+        Assert.True(machine.Gossip.Members.Values.Single().UpNumber > 0);
+        Assert.True(machine.NextWakeMs >= 20 + FourSeeds.SeedNodeTimeoutMs);
+    }
+
+    [Fact]
+    public void First_seed_never_forms_a_cluster_when_the_cluster_that_acknowledged_it_falls_silent()
+    {
+        // Swarm seed 201: right after the refusal a partition cuts n1 off from every seed. Silence is
+        // what a partition looks like too, so n1 keeps probing instead of forming a second cluster.
+        var machine = RefusedFirstSeed();
+        RunProbing(machine, 60_000);
+        Assert.Equal(ClusterPhase.Probing, machine.Phase);
+
+        // One seed saying no is not a majority of the three others either.
+        machine = RefusedFirstSeed();
+        RunProbing(machine, 60_000, "n4");
+        Assert.Equal(ClusterPhase.Probing, machine.Phase);
+    }
+
+    [Fact]
+    public void First_seed_that_never_heard_from_a_cluster_forms_one_on_a_deadline_and_is_up_at_once()
+    {
+        var machine = new ClusterMachine(FourSeeds, new ClusterSelf(Node("n1"), AddressOf("n1"), [], 0), seed: 1);
+        machine.Step(new ClusterInput.JoinSeedNodes(), 0);
+        Drain(machine);
+        var notices = RunProbing(machine, 30_000);
+        Assert.Equal(ClusterPhase.Member, machine.Phase);
+        Assert.Contains(notices, n => n.Render().Contains("no other seed node answered within the seed-node timeout", StringComparison.Ordinal));
+        Assert.Equal(MemberStatus.Up, machine.Gossip.MemberOf(Node("n1"))?.Status);
+        Assert.Equal(Node("n1"), machine.CurrentState.Leader);
     }
 
     [Fact]
