@@ -75,8 +75,9 @@ public sealed class KnownBugTests
     /// and downed (it stays in seed-nodes). n1 restarts as n1#2, gets InitJoinAck from n3#1, and its
     /// joins are refused while n1#1 is being removed; then n3 and n4 crash too. n1 used to give up
     /// the right to form a cluster for good on the first InitJoinAck, and the other route needs every
-    /// other seed to say "not in a cluster", which the dead n2 never does: all probed forever. Now an
-    /// answer from a cluster only defers forming by seed-node-timeout.
+    /// other seed to say "not in a cluster", which the dead n2 never does: all probed forever. Now,
+    /// once that cluster is silent for seed-node-timeout, nacks from a majority of the other seeds
+    /// (n3, n4) are enough.
     /// </summary>
     [Fact]
     public void Swarm_seed_249_reforms_the_cluster_after_every_member_restarted() => SimSwarm.Run(249);
