@@ -132,10 +132,11 @@ public sealed partial class ClusterMachine
 
         if (Phase == ClusterPhase.Member && _gossip.MemberOf(_self.Node) is { Status: MemberStatus.Joining } && _lastStepMs is { } at)
         {
-            // A Joining member does not count for a side, so it cannot resolve a cluster whose Up
-            // members all became unreachable; it gives up and joins afresh instead of waiting forever.
-            var anyReachableUp = _gossip.Members.Values.Any(m => m.Status is MemberStatus.Up or MemberStatus.Leaving && !_view.IsUnreachable(m.Node));
-            _strandedSinceMs = anyReachableUp || _gossip.Members.Values.All(m => m.Status == MemberStatus.Joining) ? null : _strandedSinceMs ?? at;
+            // A Joining member does not count for a side and coordinates only in a forming cluster,
+            // so it cannot resolve a cluster whose members that were Up all became unreachable or
+            // Down; it gives up and joins afresh instead of waiting forever (or acting on a stale view).
+            var anyReachableUp = _gossip.Members.Values.Any(m => m.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting && !_view.IsUnreachable(m.Node));
+            _strandedSinceMs = anyReachableUp || _view.IsForming ? null : _strandedSinceMs ?? at;
             if (_strandedSinceMs is { } since && at - since >= 2 * _config.StableAfterMs)
             {
                 Stop("could not finish joining: no Up member of the cluster is reachable");

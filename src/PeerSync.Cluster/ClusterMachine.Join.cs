@@ -7,16 +7,37 @@ namespace PeerSync.Cluster;
 /// <summary>
 /// Joining through the seed nodes (docs/design/membership.md, "Join"): InitJoin to every other seed;
 /// the first member that acknowledges gets a Join and answers Welcome. Only the first seed may form
-/// a new cluster, and only after no seed acknowledged within seed-node-timeout (or all said no);
-/// every other node retries every retry-interval until it is in.
+/// a new cluster: when no seed acknowledged within seed-node-timeout of its start, when every other
+/// seed said no in one round, or — once a cluster had answered it — when that cluster has been silent
+/// for seed-node-timeout and a majority of the other seeds said no meanwhile. Every other node
+/// retries every retry-interval until it is in.
 /// </summary>
 public sealed partial class ClusterMachine
 {
     private long? _joinDeadlineMs;
     private long? _nextProbeMs;
+    // The first seed may form a cluster from this time on (while probing): seed-node-timeout after
+    // it started or last heard from a member of a cluster (an acknowledgement or a refusal).
     private long? _formDeadlineMs;
     private bool _mayFormCluster;
     private readonly HashSet<EndpointAddress> _nacks = [];
+
+    // Once a member of a cluster answered, silence alone proves nothing (that cluster may be
+    // partitioned away): the first seed then needs "not in a cluster" from a majority of the other
+    // seeds, gathered since that cluster last answered, before it may form one.
+    private bool _heardFromCluster;
+    private readonly HashSet<EndpointAddress> _nacksSinceClusterAnswer = [];
+
+    private bool MayFormNow(long nowMs) =>
+        Phase == ClusterPhase.Probing && _mayFormCluster && nowMs >= _formDeadlineMs
+        && (!_heardFromCluster || _nacksSinceClusterAnswer.Count > OtherSeeds.Count() / 2);
+
+    private void HeardFromCluster(long nowMs)
+    {
+        _heardFromCluster = true;
+        _nacksSinceClusterAnswer.Clear();
+        _formDeadlineMs = nowMs + _config.SeedNodeTimeoutMs;
+    }
 
     private bool IsFirstSeed => _config.SeedNodes.Length > 0 && _config.SeedNodes[0] == _self.Address;
 
@@ -30,8 +51,8 @@ public sealed partial class ClusterMachine
             return;
         }
 
-        // Only the first seed may form a cluster, only once its seed-node timeout has passed, and
-        // never after any seed answered that a cluster exists.
+        // Only the first seed may form a cluster, and only once seed-node-timeout has passed without
+        // any member of a cluster answering it (each answer moves the deadline).
         _mayFormCluster = IsFirstSeed;
         _formDeadlineMs = nowMs + _config.SeedNodeTimeoutMs;
         Probe(nowMs, first: true);
@@ -53,7 +74,10 @@ public sealed partial class ClusterMachine
             SendTo(seed, null, new InitJoin());
         }
 
-        _joinDeadlineMs = _mayFormCluster ? _formDeadlineMs : nowMs + _config.JoinRetryIntervalMs;
+        // The first seed waits at least one retry interval for answers to this round, even when a
+        // cluster that answered earlier has been silent for longer than seed-node-timeout.
+        var answerGraceMs = Math.Min(_config.JoinRetryIntervalMs, _config.SeedNodeTimeoutMs);
+        _joinDeadlineMs = _mayFormCluster ? Math.Max(_formDeadlineMs ?? 0, nowMs + answerGraceMs) : nowMs + _config.JoinRetryIntervalMs;
         _nextProbeMs = nowMs + _config.JoinRetryIntervalMs;
         if (first)
         {
@@ -76,9 +100,11 @@ public sealed partial class ClusterMachine
 
         if (_joinDeadlineMs is { } deadline && nowMs >= deadline)
         {
-            if (Phase == ClusterPhase.Probing && _mayFormCluster && nowMs >= _formDeadlineMs)
+            if (MayFormNow(nowMs))
             {
-                FormCluster(nowMs, "no other seed node answered within the seed-node timeout");
+                FormCluster(nowMs, _heardFromCluster
+                    ? "the cluster that answered earlier is silent and a majority of the other seed nodes answered that they are not in a cluster"
+                    : "no other seed node answered within the seed-node timeout");
             }
             else
             {
@@ -113,8 +139,13 @@ public sealed partial class ClusterMachine
             return;
         }
 
+        // A cluster exists: the first seed may not form one before it has been silent for
+        // seed-node-timeout. If that cluster dies before this join completes (refused while an old
+        // incarnation is removed, or the contacted member crashed), the first seed forms a new one
+        // once most other seeds say they are not in a cluster, rather than probing forever for a
+        // seed that may be gone for good.
         Phase = ClusterPhase.Joining;
-        _mayFormCluster = false;
+        HeardFromCluster(nowMs);
         _joinDeadlineMs = nowMs + _config.JoinRetryIntervalMs;
         var me = Member.Create(_self.Node, _self.Address, _self.Roles, _self.StartupTimeMs);
         SendTo(envelope.FromAddress, envelope.From, new Join(me));
@@ -130,6 +161,7 @@ public sealed partial class ClusterMachine
         // Every other seed saying "not in a cluster" in one round means there is no cluster among
         // the seeds (any more): the first seed forms one, even if a cluster answered earlier and died.
         _nacks.Add(envelope.FromAddress);
+        _nacksSinceClusterAnswer.Add(envelope.FromAddress);
         if (IsFirstSeed && OtherSeeds.All(_nacks.Contains))
         {
             FormCluster(nowMs, "every other seed node answered that it is not in a cluster");
@@ -200,6 +232,7 @@ public sealed partial class ClusterMachine
         if (Phase == ClusterPhase.Joining)
         {
             Phase = ClusterPhase.Probing;
+            HeardFromCluster(nowMs);
             _joinDeadlineMs = nowMs + _config.JoinRetryIntervalMs;
             _out.Notice(ClusterNotice.Info("Join refused by {PeerId}: {Reason}", envelope.From, refused.Reason));
         }

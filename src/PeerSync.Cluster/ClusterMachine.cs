@@ -170,6 +170,12 @@ public sealed partial class ClusterMachine
         else if (Phase is ClusterPhase.Probing or ClusterPhase.Joining)
         {
             JoinDuties(nowMs);
+            if (Phase == ClusterPhase.Member)
+            {
+                // Formed a cluster on a deadline: promote itself now, not at the next message
+                // (an isolated first seed may get none).
+                MemberDuties(nowMs);
+            }
         }
 
         FlushPush();

@@ -19,6 +19,7 @@ public sealed class MembershipView
             .Select(m => m.Node)
             .ToImmutableSortedSet(UniqueNodeOrder.Instance);
         VotingSetDigest = DigestOf(VotingSet);
+        IsForming = VotingSet.IsEmpty && gossip.Tombstones.IsEmpty;
         Coordinator = ComputeCoordinator();
         RightfulLeader = ComputeRightful(leaderRole);
     }
@@ -39,7 +40,17 @@ public sealed class MembershipView
 
     public int Majority => (VotingSet.Count / 2) + 1;
 
-    /// <summary>The member that applies convergence actions: the oldest reachable Up/Leaving member (else the oldest Joining, else the oldest Exiting one).</summary>
+    /// <summary>
+    /// True while nobody in this state has ever been Up: no member of the voting set and no
+    /// tombstone (every removal needs a voting member first). Only then may a Joining member
+    /// coordinate — the first seed promoting itself in the cluster it just formed.
+    /// </summary>
+    public bool IsForming { get; }
+
+    /// <summary>
+    /// The member that applies convergence actions: the oldest reachable Up/Leaving member, else the
+    /// oldest reachable Exiting one; the oldest Joining one only in a forming cluster (<see cref="IsForming"/>).
+    /// </summary>
     public UniqueNode? Coordinator { get; }
 
     /// <summary>The oldest Up member (with the leader role, if configured) that a majority of the voting set sees as reachable.</summary>
@@ -138,11 +149,19 @@ public sealed class MembershipView
 
     private UniqueNode? ComputeCoordinator()
     {
-        // Oldest reachable Up/Leaving member; while none exists (a forming cluster) the oldest
-        // Joining one; and when only leavers are left, the oldest Exiting one, so the last member
-        // leaving can still remove itself.
+        // Oldest reachable Up/Leaving member; when only leavers are left, the oldest Exiting one, so
+        // the last member leaving can still remove itself (or promote a joiner that came meanwhile).
+        // A Joining member coordinates only in a forming cluster: a joiner whose view is stale (its
+        // Up members downed or unreachable, learned from a cluster that went on without it) must
+        // never remove them and promote itself, which would start a voting set — and epochs — of
+        // its own out of that view (election.md, S1).
         foreach (var statuses in CoordinatorPreference)
         {
+            if (statuses[0] == MemberStatus.Joining && !IsForming)
+            {
+                continue;
+            }
+
             Member? best = null;
             foreach (var member in Gossip.Members.Values)
             {

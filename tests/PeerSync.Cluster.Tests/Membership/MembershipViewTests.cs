@@ -64,4 +64,30 @@ public sealed class MembershipViewTests
         Assert.Equal(Node("n2"), gossip.View("hub").RightfulLeader);
         Assert.Null(gossip.View("absent").RightfulLeader);
     }
+
+    [Fact]
+    public void Joining_member_coordinates_only_while_nobody_has_been_up_in_the_cluster()
+    {
+        var forming = GossipOf(Member("n2", MemberStatus.Joining, startupMs: 5), Member("n3", MemberStatus.Joining, startupMs: 6));
+        Assert.True(forming.View().IsForming);
+        Assert.Equal(Node("n2"), forming.View().Coordinator);
+
+        // A stale view: the members that were Up are Down (or gone, leaving tombstones).
+        var stale = GossipOf(Member("n1", MemberStatus.Down), Member("n2", MemberStatus.Joining, incarnation: 2));
+        Assert.False(stale.View().IsForming);
+        Assert.Null(stale.View().Coordinator);
+        Assert.Empty(MembershipCoordinator.Act(stale, stale.View(), Node("n2", 2), 100).Actions);
+        var onlyJoiners = GossipOf(Member("n2", MemberStatus.Joining, incarnation: 2));
+        var emptied = new Gossip(onlyJoiners.Members, onlyJoiners.Reachability, onlyJoiners.Tombstones.Add(Node("n1"), 7), onlyJoiners.Election, onlyJoiners.Seen);
+        Assert.Null(emptied.View().Coordinator);
+    }
+
+    [Fact]
+    public void Exiting_member_coordinates_before_a_joiner_once_the_cluster_has_formed()
+    {
+        var gossip = GossipOf(Member("n1", MemberStatus.Exiting), Member("n2", MemberStatus.Joining));
+        Assert.Equal(Node("n1"), gossip.View().Coordinator);
+        var (_, actions) = MembershipCoordinator.Act(gossip, gossip.View(), Node("n1"), 100);
+        Assert.Equal([new MembershipCoordinator.Action(Node("n2"), MemberStatus.Joining, MemberStatus.Up)], actions);
+    }
 }
