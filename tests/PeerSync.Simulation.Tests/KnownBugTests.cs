@@ -20,7 +20,7 @@ public sealed class KnownBugTests
     /// restarts and sends that write, n4 applies it: the deleted record comes back on n4 (n1 and n2,
     /// which knew n3's epoch, keep the tombstone; anti-entropy later repairs n4).
     /// </summary>
-    [Fact(Skip = "Bug in PruningCalculator.StableHlc: a retired peer whose data epoch was never learned (no hello) does not hold its origin back, so a newcomer prunes tombstones a returning member can still overtake (swarm seed 135)")]
+    [Fact]
     public void Tombstone_is_not_resurrected_on_a_newcomer_that_never_met_a_removed_member()
     {
         var world = new SimWorld(135_000, new SimSettings { Nodes = 3 }) { Replay = ReplayOf(nameof(Tombstone_is_not_resurrected_on_a_newcomer_that_never_met_a_removed_member)) };
@@ -67,7 +67,7 @@ public sealed class KnownBugTests
     /// restarts and sends an older write made during the partition, which n5 applies: the deleted
     /// record is visible again on n5 until anti-entropy repairs it.
     /// </summary>
-    [Fact(Skip = "Known limit made reachable in seconds: a newcomer prunes tombstones that a member removed just before it joined can still overtake (swarm seed 246, sync.md Known limits)")]
+    [Fact]
     public void Swarm_seed_246_never_resurrects_a_deleted_record() => SimSwarm.Run(246);
 
     /// <summary>
