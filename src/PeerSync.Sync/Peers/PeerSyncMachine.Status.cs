@@ -24,7 +24,7 @@ public sealed partial class PeerSyncMachine
     public PeerSyncStatus Status(long nowMs)
     {
         var pending = new List<OriginId>();
-        long lag = 0;
+        long? since = null;
         if (_local is not null && !IsRetired)
         {
             foreach (var (origin, head) in _local.Applied)
@@ -34,13 +34,14 @@ public sealed partial class PeerSyncMachine
                     pending.Add(origin);
                     if (_pendingHeads.TryGetValue(origin, out var heads) && heads.Count > 0)
                     {
-                        lag = Math.Max(lag, nowMs - heads.Peek().SeenMs);
+                        since = Math.Min(since ?? long.MaxValue, heads.Peek().SeenMs);
                     }
                 }
             }
         }
 
-        return new PeerSyncStatus(Peer, Phase, Acknowledged, _inFlight.Count, _failures, lag, pending);
+        var lag = since is { } s ? Math.Max(0, nowMs - s) : 0;
+        return new PeerSyncStatus(Peer, Phase, Acknowledged, _inFlight.Count, _failures, lag, pending, since);
     }
 
     private void TrackPending(long nowMs)

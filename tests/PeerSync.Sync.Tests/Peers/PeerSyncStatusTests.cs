@@ -19,6 +19,7 @@ public sealed class PeerSyncStatusTests
         var status = machine.Status();
         Assert.Equal([A], status.PendingOrigins);
         Assert.Equal(500, status.LagMs);
+        Assert.Equal(Wall + 10, status.PendingSinceMs);
         Assert.Equal(700, machine.Status(Wall + 710).LagMs);
     }
 
@@ -32,11 +33,13 @@ public sealed class PeerSyncStatusTests
         // The peer acknowledges the first head: its oldest missing change arrived here at 1 100.
         machine.Step(new WatermarksReported(S1, Watermarks.Empty.With(A, H(Wall)), Watermarks.Empty), 1_300);
         Assert.Equal(200, machine.Status().LagMs);
+        Assert.Equal(1_100, machine.Status().PendingSinceMs);
 
         machine.Step(new WatermarksReported(S1, Watermarks.Empty.With(A, H(Wall + 200)), Watermarks.Empty), 1_400);
         var caughtUp = machine.Status();
         Assert.Empty(caughtUp.PendingOrigins);
         Assert.Equal(0, caughtUp.LagMs);
+        Assert.Null(caughtUp.PendingSinceMs);
     }
 
     [Fact]
@@ -59,5 +62,6 @@ public sealed class PeerSyncStatusTests
         Assert.Equal(PeerPhase.Retired, status.Phase);
         Assert.Empty(status.PendingOrigins);
         Assert.Equal(0, status.LagMs);
+        Assert.Null(status.PendingSinceMs);
     }
 }
