@@ -43,9 +43,10 @@ public sealed class SyncMetrics : IDisposable
     private IEnumerable<Measurement<long>> Observe(Func<Host.SyncHostSnapshot, long> value) =>
         _host is { } host ? [new Measurement<long>(value(host()))] : [];
 
+    /// <summary>Per live peer: a removed member's series ends with its removal (as in `/v1/sync/peers`).</summary>
     private IEnumerable<Measurement<long>> ObservePeers(Func<Host.SyncPeerState, long> value) =>
         _host is { } host
-            ? host().PeerStates.Select(p => new Measurement<long>(value(p), new KeyValuePair<string, object?>("peer", p.Peer.Value)))
+            ? host().PeerStates.Where(p => !p.Retired).Select(p => new Measurement<long>(value(p), new KeyValuePair<string, object?>("peer", p.Peer.Value)))
             : [];
 
     /// <summary>One per refused timestamp, tagged with the origin's node.</summary>
