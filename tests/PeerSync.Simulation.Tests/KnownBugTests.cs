@@ -1,4 +1,5 @@
 using PeerSync.Simulation.Tests.Harness;
+using PeerSync.Sync.Records;
 
 namespace PeerSync.Simulation.Tests;
 
@@ -11,6 +12,43 @@ public sealed class KnownBugTests
     private static string ReplayOf(string test) => $"dotnet test tests/PeerSync.Simulation.Tests -c Release --filter FullyQualifiedName~{test} (remove its Skip)";
 
     /// <summary>
+    /// Found by swarm seed 135, fixed in PruningCalculator.StableHlc. n4 joins while n3 is partitioned
+    /// away, so n4's machine for n3 never gets a hello and never learns n3's data epoch. When n3 is
+    /// downed and removed, n4 retires that machine as RetiredPeer(n3, Epoch: null). StableHlc used to
+    /// hold a retired origin only when the epoch was known: n4 treated n3's origin as "held equally by
+    /// every live member" and pruned a tombstone newer than a write n3 made during the partition;
+    /// when n3 restarted and sent that write, the deleted record came back on n4 until anti-entropy
+    /// repaired it. Now a retired member whose epoch was never learned makes nothing stable for the
+    /// retention.
+    /// </summary>
+    [Fact]
+    public void Tombstone_is_not_resurrected_on_a_newcomer_that_never_met_a_removed_member()
+    {
+        var world = new SimWorld(135_000, new SimSettings { Nodes = 3 }) { Replay = ReplayOf(nameof(Tombstone_is_not_resurrected_on_a_newcomer_that_never_met_a_removed_member)) };
+        world.StartAll();
+        Assert.True(world.RunUntil(() => world.Checks.ClusterProblem() is null && world.Checks.SyncProblem() is null, 30_000));
+        Assert.NotNull(world.Write("n3", SimWorkload.Tags, "doc", "\"v1\""));
+        world.RunFor(2_000);
+
+        world.Partition(["n3"], ["n1", "n2"]);
+        world.RunFor(100);
+        Assert.NotNull(world.Write("n3", SimWorkload.Tags, "doc", "\"written in the minority\""));
+        var joiner = world.AddNode();
+        world.Partition(["n3"], ["n4"]);
+        Assert.True(world.RunUntil(() => joiner.IsUpMember && joiner.Sync.Backfill.IsReady, 30_000), "n4 did not join");
+        Assert.NotNull(world.Write("n2", SimWorkload.Tags, "doc", null));
+
+        // n3 is downed and removed; the tombstone becomes stable on n4 and is pruned there.
+        world.RunFor(15_000);
+        Assert.True(joiner.Sync.Peers[PeerSync.Remote.Addressing.NodeId.Parse("n3")].IsRetired);
+
+        world.Heal();
+        world.Checks.Settle();
+        world.Checks.AssertConverged();
+        Assert.Null(Sim.Run(joiner.Sync.Store.GetAsync(SimWorkload.Tags, RecordKey.Parse("doc"))));
+    }
+
+    /// <summary>
     /// Swarm seed 314 (3 nodes). n2 restarts as n2#2 and joins through n3 just as a partition
     /// {n1} | {n2, n3} starts; n3 downs itself (keep-majority: n2#2 is only Joining, so n3 counts 1 of 3)
     /// while n1 keeps itself (a tie broken by age) and leads epoch E. n2#2 stays Joining in a stale
@@ -21,6 +59,17 @@ public sealed class KnownBugTests
     /// </summary>
     [Fact(Skip = "Bug in ClusterMachine (join/downing): a stranded Joining member promotes itself Up alone and reuses a leader epoch (swarm seed 314)")]
     public void Swarm_seed_314_keeps_one_leader_per_epoch() => SimSwarm.Run(314);
+
+    /// <summary>
+    /// Swarm seed 246, fixed in PruningCalculator.StableHlc: the former limit of sync.md ("a node that
+    /// joined after that member was removed never knew it"), reached within seconds: n1 is downed on
+    /// the minority side of a partition; n5 joins meanwhile, backfills (the tombstone of n2's delete
+    /// of tags/k9 included) and, n1 being no member it knows, pruned that tombstone at once; n1
+    /// restarted and sent an older write made during the partition, which n5 applied. Now an origin
+    /// of no known member counts for the retention after the newest position held of it.
+    /// </summary>
+    [Fact]
+    public void Swarm_seed_246_never_resurrects_a_deleted_record() => SimSwarm.Run(246);
 
     /// <summary>
     /// Swarm seed 249 (4 nodes, every one a seed): n2 is killed for good and downed (it stays in
