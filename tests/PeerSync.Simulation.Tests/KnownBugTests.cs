@@ -12,15 +12,16 @@ public sealed class KnownBugTests
     private static string ReplayOf(string test) => $"dotnet test tests/PeerSync.Simulation.Tests -c Release --filter FullyQualifiedName~{test} (remove its Skip)";
 
     /// <summary>
-    /// Found by swarm seed 135. n4 joins while n3 is partitioned away, so n4's machine for n3 never
-    /// gets a hello and never learns n3's data epoch. When n3 is downed and removed, n4 retires that
-    /// machine as RetiredPeer(n3, Epoch: null), and PruningCalculator.StableHlc holds a retired
-    /// origin only when the epoch is known: n4 treats n3's origin as "held equally by every live
-    /// member" and prunes a tombstone newer than a write n3 made during the partition. When n3
-    /// restarts and sends that write, n4 applies it: the deleted record comes back on n4 (n1 and n2,
-    /// which knew n3's epoch, keep the tombstone; anti-entropy later repairs n4).
+    /// Found by swarm seed 135, fixed in PruningCalculator.StableHlc. n4 joins while n3 is partitioned
+    /// away, so n4's machine for n3 never gets a hello and never learns n3's data epoch. When n3 is
+    /// downed and removed, n4 retires that machine as RetiredPeer(n3, Epoch: null). StableHlc used to
+    /// hold a retired origin only when the epoch was known: n4 treated n3's origin as "held equally by
+    /// every live member" and pruned a tombstone newer than a write n3 made during the partition;
+    /// when n3 restarted and sent that write, the deleted record came back on n4 until anti-entropy
+    /// repaired it. Now a retired member whose epoch was never learned makes nothing stable for the
+    /// retention.
     /// </summary>
-    [Fact(Skip = "Bug in PruningCalculator.StableHlc: a retired peer whose data epoch was never learned (no hello) does not hold its origin back, so a newcomer prunes tombstones a returning member can still overtake (swarm seed 135)")]
+    [Fact]
     public void Tombstone_is_not_resurrected_on_a_newcomer_that_never_met_a_removed_member()
     {
         var world = new SimWorld(135_000, new SimSettings { Nodes = 3 }) { Replay = ReplayOf(nameof(Tombstone_is_not_resurrected_on_a_newcomer_that_never_met_a_removed_member)) };
@@ -60,14 +61,14 @@ public sealed class KnownBugTests
     public void Swarm_seed_314_keeps_one_leader_per_epoch() => SimSwarm.Run(314);
 
     /// <summary>
-    /// Swarm seed 246: the documented limit of sync.md ("a node that joined after that member was
-    /// removed never knew it"), reached within seconds rather than after the retention: n1 is downed
-    /// on the minority side of a partition; n5 joins meanwhile, backfills (the tombstone of n2's
-    /// delete of tags/k9 included) and, not knowing n1's origin, prunes that tombstone at once; n1
-    /// restarts and sends an older write made during the partition, which n5 applies: the deleted
-    /// record is visible again on n5 until anti-entropy repairs it.
+    /// Swarm seed 246, fixed in PruningCalculator.StableHlc: the former limit of sync.md ("a node that
+    /// joined after that member was removed never knew it"), reached within seconds: n1 is downed on
+    /// the minority side of a partition; n5 joins meanwhile, backfills (the tombstone of n2's delete
+    /// of tags/k9 included) and, n1 being no member it knows, pruned that tombstone at once; n1
+    /// restarted and sent an older write made during the partition, which n5 applied. Now an origin
+    /// of no known member counts for the retention after the newest position held of it.
     /// </summary>
-    [Fact(Skip = "Known limit made reachable in seconds: a newcomer prunes tombstones that a member removed just before it joined can still overtake (swarm seed 246, sync.md Known limits)")]
+    [Fact]
     public void Swarm_seed_246_never_resurrects_a_deleted_record() => SimSwarm.Run(246);
 
     /// <summary>

@@ -31,7 +31,7 @@ public sealed class SyncMetrics : IDisposable
         _peerStalls = _meter.CreateCounter<long>("peersync.sync.peer.stalls", "{stall}", "Peers that stopped answering after every retry.");
         _meter.CreateObservableGauge("peersync.sync.state", () => Observe(s => (int)s.Phase), "{state}", "Sync state: 0 Uninitialized, 1 Backfilling, 2 CatchingUp, 3 Ready.");
         _meter.CreateObservableGauge("peersync.sync.ready", () => Observe(s => s.IsReady ? 1 : 0), "{ready}", "1 when the node's sync is Ready and it takes writes.");
-        _meter.CreateObservableGauge("peersync.sync.peer.lag", () => ObservePeers(p => p.LagMs), "ms", "Per peer: how far behind this node's newest change its acknowledgements are.");
+        _meter.CreateObservableGauge("peersync.sync.peer.lag", () => ObservePeers(p => p.LagMs), "ms", "Per peer: how long its oldest unacknowledged change has been waiting on this node (0 when none).");
         _meter.CreateObservableGauge("peersync.sync.peer.queue", () => ObservePeers(p => p.PendingChanges), "{change}", "Per peer: changes of this node's streams it has not acknowledged (the outbound queue).");
         _meter.CreateObservableGauge("peersync.sync.peer.in_flight", () => ObservePeers(p => p.InFlightBatches), "{batch}", "Per peer: batches sent and not yet acknowledged.");
         _meter.CreateObservableCounter("peersync.sync.changes.received", () => Observe(s => s.ChangesReceived), "{change}", "Remote changes received (batches and snapshot pages), the replication rate.");
@@ -43,9 +43,10 @@ public sealed class SyncMetrics : IDisposable
     private IEnumerable<Measurement<long>> Observe(Func<Host.SyncHostSnapshot, long> value) =>
         _host is { } host ? [new Measurement<long>(value(host()))] : [];
 
+    /// <summary>Per live peer: a removed member's series ends with its removal (as in `/v1/sync/peers`).</summary>
     private IEnumerable<Measurement<long>> ObservePeers(Func<Host.SyncPeerState, long> value) =>
         _host is { } host
-            ? host().PeerStates.Select(p => new Measurement<long>(value(p), new KeyValuePair<string, object?>("peer", p.Peer.Value)))
+            ? host().PeerStates.Where(p => !p.Retired).Select(p => new Measurement<long>(value(p), new KeyValuePair<string, object?>("peer", p.Peer.Value)))
             : [];
 
     /// <summary>One per refused timestamp, tagged with the origin's node.</summary>

@@ -274,7 +274,7 @@ internal sealed class PeerSyncActor : PersistentActor
     {
         var report = new PeerReport(_peer, _machine.Status(), _machine.PeerEpoch, _machine.IsRetired, _machine.RetiredAtMs);
         if (_lastReport is { } last && last.Status.Phase == report.Status.Phase && last.Status.Acknowledged.Equals(report.Status.Acknowledged)
-            && last.Status.InFlightBatches == report.Status.InFlightBatches && last.Status.LagMs == report.Status.LagMs
+            && last.Status.InFlightBatches == report.Status.InFlightBatches && last.Status.PendingSinceMs == report.Status.PendingSinceMs
             && last.Epoch == report.Epoch && last.Retired == report.Retired)
         {
             return;

@@ -316,6 +316,10 @@ internal sealed partial class SyncCoordinator : ReceiveActor
         StepBackfill(new LocalAppliedChanged(_applied), NowMs);
     }
 
+    /// <summary>The age of the oldest change the peer lacks now (the report may be older).</summary>
+    private static long LagAt(PeerSyncStatus status, long nowMs) =>
+        status.PendingSinceMs is { } since ? Math.Max(status.LagMs, nowMs - since) : 0;
+
     private void Publish()
     {
         _shared.Snapshot = new SyncHostSnapshot(
@@ -325,7 +329,7 @@ internal sealed partial class SyncCoordinator : ReceiveActor
             _applied,
             _clock.Last,
             [.. _peers.Values.Where(p => p.Report is not null && p.HasActor).OrderBy(p => p.Id).Select(p => new SyncPeerState(
-                p.Id, p.Report!.Status.Phase, p.Report.Status.Acknowledged, p.Report.Status.InFlightBatches, p.Report.Status.LagMs,
+                p.Id, p.Report!.Status.Phase, p.Report.Status.Acknowledged, p.Report.Status.InFlightBatches, LagAt(p.Report.Status, NowMs),
                 p.PendingChanges, p.Report.Epoch, p.Report.Retired))],
             _clockRejections,
             _changesReceived,

@@ -146,26 +146,6 @@ public sealed partial class PeerSyncMachine
         return next;
     }
 
-    public PeerSyncStatus Status()
-    {
-        var pending = new List<OriginId>();
-        long lag = 0;
-        if (_local is not null)
-        {
-            foreach (var (origin, head) in _local.Applied)
-            {
-                var ack = Acknowledged[origin];
-                if (head > ack && origin != _peerOrigin)
-                {
-                    pending.Add(origin);
-                    lag = Math.Max(lag, head.PhysicalMs - ack.PhysicalMs);
-                }
-            }
-        }
-
-        return new PeerSyncStatus(Peer, Phase, Acknowledged, _inFlight.Count, _failures, lag, pending);
-    }
-
     public void Step(PeerSyncInput input, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -223,6 +203,7 @@ public sealed partial class PeerSyncMachine
 
         Pump(nowMs);
         Report(nowMs);
+        TrackPending(nowMs);
         CheckInvariants();
     }
 

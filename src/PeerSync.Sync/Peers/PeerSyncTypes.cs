@@ -55,7 +55,12 @@ public enum PeerPhase
     Retired = 4,
 }
 
-/// <summary>A read-only view for `/v1/sync/peers` and metrics.</summary>
+/// <summary>
+/// A read-only view for `/v1/sync/peers` and metrics. <paramref name="LagMs"/>: how long the
+/// oldest change the peer lacks has been waiting here, as of the status time (0 when none);
+/// <paramref name="PendingSinceMs"/>: when that change was first seen here (null when none), so a
+/// reader can compute the lag at its own time.
+/// </summary>
 public sealed record PeerSyncStatus(
     Remote.Addressing.NodeId Peer,
     PeerPhase Phase,
@@ -63,7 +68,8 @@ public sealed record PeerSyncStatus(
     int InFlightBatches,
     int ConsecutiveFailures,
     long LagMs,
-    IReadOnlyList<OriginId> PendingOrigins);
+    IReadOnlyList<OriginId> PendingOrigins,
+    long? PendingSinceMs);
 
 /// <summary>Where a receiver is, as the sender tracks it for one in-flight batch.</summary>
 internal sealed record InFlightBatch(long Id, OriginId Origin, Hlc From, Hlc Through, bool Prepared, long DeadlineMs);

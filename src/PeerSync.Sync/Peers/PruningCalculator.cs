@@ -21,9 +21,11 @@ public sealed record RetiredPeer(NodeId Peer, DataEpoch? Epoch, long RetiredAtMs
 /// could still come from, of what every live member (this node included) has applied of it. No
 /// change older than a pruned tombstone can then arrive, so a delete cannot be undone by a late
 /// concurrent write. Streams of live members advance with time (seals). A removed member's origin
-/// keeps counting for <paramref name="retiredOriginRetentionMs"/> after its removal (it may come back
-/// with writes that never left it); after that, and for origins of no known member, it counts only
-/// while live members disagree on it.</item>
+/// keeps counting for retiredOriginRetentionMs after its removal (it may come back with writes that
+/// never left it); a removed member whose data epoch this node never learned holds every tombstone
+/// back for that long (any of its origins may come back). An origin of no known member (one removed
+/// before this node joined) counts for the retention after the last position seen of it, and after
+/// that only while live members disagree on it.</item>
 /// </list>
 /// </summary>
 public static class PruningCalculator
@@ -68,6 +70,7 @@ public static class PruningCalculator
         ArgumentNullException.ThrowIfNull(livePeers);
         ArgumentNullException.ThrowIfNull(retiredPeers);
         var held = new HashSet<OriginId> { self };
+        var members = new HashSet<NodeId> { self.Node };
         foreach (var peer in livePeers)
         {
             if (peer.Epoch is not { } epoch)
@@ -77,14 +80,25 @@ public static class PruningCalculator
             }
 
             held.Add(new OriginId(peer.Peer, epoch));
+            members.Add(peer.Peer);
         }
 
         foreach (var retired in retiredPeers)
         {
-            if (retired.Epoch is { } epoch && nowMs < retired.RetiredAtMs + retiredOriginRetentionMs)
+            members.Add(retired.Peer);
+            if (nowMs >= retired.RetiredAtMs + retiredOriginRetentionMs)
             {
-                held.Add(new OriginId(retired.Peer, epoch));
+                continue;
             }
+
+            if (retired.Epoch is not { } epoch)
+            {
+                // Removed before this node learned its epoch (it never said hello here): it may come
+                // back with writes of an origin this node cannot name, so nothing is stable yet.
+                return Hlc.Zero;
+            }
+
+            held.Add(new OriginId(retired.Peer, epoch));
         }
 
         var stable = localApplied[self];
@@ -93,6 +107,15 @@ public static class PruningCalculator
         {
             var values = livePeers.Select(p => p.Acknowledged[origin]).Append(localApplied[origin]).ToList();
             var min = values.Min();
+            if (!held.Contains(origin) && !members.Contains(origin.Node) && nowMs < values.Max().PhysicalMs + retiredOriginRetentionMs)
+            {
+                // An origin of no member this node knows: a member removed before this node joined
+                // (or before its journal here began). It may still come back with writes that never
+                // left it, so it counts for the retention after the last position seen of it.
+                stable = Hlc.Min(stable, min);
+                continue;
+            }
+
             if (!held.Contains(origin) && values.All(v => v == min))
             {
                 // An origin no member will bring back that every live member holds equally:

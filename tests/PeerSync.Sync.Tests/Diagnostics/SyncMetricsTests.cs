@@ -34,14 +34,15 @@ public sealed class SyncMetricsTests
         Assert.Equal(("peersync.sync.clock_skew.rejections", 1L, "b"), Assert.Single(seen));
     }
 
-    /// <summary>The observable instruments read the host's snapshot: state, readiness, and per-peer lag, queue and in-flight batches.</summary>
+    /// <summary>The observable instruments read the host's snapshot: state, readiness, and per live peer lag, queue and in-flight batches (none for a removed member).</summary>
     [Fact]
     public void Observable_instruments_report_the_hosts_state_and_each_peers_queue()
     {
         using var metrics = new SyncMetrics();
         var peer = new PeerSync.Sync.Host.SyncPeerState(Node("b"), PeerSync.Sync.Peers.PeerPhase.Active, PeerSync.Sync.Records.Watermarks.Empty, 2, 1500, 42, null, false);
+        var removed = new PeerSync.Sync.Host.SyncPeerState(Node("c"), PeerSync.Sync.Peers.PeerPhase.Retired, PeerSync.Sync.Records.Watermarks.Empty, 0, 900, 5, null, true);
         var snapshot = new PeerSync.Sync.Host.SyncHostSnapshot(
-            PeerSync.Sync.Backfill.BackfillPhase.Ready, null, 0, PeerSync.Sync.Records.Watermarks.Empty, Hlc.Zero, [peer], 0, 7, 0, 0, 0, 10, 3, false);
+            PeerSync.Sync.Backfill.BackfillPhase.Ready, null, 0, PeerSync.Sync.Records.Watermarks.Empty, Hlc.Zero, [peer, removed], 0, 7, 0, 0, 0, 10, 3, false);
         var seen = new List<(string Name, long Value, string? Peer)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -66,5 +67,6 @@ public sealed class SyncMetricsTests
         Assert.Contains(("peersync.sync.peer.queue", 42L, "b"), seen);
         Assert.Contains(("peersync.sync.peer.in_flight", 2L, "b"), seen);
         Assert.Contains(("peersync.sync.changes.received", 7L, null), seen);
+        Assert.DoesNotContain(seen, m => m.Peer == "c");
     }
 }

@@ -63,6 +63,26 @@ public sealed class PeerSyncActorTests : TestKitBase
     }
 
     [Fact]
+    public async Task PeerSyncActor_reports_the_lag_from_when_it_saw_a_change_pending_when_the_peer_never_acknowledged_its_origin()
+    {
+        // Before: head minus a zero acknowledgement, about 1.7e12 ms for a wall-clock HLC.
+        await _store.OpenAsync(Node("a"), new DataEpoch(0xA));
+        var time = new SyncTime(TimeProvider.System, TimeProvider.System);
+        var actor = Start("lag", time);
+        _coordinator.ExpectMsg<PeerReport>();
+        var beforeMs = time.NowMs();
+        var local = new LocalSyncState(A.Epoch, A, Watermarks.Empty.With(A, H(1_700_000_000_000)), Watermarks.Empty, false);
+        actor.Tell(new StartPeerSession(_peerRun, _remote.Ref, new PeerConnected(Session, local)));
+        actor.Tell(new StepPeer(new HelloReceived(Session, new SyncHello(B.Epoch, Watermarks.Empty, Watermarks.Empty, false, 0, false))));
+
+        var report = _coordinator.FishForMessage<PeerReport>(r => r.Status.PendingSinceMs is not null);
+        var afterMs = time.NowMs();
+        Assert.Equal([A], report.Status.PendingOrigins);
+        Assert.InRange(report.Status.PendingSinceMs!.Value, beforeMs, afterMs);
+        Assert.InRange(report.Status.LagMs, 0, afterMs - beforeMs);
+    }
+
+    [Fact]
     public async Task PeerSyncActor_retired_then_revived_keeps_the_peers_epoch_but_not_its_acknowledgements()
     {
         await _store.OpenAsync(Node("a"), new DataEpoch(0xA));
@@ -82,6 +102,6 @@ public sealed class PeerSyncActorTests : TestKitBase
         Assert.Contains(Logs.Entries, e => e.Message.Contains("joined again after its removal", StringComparison.Ordinal));
     }
 
-    private IActorRef Start(string name) =>
-        Sys.ActorOf(PeerSyncActor.Props(PeerSyncConfig.Default, _self, Node("b"), 1, _store, _coordinator.Ref, new SyncTime(TimeProvider.System, TimeProvider.System), null), name);
+    private IActorRef Start(string name, SyncTime? time = null) =>
+        Sys.ActorOf(PeerSyncActor.Props(PeerSyncConfig.Default, _self, Node("b"), 1, _store, _coordinator.Ref, time ?? new SyncTime(TimeProvider.System, TimeProvider.System), null), name);
 }

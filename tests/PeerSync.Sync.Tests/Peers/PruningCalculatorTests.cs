@@ -56,9 +56,42 @@ public sealed class PruningCalculatorTests
     {
         var applied = Watermarks.Empty.With(A, H(100)).With(B, H(100)).With(Gone, H(20));
         var agreeing = new PeerAcknowledgement(B.Node, B.Epoch, Watermarks.Empty.With(A, H(100)).With(B, H(100)).With(Gone, H(20)));
-        Assert.Equal(H(100), PruningCalculator.StableHlc(A, applied, [agreeing], [], 0, 0));
+        Assert.Equal(H(100), PruningCalculator.StableHlc(A, applied, [agreeing], [], nowMs: 1020, retiredOriginRetentionMs: 1000));
         var behind = agreeing with { Acknowledged = agreeing.Acknowledged.With(Gone, H(10)) };
-        Assert.Equal(H(10), PruningCalculator.StableHlc(A, applied, [behind], [], 0, 0));
+        Assert.Equal(H(10), PruningCalculator.StableHlc(A, applied, [behind], [], nowMs: 1020, retiredOriginRetentionMs: 1000));
+    }
+
+    [Fact]
+    public void An_origin_of_no_known_member_holds_tombstones_back_for_the_retention_after_its_last_position()
+    {
+        // Swarm seed 246: a member removed just before this node joined is no member here, yet it
+        // may come back within seconds with writes that never left it.
+        var applied = Watermarks.Empty.With(A, H(100)).With(B, H(100)).With(Gone, H(20));
+        var agreeing = new PeerAcknowledgement(B.Node, B.Epoch, Watermarks.Empty.With(A, H(100)).With(B, H(100)).With(Gone, H(20)));
+        Assert.Equal(H(20), PruningCalculator.StableHlc(A, applied, [agreeing], [], nowMs: 1019, retiredOriginRetentionMs: 1000));
+        Assert.Equal(H(100), PruningCalculator.StableHlc(A, applied, [agreeing], [], nowMs: 1020, retiredOriginRetentionMs: 1000));
+    }
+
+    [Fact]
+    public void An_old_origin_of_a_live_member_does_not_hold_tombstones_back_when_every_member_agrees_on_it()
+    {
+        // A member that was wiped has a new epoch: its old stream cannot grow any more.
+        var oldB = Origin("b", 0xB0);
+        var applied = Watermarks.Empty.With(A, H(100)).With(B, H(100)).With(oldB, H(20));
+        var agreeing = new PeerAcknowledgement(B.Node, B.Epoch, Watermarks.Empty.With(A, H(100)).With(B, H(100)).With(oldB, H(20)));
+        Assert.Equal(H(100), PruningCalculator.StableHlc(A, applied, [agreeing], [], nowMs: 50, retiredOriginRetentionMs: 1000));
+    }
+
+    [Fact]
+    public void A_removed_member_whose_epoch_was_never_learned_holds_every_tombstone_back_for_the_retention()
+    {
+        // Swarm seed 135: this node joined while the member was unreachable, so it never said hello
+        // here; the origin it may come back with cannot be named.
+        var applied = Watermarks.Empty.With(A, H(100)).With(B, H(100)).With(Gone, H(20));
+        var agreeing = new PeerAcknowledgement(B.Node, B.Epoch, Watermarks.Empty.With(A, H(100)).With(B, H(100)).With(Gone, H(20)));
+        var removed = new RetiredPeer(Gone.Node, Epoch: null, RetiredAtMs: 1000);
+        Assert.Equal(Hlc.Zero, PruningCalculator.StableHlc(A, applied, [agreeing], [removed], nowMs: 1999, retiredOriginRetentionMs: 1000));
+        Assert.Equal(H(100), PruningCalculator.StableHlc(A, applied, [agreeing], [removed], nowMs: 2000, retiredOriginRetentionMs: 1000));
     }
 
     [Fact]
