@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PeerSync.Cluster.Host;
 using PeerSync.Cluster.Membership;
 using PeerSync.Hosting.Node;
 using PeerSync.Hosting.Options;
@@ -95,7 +96,11 @@ public sealed class PeerSyncNodeTests(ITestOutputHelper output) : IDisposable
     public async Task PeerSyncNode_with_JoinOnStart_off_waits_for_an_explicit_join()
     {
         await using var node = await PeerSyncNode.StartAsync(Options(), Services() with { JoinOnStart = false });
-        await Task.Delay(200);
+        // The snapshot answers after the cluster actor handled everything sent at start; a join
+        // sent then would already have formed this lone seed's cluster (it forms at once).
+        var observer = new TestProbe(node.System, TestKitSettings.FromEnvironment(), "observer");
+        node.Cluster.Subscribe(observer.Ref, InitialStateMode.AsSnapshot);
+        Assert.Empty(observer.ExpectMsg<ClusterStateSnapshot>(timeout: TimeSpan.FromSeconds(10)).Members);
         Assert.Empty(node.Cluster.State.Members);
 
         node.Cluster.Join();
