@@ -1,3 +1,4 @@
+using PeerSync.Cli.Tests.Support;
 using System.Text.Json.Nodes;
 using PeerSync.Cli;
 using Psync = PeerSync.Cli.Cli;
@@ -129,8 +130,8 @@ public sealed class CliAgainstServerTests : IAsyncLifetime
     [Fact]
     public async Task Cluster_tail_prints_the_snapshot_and_member_events_of_the_server_stream()
     {
-        var stdout = new WaitableWriter();
-        var stderr = new WaitableWriter();
+        var stdout = new ObservableWriter();
+        var stderr = new ObservableWriter();
         var interrupts = new Interrupts();
         var run = Psync.RunAsync(["--node", _server.Authority, "cluster", "tail"], new StringReader(""), stdout, stderr, new CliEnvironment { Interrupts = interrupts });
         await stdout.WaitForAsync("snapshot:");
