@@ -1,6 +1,6 @@
-using PeerSync.Cli.Tests.Support;
 using System.Text.Json.Nodes;
 using PeerSync.Cli;
+using PeerSync.Cli.Tests.Support;
 using Psync = PeerSync.Cli.Cli;
 using PeerSync.Hosting.Api;
 using PeerSync.Node.Tests.Http.Fakes;
