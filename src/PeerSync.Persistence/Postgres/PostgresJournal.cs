@@ -20,7 +20,7 @@ internal sealed class PostgresJournal : IJournal
     public PostgresJournal(PostgresDatabase database, JournalOptions options, ILogger logger)
     {
         _database = database;
-        _backend = new PostgresJournalBackend(database);
+        _backend = new PostgresJournalBackend(database, logger);
         _writer = new GroupCommitWriter(_backend, options, logger, database.Location);
     }
 

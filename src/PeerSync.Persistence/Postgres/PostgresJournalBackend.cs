@@ -1,3 +1,5 @@
+using System.Data;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using PeerSync.Persistence.Errors;
@@ -14,10 +16,11 @@ namespace PeerSync.Persistence.Postgres;
 /// The group-commit loop is the only caller, one batch at a time, so the backend keeps its own
 /// connection with the INSERT prepared on it: a pooled connection would be reset (a round of
 /// RESET/DISCARD statements) on every return to the pool, which costs the server about a third of
-/// a 100-row insert. After any failure but a key conflict the connection is dropped, and the next
-/// batch opens a fresh one.
+/// a 100-row insert. After any failure but a key conflict the connection is dropped. When the kept
+/// connection turns out dead before COMMIT was sent (the server restarted while the node was idle),
+/// nothing of the batch is stored, so the batch runs once more on a fresh connection.
 /// </summary>
-internal sealed class PostgresJournalBackend(PostgresDatabase database) : IGroupCommitBackend, IAsyncDisposable
+internal sealed class PostgresJournalBackend(PostgresDatabase database, ILogger logger) : IGroupCommitBackend, IAsyncDisposable
 {
     private const string UniqueViolation = "23505";
 
@@ -30,6 +33,26 @@ internal sealed class PostgresJournalBackend(PostgresDatabase database) : IGroup
 
     public async Task<Exception?[]> WriteBatchAsync(IReadOnlyList<AtomicWrite> batch, CancellationToken cancellationToken)
     {
+        var kept = _insert is not null;
+        var attempt = new Attempt();
+        try
+        {
+            return await WriteOnceAsync(batch, attempt, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (kept && attempt.LostConnectionBeforeCommit)
+        {
+            // The connection kept from an earlier batch died while idle (a server restart, an idle
+            // timeout): COMMIT was never sent, so nothing of this batch is stored. Once more on a
+            // fresh connection; a failure there is a real outage and fails the batch.
+            Log.WriterReconnected(logger, ex, database.Location, batch.Count);
+            return await WriteOnceAsync(batch, new Attempt(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask DisposeAsync() => CloseAsync();
+
+    private async Task<Exception?[]> WriteOnceAsync(IReadOnlyList<AtomicWrite> batch, Attempt attempt, CancellationToken cancellationToken)
+    {
         var insert = _insert ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -37,23 +60,24 @@ internal sealed class PostgresJournalBackend(PostgresDatabase database) : IGroup
             {
                 await using var tx = await insert.Connection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await InsertAsync(insert, tx, batch, 0, batch.Count, cancellationToken).ConfigureAwait(false);
+                attempt.Committing = true;
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return new Exception?[batch.Count];
             }
             catch (PostgresException ex) when (ex.SqlState == UniqueViolation)
             {
+                attempt.Committing = true;
                 return await WriteIsolatedAsync(insert, batch, cancellationToken).ConfigureAwait(false);
             }
         }
         catch
         {
             // A broken connection, a server restart, a failed commit: start over on a fresh one.
+            attempt.LostConnectionBeforeCommit = !attempt.Committing && insert.Connection?.FullState is ConnectionState.Broken or ConnectionState.Closed;
             await CloseAsync().ConfigureAwait(false);
             throw;
         }
     }
-
-    public ValueTask DisposeAsync() => CloseAsync();
 
     private async Task<NpgsqlCommand> OpenAsync(CancellationToken cancellationToken)
     {
@@ -163,5 +187,14 @@ internal sealed class PostgresJournalBackend(PostgresDatabase database) : IGroup
         ((NpgsqlParameter<string[]>)parameters[6]).TypedValue = wid;
         insert.Transaction = tx;
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How far one attempt at a batch got, for deciding whether it may run again.</summary>
+    private sealed class Attempt
+    {
+        /// <summary>COMMIT (or the savepoint path, which ends in one) has been started: the outcome may be unknown.</summary>
+        public bool Committing { get; set; }
+
+        public bool LostConnectionBeforeCommit { get; set; }
     }
 }
