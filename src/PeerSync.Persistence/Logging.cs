@@ -24,4 +24,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 5005, Level = LogLevel.Information,
         Message = "Opened {Provider} persistence at {Location}")]
     public static partial void Opened(ILogger logger, string provider, string location);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning,
+        Message = "Journal writer's connection to {Location} was lost while idle; writing the batch of {BatchSize} again on a new connection")]
+    public static partial void WriterReconnected(ILogger logger, Exception exception, string location, int batchSize);
 }

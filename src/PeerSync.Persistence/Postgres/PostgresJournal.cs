@@ -14,12 +14,14 @@ namespace PeerSync.Persistence.Postgres;
 internal sealed class PostgresJournal : IJournal
 {
     private readonly PostgresDatabase _database;
+    private readonly PostgresJournalBackend _backend;
     private readonly GroupCommitWriter _writer;
 
     public PostgresJournal(PostgresDatabase database, JournalOptions options, ILogger logger)
     {
         _database = database;
-        _writer = new GroupCommitWriter(new PostgresJournalBackend(database), options, logger, database.Location);
+        _backend = new PostgresJournalBackend(database, logger);
+        _writer = new GroupCommitWriter(_backend, options, logger, database.Location);
     }
 
     public Task WriteAsync(AtomicWrite write, CancellationToken cancellationToken = default) =>
@@ -186,7 +188,12 @@ internal sealed class PostgresJournal : IJournal
         }
     }
 
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        // The writer commits what is queued first; its loop has ended when this returns.
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        await _backend.DisposeAsync().ConfigureAwait(false);
+    }
 
     private PersistenceStorageException ReadFailed(PersistenceId persistenceId, long fromSequenceNr, NpgsqlException ex) =>
         new($"journal at {_database.Location} could not replay persistence id '{persistenceId}' from sequence nr {fromSequenceNr}: {ex.Message}",

@@ -1,0 +1,93 @@
+using Npgsql;
+using PeerSync.Persistence.Configuration;
+using PeerSync.Persistence.Errors;
+using PeerSync.Persistence.Tests.Tck;
+using static PeerSync.Persistence.Tests.Tck.TestEvents;
+
+namespace PeerSync.Persistence.Tests.Providers;
+
+/// <summary>
+/// The PostgreSQL journal's group-commit writer keeps one connection of its own: it must replace
+/// it when the server drops it, and give it back when the journal closes.
+/// </summary>
+[RequiresPostgres]
+public sealed class PostgresWriterConnectionTests : IAsyncLifetime
+{
+    private readonly string _schema = PostgresTestDatabase.NewSchemaName();
+    private readonly string _application = "peersync-writer-" + Guid.NewGuid().ToString("N")[..12];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => PostgresTestDatabase.DropSchemaAsync(_schema);
+
+    [PostgresFact]
+    public async Task WriteAsync_writes_on_a_fresh_connection_when_the_server_ended_the_idle_writer_connection()
+    {
+        await using var stores = await OpenAsync();
+        await stores.Journal.WriteAsync(Write(Id("before"), 1));
+
+        Assert.NotEqual(0, await TerminateOurBackendsAsync());
+
+        // COMMIT never reached the server on the dead connection, so the batch is simply written
+        // again on a new one: no write fails because the server restarted while the node was idle.
+        await stores.Journal.WriteAsync(Write(Id("after"), 1));
+        await stores.Journal.WriteAsync(Write(Id("after"), 2, count: 2));
+
+        Assert.Equal(3, await stores.Journal.ReadHighestSequenceNrAsync(Id("after")));
+        Assert.Equal(1, await stores.Journal.ReadHighestSequenceNrAsync(Id("before")));
+    }
+
+    [PostgresFact]
+    public async Task WriteAsync_fails_the_batch_when_the_write_fails_again_on_the_fresh_connection()
+    {
+        await using var stores = await OpenAsync();
+        await stores.Journal.WriteAsync(Write(Id("w"), 1));
+
+        // The kept connection dies, and on a fresh one the table is gone: the second failure is
+        // a real one, reported for the batch (one retry, never a loop).
+        await PostgresTestDatabase.ExecuteAsync($"DROP TABLE \"{_schema}\".journal");
+        await TerminateOurBackendsAsync();
+
+        var failure = await Assert.ThrowsAsync<PersistenceStorageException>(() => stores.Journal.WriteAsync(Write(Id("w"), 2)));
+        Assert.Contains("failed to write persistence id 'w' sequence nrs 2..2", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("journal", failure.Message, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
+    public async Task DisposeAsync_closes_the_writer_connection()
+    {
+        var stores = await OpenAsync();
+        await stores.Journal.WriteAsync(Write(Id("w"), 1));
+        Assert.NotEqual(0, await CountOurBackendsAsync());
+
+        await stores.DisposeAsync();
+
+        // The server ends a backend shortly after its client closes: wait for it, bounded.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await CountOurBackendsAsync() != 0)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+
+    private Task<PersistenceStores> OpenAsync() =>
+        PersistenceFactory.OpenPostgresAsync(new PostgresJournalOptions
+        {
+            ConnectionString = new NpgsqlConnectionStringBuilder(PostgresTestDatabase.RequiredConnectionString()) { ApplicationName = _application }.ConnectionString,
+            SchemaName = _schema,
+        });
+
+    private Task<long> TerminateOurBackendsAsync() =>
+        ScalarAsync("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = @app");
+
+    private Task<long> CountOurBackendsAsync() =>
+        ScalarAsync("SELECT count(*) FROM pg_stat_activity WHERE application_name = @app");
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(PostgresTestDatabase.RequiredConnectionString());
+        await using var cmd = dataSource.CreateCommand(sql);
+        cmd.Parameters.AddWithValue("app", _application);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+}
