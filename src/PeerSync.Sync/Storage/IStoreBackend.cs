@@ -21,6 +21,9 @@ internal interface IStoreSession : IAsyncDisposable
 {
     ValueTask<StoredRecord?> GetRecordAsync(RecordCursor at, CancellationToken ct);
 
+    /// <summary>The stored records among <paramref name="cursors"/> (absent ones are left out), in one round trip where the provider can.</summary>
+    ValueTask<IReadOnlyList<StoredRecord>> GetRecordsAsync(IReadOnlyCollection<RecordCursor> cursors, CancellationToken ct);
+
     ValueTask UpsertRecordAsync(StoredRecord record, CancellationToken ct);
 
     ValueTask DeleteRecordAsync(RecordCursor at, CancellationToken ct);

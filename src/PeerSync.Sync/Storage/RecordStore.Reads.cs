@@ -126,6 +126,7 @@ public sealed partial class RecordStore
 
         return InWriteAsync(async ctx =>
         {
+            await ctx.LoadRecordsAsync(pulled.Select(r => r.Cursor).Concat(deletions.Select(d => d.Record)), cancellationToken).ConfigureAwait(false);
             var changed = 0;
             foreach (var record in pulled)
             {
@@ -138,7 +139,7 @@ public sealed partial class RecordStore
             var deleted = 0;
             foreach (var deletion in deletions)
             {
-                var current = await ctx.Session.GetRecordAsync(deletion.Record, cancellationToken).ConfigureAwait(false);
+                var current = await ctx.GetRecordAsync(deletion.Record, cancellationToken).ConfigureAwait(false);
                 if (current is { Version.Deleted: false } && current.Version.Stamp == deletion.Stamp)
                 {
                     // A tombstone with the deleted version's own stamp: it beats that version (and

@@ -51,6 +51,7 @@ public sealed partial class RecordStore
                 }
             }
 
+            await ctx.LoadRecordsAsync(inPage, cancellationToken).ConfigureAwait(false);
             var changed = 0;
             foreach (var record in page.Records)
             {

@@ -105,9 +105,10 @@ public sealed partial class RecordStore : IRecordStore
         return await InWriteAsync(async ctx =>
         {
             var outcomes = new List<LocalWriteOutcome>(writes.Count);
+            await ctx.LoadRecordsAsync(writes.Select(w => new RecordCursor(w.Collection, w.Key)), cancellationToken).ConfigureAwait(false);
             foreach (var write in writes)
             {
-                var existing = (await ctx.Session.GetRecordAsync(new RecordCursor(write.Collection, write.Key), cancellationToken).ConfigureAwait(false))?.Version;
+                var existing = (await ctx.GetRecordAsync(new RecordCursor(write.Collection, write.Key), cancellationToken).ConfigureAwait(false))?.Version;
                 var check = MergeRules.CheckLocalWrite(write.Kind, existing, self);
                 if (!check.IsAllowed)
                 {
@@ -157,6 +158,7 @@ public sealed partial class RecordStore : IRecordStore
         return await InWriteAsync(async ctx =>
         {
             var outcomes = new List<RangeApplyOutcome>(ranges.Count);
+            await ctx.LoadRecordsAsync(ranges.SelectMany(r => r.Changes).Select(c => c.Cursor), cancellationToken).ConfigureAwait(false);
             foreach (var range in ranges)
             {
                 var applied = ctx.Applied(range.Origin);

@@ -15,6 +15,10 @@ internal sealed class WriteContext
     private readonly HashSet<OriginId> _dirtyOrigins = [];
     private readonly Dictionary<(CollectionName Collection, int Bucket), (long Count, ulong Fingerprint)> _bucketDeltas = [];
     private readonly Dictionary<CollectionName, (long Count, ulong Hash)> _collectionDeltas = [];
+
+    // Records this transaction has read or written (null: known absent). A batch loads its records
+    // in one query up front (LoadRecordsAsync) and then sees its own writes without asking the store.
+    private readonly Dictionary<RecordCursor, StoredRecord?> _records = [];
     private long _position;
     private readonly long _initialPosition;
     private Hlc _hlcHigh;
@@ -52,11 +56,44 @@ internal sealed class WriteContext
 
     public void ObserveHlc(Hlc hlc) => _hlcHigh = Hlc.Max(_hlcHigh, hlc);
 
+    /// <summary>Reads the records at <paramref name="cursors"/> that this transaction does not know yet, in one query.</summary>
+    public async ValueTask LoadRecordsAsync(IEnumerable<RecordCursor> cursors, CancellationToken ct)
+    {
+        var unknown = cursors.Where(c => !_records.ContainsKey(c)).ToHashSet();
+        if (unknown.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var cursor in unknown)
+        {
+            _records[cursor] = null;
+        }
+
+        foreach (var record in await Session.GetRecordsAsync(unknown, ct).ConfigureAwait(false))
+        {
+            _records[record.Version.Cursor] = record;
+        }
+    }
+
+    /// <summary>The record at <paramref name="at"/> as this transaction sees it.</summary>
+    public async ValueTask<StoredRecord?> GetRecordAsync(RecordCursor at, CancellationToken ct)
+    {
+        if (_records.TryGetValue(at, out var known))
+        {
+            return known;
+        }
+
+        var stored = await Session.GetRecordAsync(at, ct).ConfigureAwait(false);
+        _records[at] = stored;
+        return stored;
+    }
+
     /// <summary>Merges a version last-writer-wins; true when it replaced the stored one.</summary>
     public async ValueTask<bool> MergeAsync(RecordVersion incoming, CancellationToken ct)
     {
         ObserveHlc(incoming.Stamp.Hlc);
-        var existing = await Session.GetRecordAsync(incoming.Cursor, ct).ConfigureAwait(false);
+        var existing = await GetRecordAsync(incoming.Cursor, ct).ConfigureAwait(false);
         if (!MergeRules.ShouldReplace(existing?.Version, incoming))
         {
             return false;
@@ -72,6 +109,7 @@ internal sealed class WriteContext
         ObserveHlc(next.Stamp.Hlc);
         var stored = new StoredRecord(next, ++_position);
         await Session.UpsertRecordAsync(stored, ct).ConfigureAwait(false);
+        _records[next.Cursor] = stored;
         if (previous is { Deleted: false })
         {
             AddDigest(previous, -1);
@@ -86,8 +124,11 @@ internal sealed class WriteContext
     }
 
     /// <summary>Removes a tombstone row (pruning); tombstones are not part of any digest.</summary>
-    public ValueTask RemoveTombstoneAsync(RecordVersion tombstone, CancellationToken ct) =>
-        Session.DeleteRecordAsync(tombstone.Cursor, ct);
+    public ValueTask RemoveTombstoneAsync(RecordVersion tombstone, CancellationToken ct)
+    {
+        _records[tombstone.Cursor] = null;
+        return Session.DeleteRecordAsync(tombstone.Cursor, ct);
+    }
 
     public async ValueTask CommitAsync(CancellationToken ct)
     {

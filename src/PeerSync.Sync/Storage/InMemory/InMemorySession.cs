@@ -23,6 +23,20 @@ internal sealed class InMemorySession : IStoreSession
     public ValueTask<StoredRecord?> GetRecordAsync(RecordCursor at, CancellationToken ct) =>
         ValueTask.FromResult(_s.Records.GetValueOrDefault(at));
 
+    public ValueTask<IReadOnlyList<StoredRecord>> GetRecordsAsync(IReadOnlyCollection<RecordCursor> cursors, CancellationToken ct)
+    {
+        var found = new List<StoredRecord>(cursors.Count);
+        foreach (var cursor in cursors)
+        {
+            if (_s.Records.GetValueOrDefault(cursor) is { } record)
+            {
+                found.Add(record);
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<StoredRecord>>(found);
+    }
+
     public ValueTask UpsertRecordAsync(StoredRecord record, CancellationToken ct)
     {
         CheckWrite();

@@ -18,7 +18,16 @@ internal sealed class PostgresBackend : SqlBackend
         : base(new SqlDialect("postgres", name => $"\"{options.Schema}\".sync_{name}", "TEXT COLLATE \"C\"", "BIGINT"), options.TimeProvider)
     {
         _schema = options.Schema;
-        _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+
+        // Every write and read is one of a few statements run over and over: keep them prepared
+        // on each pooled connection (as the journal does), unless the connection string says otherwise.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        }
+
+        _dataSource = builder.Build();
     }
 
     protected override IEnumerable<string> PrepareStatements() => [$"CREATE SCHEMA IF NOT EXISTS \"{_schema}\""];

@@ -11,12 +11,65 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 {
     private const string RecordColumns = "collection, rkey, owned, deleted, value, hlc, origin_node, origin_epoch, position";
 
+    // Bounds one round trip: queued writes, and point lookups.
+    private const int MaxQueuedWrites = 512;
+    private const int MaxKeysPerLookup = 500;
+
+    // Writes queued for one round trip (providers that batch); sent before any read and at commit.
+    private DbBatch? _pending;
+
     private string T(string name) => d.Table(name);
 
     public async ValueTask<StoredRecord?> GetRecordAsync(RecordCursor at, CancellationToken ct)
     {
         var rows = await RecordsAsync($"SELECT {RecordColumns} FROM {T("records")} WHERE collection = @c AND rkey = @k", ct, ("@c", at.Collection.Value), ("@k", at.Key.Value)).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async ValueTask<IReadOnlyList<StoredRecord>> GetRecordsAsync(IReadOnlyCollection<RecordCursor> cursors, CancellationToken ct)
+    {
+        var found = new List<StoredRecord>(cursors.Count);
+        if (!connection.CanCreateBatch)
+        {
+            foreach (var cursor in cursors)
+            {
+                if (await GetRecordAsync(cursor, ct).ConfigureAwait(false) is { } record)
+                {
+                    found.Add(record);
+                }
+            }
+
+            return found;
+        }
+
+        // One point lookup per key, sent together: each is a primary-key probe whatever the
+        // table's statistics say (one `rkey IN (...)` query was planned as a scan of the whole
+        // collection while a fresh table had not been analyzed yet).
+        await FlushAsync(ct).ConfigureAwait(false);
+        foreach (var chunk in cursors.Chunk(MaxKeysPerLookup))
+        {
+            await using var batch = NewBatch();
+            foreach (var cursor in chunk)
+            {
+                var lookup = batch.CreateBatchCommand();
+                lookup.CommandText = $"SELECT {RecordColumns} FROM {T("records")} WHERE collection = @c AND rkey = @k";
+                AddParameter(lookup, "@c", cursor.Collection.Value);
+                AddParameter(lookup, "@k", cursor.Key.Value);
+                batch.BatchCommands.Add(lookup);
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            do
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    found.Add(ReadRecord(reader));
+                }
+            }
+            while (await reader.NextResultAsync(ct).ConfigureAwait(false));
+        }
+
+        return found;
     }
 
     public ValueTask UpsertRecordAsync(StoredRecord record, CancellationToken ct)
@@ -103,6 +156,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     public async ValueTask<IReadOnlyList<RecordVersion>> ReadLogAsync(OriginId origin, Hlc afterExclusive, Hlc throughInclusive, int limit, CancellationToken ct)
     {
+        await FlushAsync(ct).ConfigureAwait(false);
         await using var command = Command(
             $"SELECT collection, rkey, deleted, value, hlc FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e AND hlc > @a AND hlc <= @t ORDER BY hlc LIMIT @l",
             ("@n", origin.Node.Value), ("@e", Epoch(origin.Epoch)), ("@a", afterExclusive.ToInt64()), ("@t", throughInclusive.ToInt64()), ("@l", (long)limit));
@@ -130,6 +184,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     public async ValueTask<long> PruneLogAsync(OriginId origin, Hlc through, CancellationToken ct)
     {
+        await FlushAsync(ct).ConfigureAwait(false);
         await using var command = Command(
             $"DELETE FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e AND hlc <= @t",
             ("@n", origin.Node.Value), ("@e", Epoch(origin.Epoch)), ("@t", through.ToInt64()));
@@ -151,6 +206,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     public async ValueTask<IReadOnlyList<OriginState>> ReadOriginsAsync(CancellationToken ct)
     {
+        await FlushAsync(ct).ConfigureAwait(false);
         await using var command = Command($"SELECT node, epoch, applied_hlc, floor_hlc FROM {T("origins")} ORDER BY node, epoch");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<OriginState>();
@@ -178,6 +234,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
             return [];
         }
 
+        await FlushAsync(ct).ConfigureAwait(false);
         await using var command = collection is { } c
             ? Command($"SELECT collection, bucket, live_count, fingerprint FROM {T("buckets")} WHERE collection = @c{filter} ORDER BY bucket", ("@c", c.Value))
             : Command($"SELECT collection, bucket, live_count, fingerprint FROM {T("buckets")} ORDER BY collection, bucket");
@@ -198,6 +255,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     public async ValueTask<IReadOnlyList<CollectionState>> ReadCollectionStatesAsync(CollectionName? collection, CancellationToken ct)
     {
+        await FlushAsync(ct).ConfigureAwait(false);
         await using var command = collection is { } c
             ? Command($"SELECT collection, live_count, value_hash FROM {T("collections")} WHERE collection = @c", ("@c", c.Value))
             : Command($"SELECT collection, live_count, value_hash FROM {T("collections")} ORDER BY collection");
@@ -218,6 +276,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     public async ValueTask<string?> GetMetaAsync(string name, CancellationToken ct)
     {
+        await FlushAsync(ct).ConfigureAwait(false);
         await using var command = Command($"SELECT value FROM {T("meta")} WHERE name = @n", ("@n", name));
         return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
     }
@@ -227,19 +286,35 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
             ? ExecuteAsync($"DELETE FROM {T("meta")} WHERE name = @n", ct, ("@n", name))
             : ExecuteAsync($"INSERT INTO {T("meta")} (name, value) VALUES (@n, @v) ON CONFLICT (name) DO UPDATE SET value = excluded.value", ct, ("@n", name), ("@v", value));
 
-    public async ValueTask CommitAsync(CancellationToken ct) => await transaction.CommitAsync(ct).ConfigureAwait(false);
+    public async ValueTask CommitAsync(CancellationToken ct)
+    {
+        await FlushAsync(ct).ConfigureAwait(false);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+    }
 
     public async ValueTask DisposeAsync()
     {
-        // Disposing an uncommitted transaction rolls it back.
+        // Writes never sent are dropped; disposing an uncommitted transaction rolls it back.
+        if (_pending is { } unsent)
+        {
+            _pending = null;
+            await unsent.DisposeAsync().ConfigureAwait(false);
+        }
+
         await transaction.DisposeAsync().ConfigureAwait(false);
         await connection.DisposeAsync().ConfigureAwait(false);
     }
 
     private static long Epoch(DataEpoch epoch) => unchecked((long)epoch.Value);
 
+    /// <summary>A command for a read (or a write whose result is needed): every queued write must have been sent.</summary>
     private DbCommand Command(string sql, params (string Name, object? Value)[] args)
     {
+        if (_pending is not null)
+        {
+            throw new InvalidOperationException($"a statement ran before {_pending.BatchCommands.Count} queued writes were sent: {sql}");
+        }
+
         var command = SqlBackend.Command(connection, transaction, sql);
         foreach (var (name, value) in args)
         {
@@ -249,37 +324,98 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
         return command;
     }
 
+    /// <summary>
+    /// A write whose result nobody reads. Where the provider batches (PostgreSQL), it is queued and
+    /// sent with the others in one round trip before the next read or the commit; a failure then
+    /// fails that read or the commit, and so the whole transaction, as it would have anyway.
+    /// </summary>
     private async ValueTask ExecuteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] args)
     {
-        await using var command = Command(sql, args);
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        if (!connection.CanCreateBatch)
+        {
+            await using var command = Command(sql, args);
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return;
+        }
+
+        var batch = _pending ??= NewBatch();
+        var queued = batch.CreateBatchCommand();
+        queued.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            AddParameter(queued, name, value);
+        }
+
+        batch.BatchCommands.Add(queued);
+        if (batch.BatchCommands.Count >= MaxQueuedWrites)
+        {
+            await FlushAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static void AddParameter(DbBatchCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
+    private DbBatch NewBatch()
+    {
+        var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        return batch;
+    }
+
+    /// <summary>Sends the queued writes, if any, in one round trip.</summary>
+    private async ValueTask FlushAsync(CancellationToken ct)
+    {
+        if (_pending is not { } batch)
+        {
+            return;
+        }
+
+        _pending = null;
+        await using (batch.ConfigureAwait(false))
+        {
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
     }
 
     private async ValueTask<long> ScalarAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] args)
     {
+        await FlushAsync(ct).ConfigureAwait(false);
         await using var command = Command(sql, args);
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private async ValueTask<List<StoredRecord>> RecordsAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] args)
     {
+        await FlushAsync(ct).ConfigureAwait(false);
         await using var command = Command(sql, args);
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<StoredRecord>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            var version = new RecordVersion(
-                CollectionName.Parse(reader.GetString(0)),
-                RecordKey.Parse(reader.GetString(1)),
-                reader.GetInt64(2) != 0 ? CollectionKind.Owned : CollectionKind.Shared,
-                reader.GetInt64(3) != 0,
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                new VersionStamp(
-                    Hlc.FromInt64(reader.GetInt64(5)),
-                    new OriginId(NodeId.Parse(reader.GetString(6)), new DataEpoch(unchecked((ulong)reader.GetInt64(7))))));
-            result.Add(new StoredRecord(version, reader.GetInt64(8)));
+            result.Add(ReadRecord(reader));
         }
 
         return result;
+    }
+
+    /// <summary>A row of <see cref="RecordColumns"/>.</summary>
+    private static StoredRecord ReadRecord(DbDataReader reader)
+    {
+        var version = new RecordVersion(
+            CollectionName.Parse(reader.GetString(0)),
+            RecordKey.Parse(reader.GetString(1)),
+            reader.GetInt64(2) != 0 ? CollectionKind.Owned : CollectionKind.Shared,
+            reader.GetInt64(3) != 0,
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            new VersionStamp(
+                Hlc.FromInt64(reader.GetInt64(5)),
+                new OriginId(NodeId.Parse(reader.GetString(6)), new DataEpoch(unchecked((ulong)reader.GetInt64(7))))));
+        return new StoredRecord(version, reader.GetInt64(8));
     }
 }
