@@ -74,10 +74,10 @@ public sealed class SyncComponent : INodeComponent
                 DataEpoch = node.DataEpoch,
                 PhysicalClock = _settings.PhysicalClock,
                 Metrics = metrics,
-                FlushTimeout = _settings.FlushTimeout,
+                FlushTimeout = options.Sync.ShutdownFlushTimeout,
                 AntiEntropy = _settings.AntiEntropy,
-                RetireAfterRemoval = _settings.RetireAfterRemoval,
-                MaxPendingWrites = _settings.MaxPendingWrites,
+                RetireAfterRemoval = options.Sync.RetireAfterRemoval,
+                MaxPendingWrites = options.Sync.MaxPendingWrites,
             }, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -108,7 +108,7 @@ public sealed class SyncComponent : INodeComponent
                 }
             }
 
-            await host.CloseAsync(_settings.FlushTimeout).ConfigureAwait(false);
+            await host.CloseAsync(node.Options.Sync.ShutdownFlushTimeout).ConfigureAwait(false);
         }
 
         if (_ownedPersistence is not null)

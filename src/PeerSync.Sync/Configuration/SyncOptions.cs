@@ -99,6 +99,20 @@ public sealed class SyncOptions
     /// concurrent deletes whose tombstones are gone; shorter keeps fewer tombstones.</summary>
     public TimeSpan RetiredOriginRetention { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>`retire-after-removal`, default 30 s: how long after a member's removal this node
+    /// keeps that member's peer state (its queue, and pruning waiting for it). A restarted node is
+    /// removed as its old incarnation just before it joins again; within this time it resumes
+    /// incrementally instead of starting over.</summary>
+    public TimeSpan RetireAfterRemoval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>`max-pending-writes`, default 10 000: local writes that may wait for the next commit;
+    /// beyond it a write is refused at once (HTTP 503) until the queue drains (back-pressure).</summary>
+    public int MaxPendingWrites { get; set; } = 10_000;
+
+    /// <summary>`shutdown-flush-timeout`, default 5 s: a graceful stop waits at most this long for
+    /// the peers to acknowledge this node's changes before the node leaves.</summary>
+    public TimeSpan ShutdownFlushTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The validation errors, each naming its key; empty when valid.</summary>
     public IReadOnlyList<string> Validate() => SyncOptionsValidator.Validate(this);
 

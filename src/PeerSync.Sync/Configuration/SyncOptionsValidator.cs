@@ -61,6 +61,10 @@ internal static class SyncOptionsValidator
         {
             errors.Add($"{SyncOptions.Section}.retired-origin-retention is {Ms(o.RetiredOriginRetention)} ms; it must not be negative");
         }
+
+        Positive(o.RetireAfterRemoval, "retire-after-removal", errors);
+        Range(o.MaxPendingWrites, 1, 10_000_000, "max-pending-writes", errors);
+        Positive(o.ShutdownFlushTimeout, "shutdown-flush-timeout", errors);
         if (o.SendTimeout <= o.BatchWindow)
         {
             errors.Add($"{SyncOptions.Section}.send-timeout ({Ms(o.SendTimeout)}) must exceed batch-window ({Ms(o.BatchWindow)}), or every batch would time out");

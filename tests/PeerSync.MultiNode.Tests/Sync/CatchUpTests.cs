@@ -89,8 +89,8 @@ public sealed class CatchUpTests(ITestOutputHelper output)
             {
                 SlowDowning(o, 0);
                 o.Sync.RetiredOriginRetention = TimeSpan.FromSeconds(1);
-            },
-            settings: _ => new PeerSync.Hosting.Sync.SyncComponentSettings { RetireAfterRemoval = TimeSpan.FromSeconds(1) });
+                o.Sync.RetireAfterRemoval = TimeSpan.FromSeconds(1);
+            });
         await cluster.AwaitConvergenceAsync();
         await cluster.AwaitSyncReadyAsync();
         var (n1, n2, n3) = (cluster["n1"], cluster["n2"], cluster["n3"]);

@@ -151,7 +151,7 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
     [Fact]
     public async Task Writes_beyond_the_pending_bound_are_refused_with_back_pressure()
     {
-        await using var cluster = await SyncTestCluster.StartAsync(1, output, settings: _ => new PeerSync.Hosting.Sync.SyncComponentSettings { MaxPendingWrites = 1 });
+        await using var cluster = await SyncTestCluster.StartAsync(1, output, configure: (o, _) => o.Sync.MaxPendingWrites = 1);
         await cluster.AwaitSyncReadyAsync();
         var records = cluster["n1"].Sync().Records;
 

@@ -11,8 +11,11 @@ public sealed class PruningTests(ITestOutputHelper output)
     [Fact]
     public async Task Logs_drain_with_all_peers_up_hold_exactly_what_an_offline_peer_lacks_and_prune_once_it_is_removed()
     {
-        await using var cluster = await SyncTestCluster.StartAsync(3, output, (o, _) => o.Cluster.Downing.StableAfter = TimeSpan.FromSeconds(60),
-            settings: _ => new PeerSync.Hosting.Sync.SyncComponentSettings { RetireAfterRemoval = TimeSpan.FromSeconds(2) });
+        await using var cluster = await SyncTestCluster.StartAsync(3, output, (o, _) =>
+        {
+            o.Cluster.Downing.StableAfter = TimeSpan.FromSeconds(60);
+            o.Sync.RetireAfterRemoval = TimeSpan.FromSeconds(2);
+        });
         await cluster.AwaitConvergenceAsync();
         await cluster.AwaitSyncReadyAsync();
         var (n1, n2, n3) = (cluster["n1"], cluster["n2"], cluster["n3"]);

@@ -58,6 +58,17 @@ public sealed class SyncOptionsTests
     }
 
     [Fact]
+    public void Validate_names_the_host_limits_when_out_of_range()
+    {
+        var options = new SyncOptions { RetireAfterRemoval = TimeSpan.Zero, MaxPendingWrites = 0, ShutdownFlushTimeout = TimeSpan.FromSeconds(-1) };
+        var errors = options.Validate();
+        Assert.Equal(3, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("peersync.sync.retire-after-removal", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("peersync.sync.max-pending-writes is 0", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("peersync.sync.shutdown-flush-timeout", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Send_timeout_must_exceed_the_batch_window()
     {
         var options = new SyncOptions { SendTimeout = TimeSpan.FromMilliseconds(50) };

@@ -115,6 +115,9 @@ internal static class PeerSyncSchema
         s.Scalar("seal-interval", Duration, o => o.Sync.SealInterval, (o, v) => o.Sync.SealInterval = v);
         s.Scalar("watermark-report-interval", Duration, o => o.Sync.WatermarkReportInterval, (o, v) => o.Sync.WatermarkReportInterval = v);
         s.Scalar("retired-origin-retention", Duration, o => o.Sync.RetiredOriginRetention, (o, v) => o.Sync.RetiredOriginRetention = v);
+        s.Scalar("retire-after-removal", Duration, o => o.Sync.RetireAfterRemoval, (o, v) => o.Sync.RetireAfterRemoval = v);
+        s.Scalar("max-pending-writes", Int, o => o.Sync.MaxPendingWrites, (o, v) => o.Sync.MaxPendingWrites = v);
+        s.Scalar("shutdown-flush-timeout", Duration, o => o.Sync.ShutdownFlushTimeout, (o, v) => o.Sync.ShutdownFlushTimeout = v);
 
         var backfill = s.Section("backfill");
         backfill.Scalar("page-size", Int, o => o.Sync.BackfillPageSize, (o, v) => o.Sync.BackfillPageSize = v);
