@@ -136,7 +136,7 @@ internal sealed partial class SyncCoordinator
                 var acknowledged = entry.Report!.Status.Acknowledged[origin];
                 if (origin.Node != entry.Id && head > acknowledged)
                 {
-                    pending += await _store.CountLogEntriesAfterAsync(origin, acknowledged).ConfigureAwait(true);
+                    pending += await _store.CountStreamAfterAsync(origin, acknowledged).ConfigureAwait(true);
                 }
             }
 

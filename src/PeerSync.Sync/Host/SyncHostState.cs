@@ -35,7 +35,8 @@ public sealed record SyncHostSnapshot(
 
 /// <summary>
 /// One peer as the coordinator last heard from its actor. <see cref="PendingChanges"/> counts the
-/// shared changes (log entries) above its acknowledgements, refreshed every prune interval.
+/// changes above its acknowledgements (log entries and owned records of every stream this node
+/// serves it), refreshed every prune interval.
 /// </summary>
 public sealed record SyncPeerState(
     NodeId Peer,

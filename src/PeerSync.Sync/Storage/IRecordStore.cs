@@ -52,8 +52,12 @@ public interface IRecordStore : IAsyncDisposable
 
     Task<long> CountLogEntriesAsync(OriginId? origin = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Log entries (shared changes) of <paramref name="origin"/> above <paramref name="afterExclusive"/>: what a peer acknowledged up to there still lacks.</summary>
-    Task<long> CountLogEntriesAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The changes of <paramref name="origin"/>'s stream above <paramref name="afterExclusive"/>:
+    /// its log entries (shared changes) plus its owned records changed since. What a peer that
+    /// acknowledged up to there still lacks (the outbound queue).
+    /// </summary>
+    Task<long> CountStreamAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken cancellationToken = default);
 
     Task<long> CountTombstonesAsync(CancellationToken cancellationToken = default);
 

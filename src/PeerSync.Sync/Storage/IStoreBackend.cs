@@ -57,6 +57,9 @@ internal interface IStoreSession : IAsyncDisposable
     /// <summary>Log entries of <paramref name="origin"/> above <paramref name="afterExclusive"/>.</summary>
     ValueTask<long> CountLogAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct);
 
+    /// <summary>Owned records (tombstones included) whose version belongs to <paramref name="origin"/> with HLC above <paramref name="afterExclusive"/>.</summary>
+    ValueTask<long> CountOwnedAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct);
+
     ValueTask<IReadOnlyList<OriginState>> ReadOriginsAsync(CancellationToken ct);
 
     ValueTask UpsertOriginAsync(OriginState state, CancellationToken ct);

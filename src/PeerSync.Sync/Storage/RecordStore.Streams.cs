@@ -107,8 +107,11 @@ public sealed partial class RecordStore
     public Task<long> CountLogEntriesAsync(OriginId? origin = null, CancellationToken cancellationToken = default) =>
         InReadAsync(session => session.CountLogAsync(origin, cancellationToken), cancellationToken);
 
-    public Task<long> CountLogEntriesAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken cancellationToken = default) =>
-        InReadAsync(session => session.CountLogAfterAsync(origin, afterExclusive, cancellationToken), cancellationToken);
+    public Task<long> CountStreamAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken cancellationToken = default) =>
+        InReadAsync(
+            async session => await session.CountLogAfterAsync(origin, afterExclusive, cancellationToken).ConfigureAwait(false)
+                + await session.CountOwnedAfterAsync(origin, afterExclusive, cancellationToken).ConfigureAwait(false),
+            cancellationToken);
 
     public Task<long> CountTombstonesAsync(CancellationToken cancellationToken = default) =>
         InReadAsync(session => session.CountTombstonesAsync(cancellationToken), cancellationToken);

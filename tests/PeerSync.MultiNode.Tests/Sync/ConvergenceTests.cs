@@ -187,14 +187,22 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
 
         await cluster.KillAsync(n3);
         await CatchUpTests.WriteAsync(n1, 0, 50);
+
+        // Owned records count too: the latest version of each (two writes of one record are one change to send).
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True((await n1.PutAsync(Locations, $"truck-{i}", "{\"lat\":1}")).IsWritten);
+        }
+
+        Assert.True((await n1.PutAsync(Locations, "truck-0", "{\"lat\":2}")).IsWritten);
         await cluster.AwaitAsync(
-            () => sync.Peers().Any(p => p.Id == "n3" && p.OutboundQueue == 50 && p.State == "disconnected")
+            () => sync.Peers().Any(p => p.Id == "n3" && p.OutboundQueue == 55 && p.State == "disconnected")
                 && sync.Peers().Any(p => p.Id == "n2" && p.OutboundQueue == 0 && p.State == "connected" && p.AckedWatermark.ContainsKey("n1")),
-            "n1 reports n3's queue of 50 and n2 caught up");
+            "n1 reports n3's queue of 50 shared and 5 owned changes, and n2 caught up");
 
         var status = sync.Status();
         Assert.Equal(("Ready", true, "leader"), (status.State, status.Ready, status.Mode));
-        await cluster.AwaitAsync(() => sync.Status().Records == 50 && sync.Status().LogEntries == 50, "status counts records and the log held for n3");
+        await cluster.AwaitAsync(() => sync.Status().Records == 55 && sync.Status().LogEntries == 50, "status counts records and the log held for n3");
         Assert.True(n1.Sync().IsReady);
         Assert.Null(n1.Sync().NotReadyReason);
     }

@@ -115,16 +115,23 @@ public abstract partial class RecordStoreConformance
     }
 
     [StoreFact]
-    public async Task CountLogEntriesAfter_counts_an_origins_log_above_a_position_and_LastPosition_follows_applies()
+    public async Task CountStreamAfter_counts_an_origins_log_and_owned_records_above_a_position_and_LastPosition_follows_applies()
     {
         var store = await OpenNewAsync(A);
         Assert.Equal(0, await store.ReadLastPositionAsync());
-        await store.ApplyRemoteAsync([new ChangeRange(B, Hlc.Zero, H(30), [Shared("tags", "x", "1", B, H(10)), Shared("tags", "y", "2", B, H(20)), Shared("tags", "z", "3", B, H(30))])]);
+        await store.ApplyRemoteAsync([new ChangeRange(B, Hlc.Zero, H(30), [
+            Shared("tags", "x", "1", B, H(10)), Owned("places", "p1", "1", B, H(15)), Shared("tags", "y", "2", B, H(20)),
+            Owned("places", "p2", "1", B, H(25)), Shared("tags", "z", "3", B, H(30))])]);
 
-        Assert.Equal(3, await store.CountLogEntriesAfterAsync(B, Hlc.Zero));
-        Assert.Equal(1, await store.CountLogEntriesAfterAsync(B, H(20)));
-        Assert.Equal(0, await store.CountLogEntriesAfterAsync(B, H(30)));
-        Assert.Equal(0, await store.CountLogEntriesAfterAsync(Cn, Hlc.Zero));
+        Assert.Equal(5, await store.CountStreamAfterAsync(B, Hlc.Zero));
+        Assert.Equal(2, await store.CountStreamAfterAsync(B, H(20)));
+        Assert.Equal(0, await store.CountStreamAfterAsync(B, H(30)));
+        Assert.Equal(0, await store.CountStreamAfterAsync(Cn, Hlc.Zero));
+
+        // An owned record counts once, at its newest version.
+        await store.ApplyRemoteAsync([new ChangeRange(B, H(30), H(40), [Owned("places", "p1", "2", B, H(40))])]);
+        Assert.Equal(5, await store.CountStreamAfterAsync(B, Hlc.Zero));
+        Assert.Equal(3, await store.CountStreamAfterAsync(B, H(20)));
         var feed = await store.ReadChangesAsync(0, 10);
         Assert.Equal(feed.LastPosition, await store.ReadLastPositionAsync());
         Assert.True(feed.LastPosition > 0);

@@ -261,6 +261,9 @@ internal sealed class InMemorySession : IStoreSession
     public ValueTask<long> CountLogAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
         ValueTask.FromResult(_s.Log.TryGetValue(origin, out var log) ? (long)log.Keys.Count(h => h > afterExclusive) : 0L);
 
+    public ValueTask<long> CountOwnedAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
+        ValueTask.FromResult(_s.OwnedStreams.TryGetValue(origin, out var stream) ? (long)stream.Count(e => e.Hlc > afterExclusive) : 0L);
+
     public ValueTask<IReadOnlyList<OriginState>> ReadOriginsAsync(CancellationToken ct) =>
         ValueTask.FromResult<IReadOnlyList<OriginState>>([.. _s.Origins.Values]);
 

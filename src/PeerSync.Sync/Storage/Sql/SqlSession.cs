@@ -204,6 +204,14 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
             ("@e", Epoch(origin.Epoch)),
             ("@a", afterExclusive.ToInt64()));
 
+    public ValueTask<long> CountOwnedAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
+        ScalarAsync(
+            $"SELECT COUNT(*) FROM {T("records")} WHERE owned = 1 AND origin_node = @n AND origin_epoch = @e AND hlc > @a",
+            ct,
+            ("@n", origin.Node.Value),
+            ("@e", Epoch(origin.Epoch)),
+            ("@a", afterExclusive.ToInt64()));
+
     public async ValueTask<IReadOnlyList<OriginState>> ReadOriginsAsync(CancellationToken ct)
     {
         await FlushAsync(ct).ConfigureAwait(false);
