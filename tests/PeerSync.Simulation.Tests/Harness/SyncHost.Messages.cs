@@ -2,9 +2,11 @@ using PeerSync.Remote.Addressing;
 using PeerSync.Sync.AntiEntropy;
 using PeerSync.Sync.Backfill;
 using PeerSync.Sync.Clock;
+using PeerSync.Sync.Host;
 using PeerSync.Sync.Peers;
 using PeerSync.Sync.Records;
 using PeerSync.Sync.Storage;
+using PeerSync.Tests.SyncSimulation;
 
 namespace PeerSync.Simulation.Tests.Harness;
 
@@ -83,7 +85,7 @@ internal sealed partial class SyncHost
     }
 
     /// <summary>Sends on the current session with the peer; with none, the message is not sent (the machines retry).</summary>
-    private void Send(NodeId to, SyncMessage message)
+    private void Send(NodeId to, SyncInbound message)
     {
         if (_sessions.TryGetValue(to, out var session))
         {
@@ -96,20 +98,20 @@ internal sealed partial class SyncHost
         switch (message)
         {
             case SendHello h:
-                Send(peerId, new HelloMsg(h.Session, h.Hello));
+                Send(peerId, new InHello(h.Session, h.Hello));
                 break;
             case SendBatch b:
-                Send(peerId, new BatchMsg(b.Session, b.BatchId, b.Range));
+                Send(peerId, new InBatch(b.Session, b.BatchId, b.Range));
                 break;
             case PrepareBatch p:
                 var range = Sim.Run(Store.ReadStreamAsync(p.Origin, p.FromExclusive, p.ThroughInclusive, p.MaxChanges));
                 peer.Step(new BatchPrepared(p.BatchId, range), nowMs);
                 break;
             case SendAck a:
-                Send(peerId, new AckMsg(a.Session, a.Ack));
+                Send(peerId, new InAck(a.Session, a.Ack));
                 break;
             case SendWatermarks w:
-                Send(peerId, new ReportMsg(w.Session, w.Applied, w.Floors));
+                Send(peerId, new InReport(w.Session, w.Applied, w.Floors));
                 break;
             default:
                 throw new InvalidOperationException($"unexpected {message}");
@@ -136,7 +138,7 @@ internal sealed partial class SyncHost
         switch (command)
         {
             case RequestPage r:
-                Send(r.Source, new PageRequestMsg(r.RequestId, r.After, r.Limit));
+                Send(r.Source, new InPageRequest(r.RequestId, r.After, r.Limit));
                 break;
             case ApplyPage a:
                 var (admitted, rejected) = ClockAdmission.AdmitVersions(a.Page.Records, _clock, PhysicalMs(nowMs));
@@ -212,14 +214,14 @@ internal sealed partial class SyncHost
         switch (command)
         {
             case ExchangeDigests d:
-                Send(d.Peer, new DigestRequestMsg(d.RoundId));
+                Send(d.Peer, new InDigestRequest(d.RoundId));
                 break;
             case FetchBucketEntries f:
-                Send(f.Peer, new EntriesRequestMsg(f.RoundId, f.Buckets));
+                Send(f.Peer, new InEntriesRequest(f.RoundId, f.Buckets));
                 break;
             case PullAndRepair p:
                 _pendingRepairs[p.RoundId] = p.Repairs;
-                Send(p.Peer, new RepairRequestMsg(p.RoundId, [.. p.Repairs.Select(r => (r.Collection, r.Pull))]));
+                Send(p.Peer, new SimRepairRequest(p.RoundId, [.. p.Repairs.Select(r => (r.Collection, r.Pull))]));
                 break;
             default:
                 throw new InvalidOperationException($"unexpected {command}");
@@ -227,7 +229,7 @@ internal sealed partial class SyncHost
     }
 
     /// <summary>A message from the network.</summary>
-    public void Receive(NodeId from, SyncSessionId session, SyncMessage message, long nowMs)
+    public void Receive(NodeId from, SyncSessionId session, SyncInbound message, long nowMs)
     {
         if (!IsUp || !_sessions.TryGetValue(from, out var current) || current != session)
         {
@@ -237,7 +239,7 @@ internal sealed partial class SyncHost
         var peer = _peers[from];
         switch (message)
         {
-            case HelloMsg h:
+            case InHello h:
                 _peerBackfilling[from] = h.Hello.Backfilling;
                 peer.Step(new HelloReceived(h.Session, h.Hello), nowMs);
                 _backfill.Step(new PeerWatermarksObserved(from, h.Hello.Applied, h.Hello.Floors, h.Hello.Backfilling), nowMs);
@@ -247,39 +249,39 @@ internal sealed partial class SyncHost
                 }
 
                 break;
-            case BatchMsg b:
+            case InBatch b:
                 _backfill.Step(new LiveBatchArrived(from, b.BatchId, b.Range), nowMs);
                 break;
-            case AckMsg a:
+            case InAck a:
                 peer.Step(new AckReceived(a.Session, a.Ack), nowMs);
                 break;
-            case ReportMsg r:
+            case InReport r:
                 peer.Step(new WatermarksReported(r.Session, r.Applied, r.Floors), nowMs);
                 _backfill.Step(new PeerWatermarksObserved(from, r.Applied, r.Floors, _peerBackfilling.GetValueOrDefault(from)), nowMs);
                 break;
-            case PageRequestMsg r:
-                Send(from, new PageMsg(r.RequestId, Sim.Run(Store.ReadSnapshotPageAsync(r.After, r.Limit))));
+            case InPageRequest r:
+                Send(from, new InPage(r.RequestId, Sim.Run(Store.ReadSnapshotPageAsync(r.After, r.Limit))));
                 break;
-            case PageMsg p:
+            case InPage p:
                 _backfill.Step(new PageArrived(from, p.RequestId, p.Page), nowMs);
                 break;
-            case DigestRequestMsg d:
-                Send(from, new DigestResponseMsg(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync())));
+            case InDigestRequest d:
+                Send(from, new InDigestResponse(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync())));
                 break;
-            case DigestResponseMsg d:
+            case InDigestResponse d:
                 _antiEntropy.Step(new DigestsReceived(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync()), d.Digests), nowMs);
                 break;
-            case EntriesRequestMsg e:
-                Send(from, new EntriesResponseMsg(e.RoundId, ReadEntries(e.Selections)));
+            case InEntriesRequest e:
+                Send(from, new InEntriesResponse(e.RoundId, ReadEntries(e.Selections)));
                 break;
-            case EntriesResponseMsg e:
+            case InEntriesResponse e:
                 _antiEntropy.Step(new EntriesReceived(e.RoundId, ReadEntries([.. e.Entries.Select(x => (x.Collection, x.Buckets))]), e.Entries), nowMs);
                 break;
-            case RepairRequestMsg r:
+            case SimRepairRequest r:
                 var records = r.Keys.SelectMany(k => Sim.Run(Store.ReadVersionsAsync(k.Collection, k.Keys))).ToList();
-                Send(from, new RepairResponseMsg(r.RoundId, records));
+                Send(from, new InRepairResponse(r.RoundId, records));
                 break;
-            case RepairResponseMsg r:
+            case InRepairResponse r:
                 if (_pendingRepairs.Remove(r.RoundId, out var repairs))
                 {
                     var (admitted, rejected) = ClockAdmission.AdmitVersions(r.Records, _clock, PhysicalMs(nowMs));

@@ -2,9 +2,11 @@ using PeerSync.Remote.Addressing;
 using PeerSync.Sync.AntiEntropy;
 using PeerSync.Sync.Backfill;
 using PeerSync.Sync.Clock;
+using PeerSync.Sync.Host;
 using PeerSync.Sync.Peers;
 using PeerSync.Sync.Records;
 using PeerSync.Sync.Storage;
+using PeerSync.Tests.SyncSimulation;
 
 namespace PeerSync.Sync.Tests.Simulation;
 
@@ -85,7 +87,7 @@ internal sealed partial class SimNode
         }
     }
 
-    private void Send(NodeId to, SimMessage message, long nowMs)
+    private void Send(NodeId to, SyncInbound message, long nowMs)
     {
         if (_sessions.TryGetValue(to, out var session))
         {
@@ -98,20 +100,20 @@ internal sealed partial class SimNode
         switch (message)
         {
             case SendHello h:
-                Send(peerId, new HelloMsg(h.Session, h.Hello), nowMs);
+                Send(peerId, new InHello(h.Session, h.Hello), nowMs);
                 break;
             case SendBatch b:
-                Send(peerId, new BatchMsg(b.Session, b.BatchId, b.Range), nowMs);
+                Send(peerId, new InBatch(b.Session, b.BatchId, b.Range), nowMs);
                 break;
             case PrepareBatch p:
                 var range = Sim.Run(Store.ReadStreamAsync(p.Origin, p.FromExclusive, p.ThroughInclusive, p.MaxChanges));
                 peer.Step(new BatchPrepared(p.BatchId, range), nowMs);
                 break;
             case SendAck a:
-                Send(peerId, new AckMsg(a.Session, a.Ack), nowMs);
+                Send(peerId, new InAck(a.Session, a.Ack), nowMs);
                 break;
             case SendWatermarks w:
-                Send(peerId, new ReportMsg(w.Session, w.Applied, w.Floors), nowMs);
+                Send(peerId, new InReport(w.Session, w.Applied, w.Floors), nowMs);
                 break;
             default:
                 throw new InvalidOperationException($"unexpected {message}");
@@ -139,7 +141,7 @@ internal sealed partial class SimNode
         {
             case RequestPage r:
                 PageRequests++;
-                Send(r.Source, new PageRequestMsg(r.RequestId, r.After, r.Limit), nowMs);
+                Send(r.Source, new InPageRequest(r.RequestId, r.After, r.Limit), nowMs);
                 break;
             case ApplyPage a:
                 var (admitted, rejected) = ClockAdmission.AdmitVersions(a.Page.Records, _clock, PhysicalMs(nowMs));
@@ -218,14 +220,14 @@ internal sealed partial class SimNode
         switch (command)
         {
             case ExchangeDigests d:
-                Send(d.Peer, new DigestRequestMsg(d.RoundId), nowMs);
+                Send(d.Peer, new InDigestRequest(d.RoundId), nowMs);
                 break;
             case FetchBucketEntries f:
-                Send(f.Peer, new EntriesRequestMsg(f.RoundId, f.Buckets), nowMs);
+                Send(f.Peer, new InEntriesRequest(f.RoundId, f.Buckets), nowMs);
                 break;
             case PullAndRepair p:
                 _pendingRepairs[p.RoundId] = p.Repairs;
-                Send(p.Peer, new RepairRequestMsg(p.RoundId, [.. p.Repairs.Select(r => (r.Collection, r.Pull))]), nowMs);
+                Send(p.Peer, new SimRepairRequest(p.RoundId, [.. p.Repairs.Select(r => (r.Collection, r.Pull))]), nowMs);
                 break;
             default:
                 throw new InvalidOperationException($"unexpected {command}");
@@ -233,7 +235,7 @@ internal sealed partial class SimNode
     }
 
     /// <summary>A message from the network.</summary>
-    public void Receive(NodeId from, SyncSessionId session, SimMessage message, long nowMs)
+    public void Receive(NodeId from, SyncSessionId session, SyncInbound message, long nowMs)
     {
         if (!IsUp || !_sessions.TryGetValue(from, out var current) || current != session)
         {
@@ -243,7 +245,7 @@ internal sealed partial class SimNode
         var peer = _peers[from];
         switch (message)
         {
-            case HelloMsg h:
+            case InHello h:
                 _peerBackfilling[from] = h.Hello.Backfilling;
                 peer.Step(new HelloReceived(h.Session, h.Hello), nowMs);
                 _backfill.Step(new PeerWatermarksObserved(from, h.Hello.Applied, h.Hello.Floors, h.Hello.Backfilling), nowMs);
@@ -253,39 +255,39 @@ internal sealed partial class SimNode
                 }
 
                 break;
-            case BatchMsg b:
+            case InBatch b:
                 _backfill.Step(new LiveBatchArrived(from, b.BatchId, b.Range), nowMs);
                 break;
-            case AckMsg a:
+            case InAck a:
                 peer.Step(new AckReceived(a.Session, a.Ack), nowMs);
                 break;
-            case ReportMsg r:
+            case InReport r:
                 peer.Step(new WatermarksReported(r.Session, r.Applied, r.Floors), nowMs);
                 _backfill.Step(new PeerWatermarksObserved(from, r.Applied, r.Floors, _peerBackfilling.GetValueOrDefault(from)), nowMs);
                 break;
-            case PageRequestMsg r:
-                Send(from, new PageMsg(r.RequestId, Sim.Run(Store.ReadSnapshotPageAsync(r.After, r.Limit))), nowMs);
+            case InPageRequest r:
+                Send(from, new InPage(r.RequestId, Sim.Run(Store.ReadSnapshotPageAsync(r.After, r.Limit))), nowMs);
                 break;
-            case PageMsg p:
+            case InPage p:
                 _backfill.Step(new PageArrived(from, p.RequestId, p.Page), nowMs);
                 break;
-            case DigestRequestMsg d:
-                Send(from, new DigestResponseMsg(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync())), nowMs);
+            case InDigestRequest d:
+                Send(from, new InDigestResponse(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync())), nowMs);
                 break;
-            case DigestResponseMsg d:
+            case InDigestResponse d:
                 _antiEntropy.Step(new DigestsReceived(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync()), d.Digests), nowMs);
                 break;
-            case EntriesRequestMsg e:
-                Send(from, new EntriesResponseMsg(e.RoundId, ReadEntries(e.Selections)), nowMs);
+            case InEntriesRequest e:
+                Send(from, new InEntriesResponse(e.RoundId, ReadEntries(e.Selections)), nowMs);
                 break;
-            case EntriesResponseMsg e:
+            case InEntriesResponse e:
                 _antiEntropy.Step(new EntriesReceived(e.RoundId, ReadEntries([.. e.Entries.Select(x => (x.Collection, x.Buckets))]), e.Entries), nowMs);
                 break;
-            case RepairRequestMsg r:
+            case SimRepairRequest r:
                 var records = r.Keys.SelectMany(k => Sim.Run(Store.ReadVersionsAsync(k.Collection, k.Keys))).ToList();
-                Send(from, new RepairResponseMsg(r.RoundId, records), nowMs);
+                Send(from, new InRepairResponse(r.RoundId, records), nowMs);
                 break;
-            case RepairResponseMsg r:
+            case InRepairResponse r:
                 if (_pendingRepairs.Remove(r.RoundId, out var repairs))
                 {
                     var (admitted, rejected) = ClockAdmission.AdmitVersions(r.Records, _clock, PhysicalMs(nowMs));
