@@ -6,7 +6,6 @@ using PeerSync.Sync.Host;
 using PeerSync.Sync.Peers;
 using PeerSync.Sync.Records;
 using PeerSync.Sync.Storage;
-using PeerSync.Tests.SyncSimulation;
 
 namespace PeerSync.Sync.Tests.Simulation;
 
