@@ -7,12 +7,13 @@ using PeerSync.Sync.Peers;
 using PeerSync.Sync.Records;
 using PeerSync.Sync.Storage;
 
-namespace PeerSync.Sync.Tests.Simulation;
+namespace PeerSync.Tests.SyncSimulation;
 
-internal sealed partial class SimNode
+/// <summary>Carrying out the machines' ready outputs: messages to send, store commands, notices.</summary>
+internal abstract partial class SyncSimHost
 {
     /// <summary>Carries out every machine's ready outputs until none has more.</summary>
-    private void Drain(long nowMs)
+    protected void Drain(long nowMs)
     {
         var progress = true;
         while (progress && IsUp)
@@ -61,7 +62,7 @@ internal sealed partial class SimNode
 
                 foreach (var notice in ready.Notices)
                 {
-                    _cluster.Trace($"{Id} backfill {notice}");
+                    Trace($"{Id} backfill {notice}");
                     if (notice is BackfillBufferOverflowed)
                     {
                         BufferOverflows++;
@@ -80,17 +81,18 @@ internal sealed partial class SimNode
 
                 foreach (var notice in ready.Notices)
                 {
-                    _cluster.Trace($"{Id} anti-entropy {notice}");
+                    Trace($"{Id} anti-entropy {notice}");
                 }
             }
         }
     }
 
+    /// <summary>Sends on the current session with the peer; with none, the message is not sent (the machines retry).</summary>
     private void Send(NodeId to, SyncInbound message, long nowMs)
     {
         if (_sessions.TryGetValue(to, out var session))
         {
-            _cluster.Network.Send(Id, to, session, message, nowMs);
+            Transmit(to, session, message, nowMs);
         }
     }
 
@@ -121,12 +123,11 @@ internal sealed partial class SimNode
 
     private void OnPeerNotice(NodeId peerId, PeerSyncNotice notice, long nowMs)
     {
-        _cluster.Trace($"{Id}->{peerId} {notice}");
+        Trace($"{Id}->{peerId} {notice}");
         switch (notice)
         {
             case PeerStalled:
-                // The host's answer to a stalled peer: close the link; it reconnects with a new session.
-                _cluster.RequestReconnect(Id, peerId, nowMs);
+                RequestReconnect(peerId, nowMs);
                 break;
             case PeerAheadOfOwnStream ahead:
                 _clock.Receive(ahead.PeerPosition, PhysicalMs(nowMs));
@@ -152,7 +153,8 @@ internal sealed partial class SimNode
                 }
 
                 Sim.Run(Store.ApplySnapshotPageAsync(a.Page with { Records = admitted }, a.Checkpoint));
-                _cluster.AfterPageApplied(this);
+                PagesApplied++;
+                AfterPageApplied();
                 if (IsUp)
                 {
                     _backfill.Step(new PageApplied(a.RequestId), nowMs);
@@ -232,78 +234,4 @@ internal sealed partial class SimNode
                 throw new InvalidOperationException($"unexpected {command}");
         }
     }
-
-    /// <summary>A message from the network.</summary>
-    public void Receive(NodeId from, SyncSessionId session, SyncInbound message, long nowMs)
-    {
-        if (!IsUp || !_sessions.TryGetValue(from, out var current) || current != session)
-        {
-            return;
-        }
-
-        var peer = _peers[from];
-        switch (message)
-        {
-            case InHello h:
-                _peerBackfilling[from] = h.Hello.Backfilling;
-                peer.Step(new HelloReceived(h.Session, h.Hello), nowMs);
-                _backfill.Step(new PeerWatermarksObserved(from, h.Hello.Applied, h.Hello.Floors, h.Hello.Backfilling), nowMs);
-                if (!h.Hello.Backfilling && _backfill.IsReady && _cluster.AntiEntropyEnabled)
-                {
-                    _antiEntropy.Step(new AntiEntropyPeerAvailable(from), nowMs);
-                }
-
-                break;
-            case InBatch b:
-                _backfill.Step(new LiveBatchArrived(from, b.BatchId, b.Range), nowMs);
-                break;
-            case InAck a:
-                peer.Step(new AckReceived(a.Session, a.Ack), nowMs);
-                break;
-            case InReport r:
-                peer.Step(new WatermarksReported(r.Session, r.Applied, r.Floors), nowMs);
-                _backfill.Step(new PeerWatermarksObserved(from, r.Applied, r.Floors, _peerBackfilling.GetValueOrDefault(from)), nowMs);
-                break;
-            case InPageRequest r:
-                Send(from, new InPage(r.RequestId, Sim.Run(Store.ReadSnapshotPageAsync(r.After, r.Limit))), nowMs);
-                break;
-            case InPage p:
-                _backfill.Step(new PageArrived(from, p.RequestId, p.Page), nowMs);
-                break;
-            case InDigestRequest d:
-                Send(from, new InDigestResponse(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync())), nowMs);
-                break;
-            case InDigestResponse d:
-                _antiEntropy.Step(new DigestsReceived(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync()), d.Digests), nowMs);
-                break;
-            case InEntriesRequest e:
-                Send(from, new InEntriesResponse(e.RoundId, ReadEntries(e.Selections)), nowMs);
-                break;
-            case InEntriesResponse e:
-                _antiEntropy.Step(new EntriesReceived(e.RoundId, ReadEntries([.. e.Entries.Select(x => (x.Collection, x.Buckets))]), e.Entries), nowMs);
-                break;
-            case SimRepairRequest r:
-                var records = r.Keys.SelectMany(k => Sim.Run(Store.ReadVersionsAsync(k.Collection, k.Keys))).ToList();
-                Send(from, new InRepairResponse(r.RoundId, records), nowMs);
-                break;
-            case InRepairResponse r:
-                if (_pendingRepairs.Remove(r.RoundId, out var repairs))
-                {
-                    var (admitted, rejected) = ClockAdmission.AdmitVersions(r.Records, _clock, PhysicalMs(nowMs));
-                    ClockRejections += rejected.Count;
-                    var result = Sim.Run(Store.ApplyRepairAsync(admitted, [.. repairs.SelectMany(x => x.Deletions)]));
-                    RepairsApplied += result.RecordsChanged + result.RecordsDeleted;
-                    _antiEntropy.Step(new RepairApplied(r.RoundId, result.RecordsChanged, result.RecordsDeleted), nowMs);
-                }
-
-                break;
-            default:
-                throw new InvalidOperationException($"unexpected {message}");
-        }
-
-        Drain(nowMs);
-    }
-
-    private IReadOnlyList<BucketEntries> ReadEntries(IReadOnlyList<(CollectionName Collection, IReadOnlyList<int> Buckets)> selections) =>
-        [.. selections.Select(s => Sim.Run(Store.ReadBucketEntriesAsync(s.Collection, s.Buckets)))];
 }
