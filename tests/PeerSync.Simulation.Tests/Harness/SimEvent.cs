@@ -1,5 +1,6 @@
 using PeerSync.Cluster.Protocol;
 using PeerSync.Remote.Addressing;
+using PeerSync.Sync.Host;
 using PeerSync.Sync.Peers;
 
 namespace PeerSync.Simulation.Tests.Harness;
@@ -9,7 +10,7 @@ internal abstract record SimEvent
 {
     public sealed record ClusterDelivery(SimProcess To, UniqueNode? ToNode, ClusterEnvelope Envelope) : SimEvent;
 
-    public sealed record SyncDelivery(NodeId From, SimProcess To, SyncSessionId Session, SyncMessage Message) : SimEvent;
+    public sealed record SyncDelivery(NodeId From, SimProcess To, SyncSessionId Session, SyncInbound Message) : SimEvent;
 
     public sealed record ClusterWake(SimProcess Node, long Generation) : SimEvent;
 

@@ -58,36 +58,11 @@ internal sealed record SimSettings
         ClusterConfig.Default([.. Enumerable.Range(1, seedNodes).Select(AddressOf)]);
 
     /// <summary>
-    /// The sync protocol with shorter waits than production so that a few simulated minutes cover
-    /// many retries, backfills and anti-entropy rounds. The retired-origin retention (5 min) is far
-    /// longer than any outage the fault scripts make (see the known limit in sync.md).
+    /// The simulations' fast sync settings with small backfill pages. The retired-origin retention
+    /// (5 min) is far longer than any outage the fault scripts make (see the known limit in sync.md).
     /// </summary>
-    public static SyncConfig SyncDefaults()
-    {
-        var options = new SyncOptions
-        {
-            Mode = "leaderless",
-            BatchWindow = TimeSpan.FromMilliseconds(50),
-            MaxBatch = 100,
-            SendTimeout = TimeSpan.FromMilliseconds(800),
-            RetryBackoffMin = TimeSpan.FromMilliseconds(50),
-            RetryBackoffMax = TimeSpan.FromMilliseconds(1000),
-            MaxRetries = 6,
-            ForwardDelay = TimeSpan.FromMilliseconds(500),
-            SealInterval = TimeSpan.FromMilliseconds(300),
-            WatermarkReportInterval = TimeSpan.FromMilliseconds(100),
-            BackfillPageSize = 20,
-            BackfillBufferSize = 1000,
-            BackfillPageTimeout = TimeSpan.FromMilliseconds(1000),
-            CatchUpSettle = TimeSpan.FromMilliseconds(500),
-            CatchUpTimeout = TimeSpan.FromSeconds(60),
-            AntiEntropyInterval = TimeSpan.FromSeconds(2),
-            AntiEntropyRoundTimeout = TimeSpan.FromSeconds(2),
-            RetiredOriginRetention = TimeSpan.FromMinutes(5),
-        };
-        options.Collections[SimWorkload.Places.Value] = new SyncCollectionOptions { Kind = "owned" };
-        return options.ToConfig();
-    }
+    public static SyncConfig SyncDefaults() =>
+        SimSyncConfig.Fast(pageSize: 20, bufferSize: 1000, maxBatch: 100, retiredOriginRetention: TimeSpan.FromMinutes(5));
 
     /// <summary>Fault parameters drawn from the seed (a separate stream from the run's own randomness).</summary>
     public static SimSettings Swarm(ulong seed)

@@ -1,6 +1,7 @@
 using PeerSync.Cluster;
 using PeerSync.Cluster.Protocol;
 using PeerSync.Remote.Addressing;
+using PeerSync.Sync.Host;
 using PeerSync.Sync.Peers;
 
 namespace PeerSync.Simulation.Tests.Harness;
@@ -117,7 +118,7 @@ internal sealed partial class SimWorld
         d.To.ReceiveCluster(d.Envelope);
     }
 
-    public void SendSync(NodeId from, NodeId to, SyncSessionId session, SyncMessage message)
+    public void SendSync(NodeId from, NodeId to, SyncSessionId session, SyncInbound message)
     {
         if (Lost(from, to))
         {

@@ -11,32 +11,8 @@ internal static class SimCheck
     public static readonly CollectionName Places = CollectionName.Parse("places");
 
     /// <summary>Fast timings for simulation: same protocol, shorter waits.</summary>
-    public static SyncConfig Config(int pageSize = 50, int bufferSize = 1000, int maxBatch = 100, long retiredRetentionMs = 60_000)
-    {
-        var options = new SyncOptions
-        {
-            Mode = "leaderless",
-            BatchWindow = TimeSpan.FromMilliseconds(50),
-            MaxBatch = maxBatch,
-            SendTimeout = TimeSpan.FromMilliseconds(800),
-            RetryBackoffMin = TimeSpan.FromMilliseconds(50),
-            RetryBackoffMax = TimeSpan.FromMilliseconds(1000),
-            MaxRetries = 6,
-            ForwardDelay = TimeSpan.FromMilliseconds(500),
-            SealInterval = TimeSpan.FromMilliseconds(300),
-            WatermarkReportInterval = TimeSpan.FromMilliseconds(100),
-            BackfillPageSize = pageSize,
-            BackfillBufferSize = bufferSize,
-            BackfillPageTimeout = TimeSpan.FromMilliseconds(1000),
-            CatchUpSettle = TimeSpan.FromMilliseconds(500),
-            CatchUpTimeout = TimeSpan.FromSeconds(60),
-            AntiEntropyInterval = TimeSpan.FromSeconds(2),
-            AntiEntropyRoundTimeout = TimeSpan.FromSeconds(2),
-            RetiredOriginRetention = TimeSpan.FromMilliseconds(retiredRetentionMs),
-        };
-        options.Collections["places"] = new SyncCollectionOptions { Kind = "owned" };
-        return options.ToConfig();
-    }
+    public static SyncConfig Config(int pageSize = 50, int bufferSize = 1000, int maxBatch = 100, long retiredRetentionMs = 60_000) =>
+        SimSyncConfig.Fast(pageSize, bufferSize, maxBatch, TimeSpan.FromMilliseconds(retiredRetentionMs));
 
     public static IEnumerable<SimNode> Live(SimCluster cluster) =>
         cluster.Nodes.Values.Where(n => n.IsUp && cluster.IsMember(n.Id));

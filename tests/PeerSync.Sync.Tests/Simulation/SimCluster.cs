@@ -70,7 +70,11 @@ internal sealed class SimCluster
 
     public bool IsMember(NodeId id) => _members.Contains(id);
 
-    public ulong SeedFor(NodeId a, NodeId b) => _seed ^ (ulong)StringComparer.Ordinal.GetHashCode(a.Value + "/" + b.Value);
+    /// <summary>
+    /// The seed of <paramref name="a"/>'s PeerSyncMachine for <paramref name="b"/>: from a stable hash,
+    /// because string.GetHashCode is randomized per process and a seed must replay in another one.
+    /// </summary>
+    public ulong SeedFor(NodeId a, NodeId b) => _seed ^ Sim.StableHash(a.Value + "/" + b.Value);
 
     public string TraceHash => Convert.ToHexString(_trace.GetCurrentHash())[..16];
 

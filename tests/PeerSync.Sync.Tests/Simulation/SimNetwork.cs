@@ -1,4 +1,5 @@
 using PeerSync.Remote.Addressing;
+using PeerSync.Sync.Host;
 using PeerSync.Sync.Peers;
 
 namespace PeerSync.Sync.Tests.Simulation;
@@ -12,7 +13,7 @@ namespace PeerSync.Sync.Tests.Simulation;
 internal sealed class SimNetwork(SeededRandom random)
 {
     private readonly SortedSet<(long At, long Seq)> _order = [];
-    private readonly Dictionary<long, (NodeId From, NodeId To, SyncSessionId Session, SimMessage Message)> _inFlight = [];
+    private readonly Dictionary<long, (NodeId From, NodeId To, SyncSessionId Session, SyncInbound Message)> _inFlight = [];
     private readonly HashSet<(NodeId, NodeId)> _blocked = [];
     private readonly Dictionary<(NodeId, NodeId), long> _lastDelivery = [];
     private long _seq;
@@ -48,7 +49,7 @@ internal sealed class SimNetwork(SeededRandom random)
         Blackholed.Clear();
     }
 
-    public void Send(NodeId from, NodeId to, SyncSessionId session, SimMessage message, long nowMs)
+    public void Send(NodeId from, NodeId to, SyncSessionId session, SyncInbound message, long nowMs)
     {
         if (IsBlocked(from, to) || Blackholed.Contains(from) || Blackholed.Contains(to) || random.NextDouble() < DropRate)
         {
@@ -63,7 +64,7 @@ internal sealed class SimNetwork(SeededRandom random)
         }
     }
 
-    private void Enqueue(NodeId from, NodeId to, SyncSessionId session, SimMessage message, long nowMs)
+    private void Enqueue(NodeId from, NodeId to, SyncSessionId session, SyncInbound message, long nowMs)
     {
         var at = nowMs + DelayMinMs + random.NextInt64(DelayMaxMs - DelayMinMs + 1);
         if (!Reorder)
@@ -80,9 +81,9 @@ internal sealed class SimNetwork(SeededRandom random)
     public long? NextAt => _order.Count > 0 ? _order.Min.At : null;
 
     /// <summary>Takes every message due at or before <paramref name="nowMs"/>, in order.</summary>
-    public List<(NodeId From, NodeId To, SyncSessionId Session, SimMessage Message)> TakeDue(long nowMs)
+    public List<(NodeId From, NodeId To, SyncSessionId Session, SyncInbound Message)> TakeDue(long nowMs)
     {
-        var due = new List<(NodeId, NodeId, SyncSessionId, SimMessage)>();
+        var due = new List<(NodeId, NodeId, SyncSessionId, SyncInbound)>();
         while (_order.Count > 0 && _order.Min.At <= nowMs)
         {
             var next = _order.Min;

@@ -1,4 +1,4 @@
-namespace PeerSync.Simulation.Tests.Harness;
+namespace PeerSync.Tests.SyncSimulation;
 
 /// <summary>The in-memory record store completes every call synchronously; anything else is a harness bug.</summary>
 internal static class Sim

@@ -2,17 +2,18 @@ using PeerSync.Remote.Addressing;
 using PeerSync.Sync.AntiEntropy;
 using PeerSync.Sync.Backfill;
 using PeerSync.Sync.Clock;
+using PeerSync.Sync.Host;
 using PeerSync.Sync.Peers;
 using PeerSync.Sync.Records;
 using PeerSync.Sync.Storage;
 
-namespace PeerSync.Simulation.Tests.Harness;
+namespace PeerSync.Tests.SyncSimulation;
 
-/// <summary>Carrying out the sync machines' outputs, and messages from the network.</summary>
-internal sealed partial class SyncHost
+/// <summary>Carrying out the machines' ready outputs (messages to send, store commands, notices), and messages from the network.</summary>
+internal abstract partial class SyncSimHost
 {
     /// <summary>Carries out every machine's ready outputs until none has more.</summary>
-    private void Drain(long nowMs)
+    protected void Drain(long nowMs)
     {
         var progress = true;
         while (progress && IsUp)
@@ -61,7 +62,11 @@ internal sealed partial class SyncHost
 
                 foreach (var notice in ready.Notices)
                 {
-                    _world.Trace($"{Id} backfill {notice}");
+                    Trace($"{Id} backfill {notice}");
+                    if (notice is BackfillBufferOverflowed)
+                    {
+                        BufferOverflows++;
+                    }
                 }
             }
 
@@ -76,18 +81,18 @@ internal sealed partial class SyncHost
 
                 foreach (var notice in ready.Notices)
                 {
-                    _world.Trace($"{Id} anti-entropy {notice}");
+                    Trace($"{Id} anti-entropy {notice}");
                 }
             }
         }
     }
 
     /// <summary>Sends on the current session with the peer; with none, the message is not sent (the machines retry).</summary>
-    private void Send(NodeId to, SyncMessage message)
+    private void Send(NodeId to, SyncInbound message, long nowMs)
     {
         if (_sessions.TryGetValue(to, out var session))
         {
-            _world.SendSync(Id, to, session, message);
+            Transmit(to, session, message, nowMs);
         }
     }
 
@@ -96,20 +101,20 @@ internal sealed partial class SyncHost
         switch (message)
         {
             case SendHello h:
-                Send(peerId, new HelloMsg(h.Session, h.Hello));
+                Send(peerId, new InHello(h.Session, h.Hello), nowMs);
                 break;
             case SendBatch b:
-                Send(peerId, new BatchMsg(b.Session, b.BatchId, b.Range));
+                Send(peerId, new InBatch(b.Session, b.BatchId, b.Range), nowMs);
                 break;
             case PrepareBatch p:
                 var range = Sim.Run(Store.ReadStreamAsync(p.Origin, p.FromExclusive, p.ThroughInclusive, p.MaxChanges));
                 peer.Step(new BatchPrepared(p.BatchId, range), nowMs);
                 break;
             case SendAck a:
-                Send(peerId, new AckMsg(a.Session, a.Ack));
+                Send(peerId, new InAck(a.Session, a.Ack), nowMs);
                 break;
             case SendWatermarks w:
-                Send(peerId, new ReportMsg(w.Session, w.Applied, w.Floors));
+                Send(peerId, new InReport(w.Session, w.Applied, w.Floors), nowMs);
                 break;
             default:
                 throw new InvalidOperationException($"unexpected {message}");
@@ -118,12 +123,11 @@ internal sealed partial class SyncHost
 
     private void OnPeerNotice(NodeId peerId, PeerSyncNotice notice, long nowMs)
     {
-        _world.Trace($"{Id}->{peerId} {notice}");
+        Trace($"{Id}->{peerId} {notice}");
         switch (notice)
         {
             case PeerStalled:
-                // The host's answer to a stalled peer: close the link; it reconnects with a new session.
-                _world.RequestReconnect(Id, peerId);
+                RequestReconnect(peerId, nowMs);
                 break;
             case PeerAheadOfOwnStream ahead:
                 _clock.Receive(ahead.PeerPosition, PhysicalMs(nowMs));
@@ -136,18 +140,21 @@ internal sealed partial class SyncHost
         switch (command)
         {
             case RequestPage r:
-                Send(r.Source, new PageRequestMsg(r.RequestId, r.After, r.Limit));
+                PageRequests++;
+                Send(r.Source, new InPageRequest(r.RequestId, r.After, r.Limit), nowMs);
                 break;
             case ApplyPage a:
                 var (admitted, rejected) = ClockAdmission.AdmitVersions(a.Page.Records, _clock, PhysicalMs(nowMs));
                 if (rejected.Count > 0)
                 {
                     // Not applied: the page timeout retries it once the clocks agree.
+                    ClockRejections += rejected.Count;
                     break;
                 }
 
                 Sim.Run(Store.ApplySnapshotPageAsync(a.Page with { Records = admitted }, a.Checkpoint));
                 PagesApplied++;
+                AfterPageApplied();
                 if (IsUp)
                 {
                     _backfill.Step(new PageApplied(a.RequestId), nowMs);
@@ -195,7 +202,9 @@ internal sealed partial class SyncHost
     private void ApplyInbound(NodeId from, long batchId, ChangeRange range, bool acknowledge, long nowMs)
     {
         var admitted = ClockAdmission.Admit([range], _clock, PhysicalMs(nowMs));
+        ClockRejections += admitted.Rejections.Count;
         var result = Sim.Run(Store.ApplyRemoteAsync(admitted.Ranges));
+        ChangesReceived += range.Count;
         var status = admitted.AnyRejected ? AckStatus.ClockSkewRejected
             : result.Ranges[0].Status == RangeApplyStatus.Gap ? AckStatus.Gap
             : AckStatus.Applied;
@@ -212,14 +221,14 @@ internal sealed partial class SyncHost
         switch (command)
         {
             case ExchangeDigests d:
-                Send(d.Peer, new DigestRequestMsg(d.RoundId));
+                Send(d.Peer, new InDigestRequest(d.RoundId), nowMs);
                 break;
             case FetchBucketEntries f:
-                Send(f.Peer, new EntriesRequestMsg(f.RoundId, f.Buckets));
+                Send(f.Peer, new InEntriesRequest(f.RoundId, f.Buckets), nowMs);
                 break;
             case PullAndRepair p:
                 _pendingRepairs[p.RoundId] = p.Repairs;
-                Send(p.Peer, new RepairRequestMsg(p.RoundId, [.. p.Repairs.Select(r => (r.Collection, r.Pull))]));
+                Send(p.Peer, new SimRepairRequest(p.RoundId, [.. p.Repairs.Select(r => (r.Collection, r.Pull))]), nowMs);
                 break;
             default:
                 throw new InvalidOperationException($"unexpected {command}");
@@ -227,7 +236,7 @@ internal sealed partial class SyncHost
     }
 
     /// <summary>A message from the network.</summary>
-    public void Receive(NodeId from, SyncSessionId session, SyncMessage message, long nowMs)
+    public void Receive(NodeId from, SyncSessionId session, SyncInbound message, long nowMs)
     {
         if (!IsUp || !_sessions.TryGetValue(from, out var current) || current != session)
         {
@@ -237,53 +246,55 @@ internal sealed partial class SyncHost
         var peer = _peers[from];
         switch (message)
         {
-            case HelloMsg h:
+            case InHello h:
                 _peerBackfilling[from] = h.Hello.Backfilling;
                 peer.Step(new HelloReceived(h.Session, h.Hello), nowMs);
                 _backfill.Step(new PeerWatermarksObserved(from, h.Hello.Applied, h.Hello.Floors, h.Hello.Backfilling), nowMs);
-                if (!h.Hello.Backfilling && _backfill.IsReady)
+                if (!h.Hello.Backfilling && _backfill.IsReady && AntiEntropyEnabled)
                 {
                     _antiEntropy.Step(new AntiEntropyPeerAvailable(from), nowMs);
                 }
 
                 break;
-            case BatchMsg b:
+            case InBatch b:
                 _backfill.Step(new LiveBatchArrived(from, b.BatchId, b.Range), nowMs);
                 break;
-            case AckMsg a:
+            case InAck a:
                 peer.Step(new AckReceived(a.Session, a.Ack), nowMs);
                 break;
-            case ReportMsg r:
+            case InReport r:
                 peer.Step(new WatermarksReported(r.Session, r.Applied, r.Floors), nowMs);
                 _backfill.Step(new PeerWatermarksObserved(from, r.Applied, r.Floors, _peerBackfilling.GetValueOrDefault(from)), nowMs);
                 break;
-            case PageRequestMsg r:
-                Send(from, new PageMsg(r.RequestId, Sim.Run(Store.ReadSnapshotPageAsync(r.After, r.Limit))));
+            case InPageRequest r:
+                Send(from, new InPage(r.RequestId, Sim.Run(Store.ReadSnapshotPageAsync(r.After, r.Limit))), nowMs);
                 break;
-            case PageMsg p:
+            case InPage p:
                 _backfill.Step(new PageArrived(from, p.RequestId, p.Page), nowMs);
                 break;
-            case DigestRequestMsg d:
-                Send(from, new DigestResponseMsg(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync())));
+            case InDigestRequest d:
+                Send(from, new InDigestResponse(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync())), nowMs);
                 break;
-            case DigestResponseMsg d:
+            case InDigestResponse d:
                 _antiEntropy.Step(new DigestsReceived(d.RoundId, Sim.Run(Store.ReadBucketDigestsAsync()), d.Digests), nowMs);
                 break;
-            case EntriesRequestMsg e:
-                Send(from, new EntriesResponseMsg(e.RoundId, ReadEntries(e.Selections)));
+            case InEntriesRequest e:
+                Send(from, new InEntriesResponse(e.RoundId, ReadEntries(e.Selections)), nowMs);
                 break;
-            case EntriesResponseMsg e:
+            case InEntriesResponse e:
                 _antiEntropy.Step(new EntriesReceived(e.RoundId, ReadEntries([.. e.Entries.Select(x => (x.Collection, x.Buckets))]), e.Entries), nowMs);
                 break;
-            case RepairRequestMsg r:
+            case SimRepairRequest r:
                 var records = r.Keys.SelectMany(k => Sim.Run(Store.ReadVersionsAsync(k.Collection, k.Keys))).ToList();
-                Send(from, new RepairResponseMsg(r.RoundId, records));
+                Send(from, new InRepairResponse(r.RoundId, records), nowMs);
                 break;
-            case RepairResponseMsg r:
+            case InRepairResponse r:
                 if (_pendingRepairs.Remove(r.RoundId, out var repairs))
                 {
                     var (admitted, rejected) = ClockAdmission.AdmitVersions(r.Records, _clock, PhysicalMs(nowMs));
+                    ClockRejections += rejected.Count;
                     var result = Sim.Run(Store.ApplyRepairAsync(admitted, [.. repairs.SelectMany(x => x.Deletions)]));
+                    RepairsApplied += result.RecordsChanged + result.RecordsDeleted;
                     _antiEntropy.Step(new RepairApplied(r.RoundId, result.RecordsChanged, result.RecordsDeleted), nowMs);
                 }
 
