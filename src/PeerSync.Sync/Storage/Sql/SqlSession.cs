@@ -197,20 +197,10 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
             : ScalarAsync($"SELECT COUNT(*) FROM {T("log")}", ct);
 
     public ValueTask<long> CountLogAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
-        ScalarAsync(
-            $"SELECT COUNT(*) FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e AND hlc > @a",
-            ct,
-            ("@n", origin.Node.Value),
-            ("@e", Epoch(origin.Epoch)),
-            ("@a", afterExclusive.ToInt64()));
+        CountStreamRowsAsync("log", "", origin, afterExclusive, ct);
 
     public ValueTask<long> CountOwnedAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
-        ScalarAsync(
-            $"SELECT COUNT(*) FROM {T("records")} WHERE owned = 1 AND origin_node = @n AND origin_epoch = @e AND hlc > @a",
-            ct,
-            ("@n", origin.Node.Value),
-            ("@e", Epoch(origin.Epoch)),
-            ("@a", afterExclusive.ToInt64()));
+        CountStreamRowsAsync("records", "owned = 1 AND ", origin, afterExclusive, ct);
 
     public async ValueTask<IReadOnlyList<OriginState>> ReadOriginsAsync(CancellationToken ct)
     {
@@ -314,6 +304,15 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     }
 
     private static long Epoch(DataEpoch epoch) => unchecked((long)epoch.Value);
+
+    /// <summary>Rows of <paramref name="table"/> matching <paramref name="filter"/> (empty, or conditions ending in AND) in an origin's stream above a position.</summary>
+    private ValueTask<long> CountStreamRowsAsync(string table, string filter, OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
+        ScalarAsync(
+            $"SELECT COUNT(*) FROM {T(table)} WHERE {filter}origin_node = @n AND origin_epoch = @e AND hlc > @a",
+            ct,
+            ("@n", origin.Node.Value),
+            ("@e", Epoch(origin.Epoch)),
+            ("@a", afterExclusive.ToInt64()));
 
     /// <summary>A command for a read (or a write whose result is needed): every queued write must have been sent.</summary>
     private DbCommand Command(string sql, params (string Name, object? Value)[] args)
