@@ -110,11 +110,17 @@ public sealed class SerializationRegistry
     }
 
     private IPayloadSerializer? FindSerializer(Type type) =>
-        _byType.TryGetValue(type, out var cached)
-            ? cached
-            : _byId.Values.OrderBy(s => s.Id).FirstOrDefault(s => s.ManifestFor(type) is not null) is { } found
-                ? _byType[type] = found
-                : null;
+        _byType.TryGetValue(type, out var cached) ? cached : FindAndCacheSerializer(type);
+
+    /// <summary>
+    /// The slow path of <see cref="FindSerializer"/>, in a method of its own: its lambda captures
+    /// <paramref name="type"/>, and a captured variable costs an allocation on every call of the
+    /// method that declares it, including calls that hit the cache (once per remote message).
+    /// </summary>
+    private IPayloadSerializer? FindAndCacheSerializer(Type type) =>
+        _byId.Values.OrderBy(s => s.Id).FirstOrDefault(s => s.ManifestFor(type) is not null) is { } found
+            ? _byType[type] = found
+            : null;
 }
 
 public static class SerializationExtensions

@@ -50,6 +50,45 @@ public sealed class BatchCodecTests
     }
 
     [Fact]
+    public void Reading_entries_by_known_ids_allocates_nothing_per_entry()
+    {
+        // The reader runs once per received message: after the tables are known it must build no
+        // strings (it did: an error label concatenated for every payload length).
+        var tables = new OutboundTables();
+        var inbound = new InboundTables();
+        using var builder = new BatchBuilder(64 * 1024);
+        builder.AddUser(tables, Ref("pong"), Ref("ping"), 4, "m", new byte[64]);
+        Decode(builder.Finish(0, 1), inbound, out _, out _);
+        builder.Reset();
+        for (var i = 0; i < 500; i++)
+        {
+            builder.AddUser(tables, Ref("pong"), Ref("ping"), 4, "m", new byte[64]);
+        }
+
+        var batch = builder.Finish(0, 2);
+        var count = CountEntries(batch.Span, inbound);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        count = CountEntries(batch.Span, inbound);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(500, count);
+        Assert.Equal(0, allocated);
+    }
+
+    private static int CountEntries(ReadOnlySpan<byte> batch, InboundTables tables)
+    {
+        var reader = new BatchReader(batch, tables);
+        var count = 0;
+        while (reader.TryRead(out _))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    [Fact]
     public void Batch_sends_each_path_and_manifest_in_full_once_per_connection_then_by_id()
     {
         var tables = new OutboundTables();

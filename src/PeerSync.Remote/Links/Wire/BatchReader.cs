@@ -78,11 +78,11 @@ internal ref struct BatchReader
                 var sender = ReadPath(index, "sender");
                 var serializerId = Varint.UnZigZag(Varint.Read(_data, ref _offset, "serializer id"));
                 var manifest = ReadManifest(index);
-                var payload = ReadBytes(index, "payload");
+                var payload = ReadBytes(index, "payload", "payload length");
                 entry = new BatchEntry(BatchLayout.KindUser, recipient, sender, serializerId, manifest, payload);
                 return true;
             case BatchLayout.KindSystem:
-                entry = new BatchEntry(BatchLayout.KindSystem, null, null, 0, "", ReadBytes(index, "system message"));
+                entry = new BatchEntry(BatchLayout.KindSystem, null, null, 0, "", ReadBytes(index, "system message", "system message length"));
                 return true;
             default:
                 throw new BatchFormatException($"entry {index} has unknown kind {kind}");
@@ -125,7 +125,9 @@ internal ref struct BatchReader
 
     private string ReadString(int index, string what)
     {
-        var bytes = ReadBytes(index, what);
+        // Strings are read only where a table entry is defined (or for literals): the
+        // concatenation here is not per message.
+        var bytes = ReadBytes(index, what, what + " length");
         if (bytes.Length > BatchLayout.MaxStringBytes)
         {
             throw new BatchFormatException($"entry {index} has a {what} of {bytes.Length} bytes; at most {BatchLayout.MaxStringBytes} are allowed");
@@ -141,9 +143,10 @@ internal ref struct BatchReader
         }
     }
 
-    private ReadOnlySpan<byte> ReadBytes(int index, string what)
+    /// <summary>A length-prefixed field; <paramref name="lengthWhat"/> names the prefix in errors (a literal, so nothing is built per message).</summary>
+    private ReadOnlySpan<byte> ReadBytes(int index, string what, string lengthWhat)
     {
-        var length = Varint.Read(_data, ref _offset, what + " length");
+        var length = Varint.Read(_data, ref _offset, lengthWhat);
         if (length > (ulong)(_data.Length - _offset))
         {
             throw new BatchFormatException($"entry {index} has a {what} of {length} bytes but only {_data.Length - _offset} remain");
