@@ -7,6 +7,9 @@ namespace PeerSync.Remote.Endpoints;
 
 internal sealed partial class Association
 {
+    /// <summary>Scratch for the entries one acknowledgement releases (reader-owned: one reader at a time).</summary>
+    private OutboundEnvelope?[] _acknowledged = new OutboundEnvelope?[512];
+
     /// <summary>
     /// The reader loop of one session: delivers batch entries in sequence order (skipping ones
     /// already delivered on an earlier session, refusing gaps), applies acknowledgements and answers
@@ -136,8 +139,7 @@ internal sealed partial class Association
 
     private bool TryAcknowledge(ulong sequence)
     {
-        long count = 0;
-        long bytes = 0;
+        int count;
         lock (_unackedLock)
         {
             var highestSent = _unacked.Count > 0 ? _unacked[_unacked.Count - 1].Sequence : _highestAcked;
@@ -146,15 +148,31 @@ internal sealed partial class Association
                 return false;
             }
 
-            while (_unacked.Count > 0 && _unacked[0].Sequence <= sequence)
+            // Sequence numbers in the ring are contiguous: the acknowledged ones are a prefix.
+            count = _unacked.Count == 0 || sequence < _unacked[0].Sequence
+                ? 0
+                : (int)(sequence - _unacked[0].Sequence + 1);
+            if (count > 0)
             {
-                var acknowledged = _unacked.RemoveFirst();
-                count++;
-                bytes += acknowledged.SizeBound;
-                EnvelopePool.Return(acknowledged);
+                if (_acknowledged.Length < count)
+                {
+                    _acknowledged = new OutboundEnvelope?[Math.Max(count, _acknowledged.Length * 2)];
+                }
+
+                _unacked.RemoveFirst(count, _acknowledged);
             }
 
             _highestAcked = Math.Max(_highestAcked, sequence);
+        }
+
+        // Out of the lock, so the writer adding the next batch does not wait for this.
+        long bytes = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var acknowledged = _acknowledged[i]!;
+            _acknowledged[i] = null;
+            bytes += acknowledged.SizeBound;
+            EnvelopePool.Return(acknowledged);
         }
 
         if (count > 0)

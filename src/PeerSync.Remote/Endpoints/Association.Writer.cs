@@ -148,7 +148,17 @@ internal sealed partial class Association
                 return false;
             }
 
-            return Sent(run, writer, result, writer.Builder.Count, batch.Length) && _queue.IsEmpty && _carry is null;
+            // Whether anything is left is read under the take lock (one consumer at a time); an
+            // append still being linked is not seen, but its sender signals the writer after it.
+            if (!Sent(run, writer, result, writer.Builder.Count, batch.Length))
+            {
+                return false;
+            }
+
+            lock (_takeLock)
+            {
+                return _queue.IsEmpty && _carry is null;
+            }
         }
         finally
         {
@@ -231,6 +241,27 @@ internal sealed partial class Association
     /// <summary>Moves queued entries into the batch (assigning sequence numbers) until it is full; returns the batch's first sequence number.</summary>
     private ulong TakeNew(SessionRun run, BatchBuilder builder, OutboundTables tables, List<OutboundEnvelope> fresh, int maxFrame, ulong first)
     {
+        lock (_takeLock)
+        {
+            first = TakeNewLocked(run, builder, tables, fresh, maxFrame, first);
+        }
+
+        if (fresh.Count > 0)
+        {
+            lock (_unackedLock)
+            {
+                foreach (var envelope in fresh)
+                {
+                    _unacked.Add(envelope);
+                }
+            }
+        }
+
+        return first;
+    }
+
+    private ulong TakeNewLocked(SessionRun run, BatchBuilder builder, OutboundTables tables, List<OutboundEnvelope> fresh, int maxFrame, ulong first)
+    {
         while (true)
         {
             var envelope = Interlocked.Exchange(ref _carry, null);
@@ -262,17 +293,6 @@ internal sealed partial class Association
             first = first == 0 ? envelope.Sequence : first;
             Add(builder, tables, envelope);
             fresh.Add(envelope);
-        }
-
-        if (fresh.Count > 0)
-        {
-            lock (_unackedLock)
-            {
-                foreach (var envelope in fresh)
-                {
-                    _unacked.Add(envelope);
-                }
-            }
         }
 
         return first;

@@ -40,4 +40,22 @@ internal sealed class EnvelopeRing
         Count--;
         return first;
     }
+
+    /// <summary>Moves the first <paramref name="count"/> entries into <paramref name="into"/> (oldest first) and forgets them.</summary>
+    public void RemoveFirst(int count, OutboundEnvelope?[] into)
+    {
+        if ((uint)count > (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"only {Count} entries are held");
+        }
+
+        // At most two runs: up to the end of the array, then from its start.
+        var first = Math.Min(count, _items.Length - _head);
+        Array.Copy(_items, _head, into, 0, first);
+        Array.Clear(_items, _head, first);
+        Array.Copy(_items, 0, into, first, count - first);
+        Array.Clear(_items, 0, count - first);
+        _head = (_head + count) & (_items.Length - 1);
+        Count -= count;
+    }
 }
