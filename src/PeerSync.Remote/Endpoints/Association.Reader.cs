@@ -7,8 +7,6 @@ namespace PeerSync.Remote.Endpoints;
 
 internal sealed partial class Association
 {
-    /// <summary>Scratch for the entries one acknowledgement releases (reader-owned: one reader at a time).</summary>
-    private OutboundEnvelope?[] _acknowledged = new OutboundEnvelope?[512];
 
     /// <summary>
     /// The reader loop of one session: delivers batch entries in sequence order (skipping ones
@@ -140,6 +138,7 @@ internal sealed partial class Association
     private bool TryAcknowledge(ulong sequence)
     {
         int count;
+        long bytes = 0;
         lock (_unackedLock)
         {
             var highestSent = _unacked.Count > 0 ? _unacked[_unacked.Count - 1].Sequence : _highestAcked;
@@ -154,25 +153,10 @@ internal sealed partial class Association
                 : (int)(sequence - _unacked[0].Sequence + 1);
             if (count > 0)
             {
-                if (_acknowledged.Length < count)
-                {
-                    _acknowledged = new OutboundEnvelope?[Math.Max(count, _acknowledged.Length * 2)];
-                }
-
-                _unacked.RemoveFirst(count, _acknowledged);
+                bytes = _unacked.RemoveFirst(count);
             }
 
             _highestAcked = Math.Max(_highestAcked, sequence);
-        }
-
-        // Out of the lock, so the writer adding the next batch does not wait for this.
-        long bytes = 0;
-        for (var i = 0; i < count; i++)
-        {
-            var acknowledged = _acknowledged[i]!;
-            _acknowledged[i] = null;
-            bytes += acknowledged.SizeBound;
-            EnvelopePool.Return(acknowledged);
         }
 
         if (count > 0)

@@ -209,14 +209,22 @@ internal sealed partial class Association
 
             while (writer.ResendNext < _nextSequence)
             {
-                var envelope = _unacked[(int)(writer.ResendNext - _unacked[0].Sequence)];
-                if (!Fits(builder, envelope, writer.MaxFrameBytes))
+                ref readonly var entry = ref _unacked[(int)(writer.ResendNext - _unacked[0].Sequence)];
+                if (!Fits(builder, entry.SizeBound, writer.MaxFrameBytes))
                 {
                     break;
                 }
 
                 first = first == 0 ? writer.ResendNext : first;
-                Add(builder, writer.Tables, envelope);
+                if (entry.IsSystem)
+                {
+                    builder.AddSystem(entry.Payload);
+                }
+                else
+                {
+                    builder.AddUser(writer.Tables, entry.Recipient, entry.Sender, entry.SerializerId, entry.Manifest, entry.Payload);
+                }
+
                 writer.ResendNext++;
             }
         }
@@ -255,6 +263,14 @@ internal sealed partial class Association
                     _unacked.Add(envelope);
                 }
             }
+
+            // The ring holds copies: the envelopes go back to the pool while still in this cache.
+            foreach (var envelope in fresh)
+            {
+                EnvelopePool.Return(envelope);
+            }
+
+            fresh.Clear();
         }
 
         return first;
@@ -278,7 +294,7 @@ internal sealed partial class Association
                 continue;
             }
 
-            if (!Fits(builder, envelope, maxFrame))
+            if (!Fits(builder, envelope.SizeBound, maxFrame))
             {
                 _carry = envelope;
                 break;
@@ -298,10 +314,10 @@ internal sealed partial class Association
         return first;
     }
 
-    private bool Fits(BatchBuilder builder, OutboundEnvelope envelope, int maxFrame) =>
+    private bool Fits(BatchBuilder builder, int sizeBound, int maxFrame) =>
         builder.Count == 0
-        || (builder.EntryBytes + envelope.SizeBound <= _options.MaxBatchBytes
-            && BatchLayout.HeaderReserveBytes + builder.EntryBytes + envelope.SizeBound + BatchLayout.FrameOverheadBytes <= maxFrame);
+        || (builder.EntryBytes + sizeBound <= _options.MaxBatchBytes
+            && BatchLayout.HeaderReserveBytes + builder.EntryBytes + sizeBound + BatchLayout.FrameOverheadBytes <= maxFrame);
 
     private static void Add(BatchBuilder builder, OutboundTables tables, OutboundEnvelope envelope)
     {

@@ -229,7 +229,7 @@ internal sealed partial class Association
 
     private void FailUnacked(RemoteDeliveryFailure failure, string reason)
     {
-        List<OutboundEnvelope> failed = [];
+        List<SentEntry> failed = [];
         lock (_unackedLock)
         {
             while (_unacked.Count > 0)
@@ -238,8 +238,9 @@ internal sealed partial class Association
             }
         }
 
-        foreach (var envelope in failed)
+        foreach (var entry in failed)
         {
+            var envelope = entry.ToEnvelope();
             Release(envelope);
             _remoting.Undeliverable(envelope, failure, reason);
         }
