@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using PeerSync.Actors;
 using PeerSync.Actors.Serialization;
 using PeerSync.Remote.Tests.Support;
+using PeerSync.Remote.Transport;
 
 namespace PeerSync.Remote.Tests.Links;
 
@@ -55,9 +56,58 @@ public sealed class DataPlaneStressTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Senders_alternating_lone_messages_and_bursts_deliver_each_thread_in_order_exactly_once(TransportKind kind)
+    {
+        // A lone message on an idle link is written by its sender's thread; the burst after it is
+        // left to the writer loop; the next lone message finds the loop parked again. Three threads
+        // doing this at once hand the connection back and forth between senders and the loop.
+        const int Threads = 3;
+        const int Rounds = 40;
+        const int Burst = 25;
+        var network = new TestNetwork(kind);
+        await using var a = await RemoteTestNode.StartAsync(network, "a");
+        await using var b = await RemoteTestNode.StartAsync(network, "b");
+        a.System.Serialization().AddJson<Numbered>("test.numbered");
+        b.System.Serialization().AddJson<Numbered>("test.numbered");
+        var received = new ConcurrentQueue<Numbered>();
+        var perThread = new int[Threads];
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.System.ActorOf(Props.Create(() => new Collector(received, Threads * Rounds * (Burst + 1), done, perThread)), "collector");
+        var target = a.RefTo(b, "/user/collector");
+
+        await Task.WhenAll(Enumerable.Range(0, Threads).Select(t => Task.Run(() =>
+        {
+            var index = 0;
+            for (var round = 0; round < Rounds; round++)
+            {
+                target.Tell(new Numbered(t, index++, ""), null);
+                var expected = index;
+                Assert.True(
+                    SpinWait.SpinUntil(() => Volatile.Read(ref perThread[t]) >= expected, TimeSpan.FromSeconds(30)),
+                    $"thread {t}: message {expected - 1} was not delivered");
+                for (var i = 0; i < Burst; i++)
+                {
+                    target.Tell(new Numbered(t, index++, ""), null);
+                }
+            }
+        })));
+
+        await done.Task.Within(60);
+        Assert.Empty(a.DeadLetters);
+        foreach (var thread in received.GroupBy(m => m.Thread))
+        {
+            Assert.Equal(Enumerable.Range(0, Rounds * (Burst + 1)), thread.Select(m => m.Index));
+        }
+
+        var connection = (FramedConnection)a.Remoting.Endpoints.Find(b.Id)!.ActiveSession!.Connection;
+        Assert.True(connection.DirectWrites > 0, "no batch was written by the thread that built it");
+    }
+
     private sealed record Numbered(int Thread, int Index, string Filler);
 
-    private sealed class Collector(ConcurrentQueue<Numbered> received, int expected, TaskCompletionSource done) : ActorBase
+    private sealed class Collector(ConcurrentQueue<Numbered> received, int expected, TaskCompletionSource done, int[]? perThread = null) : ActorBase
     {
         protected override bool Receive(object message)
         {
@@ -67,6 +117,11 @@ public sealed class DataPlaneStressTests
             }
 
             received.Enqueue(numbered);
+            if (perThread is not null)
+            {
+                Interlocked.Increment(ref perThread[numbered.Thread]);
+            }
+
             if (received.Count == expected)
             {
                 done.TrySetResult();
