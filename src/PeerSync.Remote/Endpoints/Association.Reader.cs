@@ -28,13 +28,6 @@ internal sealed partial class Association
                 }
 
                 Interlocked.Exchange(ref _lastReceivedTimestamp, time.GetTimestamp());
-
-                // Whoever waited for this (a reply) may flush its next message inline again.
-                if (_flushedInline)
-                {
-                    _flushedInline = false;
-                }
-
                 if (!Handle(run, frame))
                 {
                     break;

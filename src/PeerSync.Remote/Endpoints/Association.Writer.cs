@@ -33,9 +33,6 @@ internal sealed partial class Association
     /// <summary>1 while someone (the writer loop, or a sender flushing inline) builds and sends batches.</summary>
     private int _writing;
 
-    /// <summary>Set by an inline flush; until the writer loop runs out of work or the peer sends a frame, senders leave batches to the loop.</summary>
-    private volatile bool _flushedInline;
-
     /// <summary>
     /// The writer loop of one session: resend what the peer has not acknowledged, then drain the
     /// queue into batches (as many entries as fit <see cref="Configuration.RemoteLinkOptions.MaxBatchBytes"/>),
@@ -44,8 +41,8 @@ internal sealed partial class Association
     /// A sender that finds the link idle sends its message itself (<see cref="TryFlushInline"/>),
     /// which saves a thread hop per message on a quiet link; under load the loop does the work.
     /// On a connection that takes encoded frames (<see cref="FramedConnection.TrySendEncoded"/>)
-    /// both write their batches to the network themselves when it is free, with no copy and no
-    /// hand-off to the connection's own writer.
+    /// the loop writes its batches to the network itself when the connection is idle, with no copy
+    /// and no hand-off to the connection's own writer.
     /// </summary>
     private async Task RunWriterAsync(SessionRun run)
     {
@@ -62,9 +59,6 @@ internal sealed partial class Association
                     try
                     {
                         open = await DrainAsync(run, writer).ConfigureAwait(false);
-
-                        // Out of work: the next sender may flush inline again.
-                        _flushedInline = false;
                     }
                     finally
                     {
@@ -144,23 +138,20 @@ internal sealed partial class Association
 
     /// <summary>
     /// Called by a sender right after it queued a message: when nobody is writing and the
-    /// connection has nothing queued, build the batch on this thread and hand it to the connection,
-    /// never waiting (on a connection that takes encoded frames, the sender writes it to the network
-    /// itself). Returns false when the writer loop must take over. After one inline flush, senders
-    /// leave the following batches to the loop (<see cref="_flushedInline"/>) until it runs out of
-    /// work or a frame arrives from the peer: a sender telling in a tight loop would otherwise pay a
-    /// network write per message, while one that waits for replies (request-response, ping-pong)
-    /// flushes every request itself.
+    /// connection has nothing queued, build and queue the batch on this thread (never waiting).
+    /// Returns false when the writer loop must take over. The batch is copied into the
+    /// connection's queue, not written here: a sender writing to the socket itself saved no time
+    /// in request-response and cost coalescing with several senders (see remote-links.md,
+    /// "Performance"), and a sender telling in a tight loop would pay a socket write per message.
     /// </summary>
     private bool TryFlushInline(SessionRun run)
     {
-        if (_flushedInline || Volatile.Read(ref _writing) != 0 || run.Session.Connection.QueuedBytes != 0
+        if (Volatile.Read(ref _writing) != 0 || run.Session.Connection.QueuedBytes != 0
             || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
         {
             return false;
         }
 
-        var handedOff = false;
         try
         {
             var writer = run.WriterState;
@@ -175,28 +166,8 @@ internal sealed partial class Association
                 return true;
             }
 
-            _flushedInline = true;
-            SendResult result;
-            if (run.Direct is { } direct)
-            {
-                result = direct.TrySendEncoded(writer.Builder.EncodedFrame(), out var written);
-                if (written.IsCompleted)
-                {
-                    written.GetAwaiter().GetResult();
-                }
-                else if (result == SendResult.Accepted)
-                {
-                    // The network did not take it at once: the batch buffer stays in use, and the
-                    // writer flag with it, until the write completes (then the loop looks again).
-                    handedOff = true;
-                    _ = ReleaseAfterWriteAsync(written);
-                }
-            }
-            else
-            {
-                result = run.Session.TrySend(new Frame { UserBatch = UnsafeByteOperations.UnsafeWrap(batch) });
-            }
-
+            var frame = new Frame { UserBatch = UnsafeByteOperations.UnsafeWrap(batch) };
+            var result = run.Session.TrySend(frame);
             if (result == SendResult.QueueFull)
             {
                 // Its entries are numbered and unacknowledged already: the loop must send exactly
@@ -208,9 +179,9 @@ internal sealed partial class Association
 
             // Whether anything is left is read under the take lock (one consumer at a time); an
             // append still being linked is not seen, but its sender signals the writer after it.
-            if (!Sent(run, writer, result, writer.Builder.Count, batch.Length) || handedOff)
+            if (!Sent(run, writer, result, writer.Builder.Count, batch.Length))
             {
-                return handedOff;
+                return false;
             }
 
             lock (_takeLock)
@@ -220,24 +191,7 @@ internal sealed partial class Association
         }
         finally
         {
-            if (!handedOff)
-            {
-                Volatile.Write(ref _writing, 0);
-            }
-        }
-    }
-
-    /// <summary>Ends an inline flush whose write had to wait for the network: lets go of the writer flag and wakes the loop.</summary>
-    private async Task ReleaseAfterWriteAsync(ValueTask written)
-    {
-        try
-        {
-            await written.ConfigureAwait(false);
-        }
-        finally
-        {
             Volatile.Write(ref _writing, 0);
-            _signal.Set();
         }
     }
 

@@ -60,9 +60,11 @@ public sealed class DataPlaneStressTests
     [MemberData(nameof(Kinds))]
     public async Task Senders_alternating_lone_messages_and_bursts_deliver_each_thread_in_order_exactly_once(TransportKind kind)
     {
-        // A lone message on an idle link is written by its sender's thread; the burst after it is
-        // left to the writer loop; the next lone message finds the loop parked again. Three threads
-        // doing this at once hand the connection back and forth between senders and the loop.
+        // A lone message on an idle link is flushed by its sender's thread (copied into the
+        // connection's queue); the burst after it is left to the writer loop, which writes its
+        // batches to the socket itself when the connection is idle; the next lone message finds
+        // the loop parked again. Three threads doing this at once hand the link back and forth
+        // between senders, the link's writer loop and the connection's writer loop.
         const int Threads = 3;
         const int Rounds = 40;
         const int Burst = 25;
