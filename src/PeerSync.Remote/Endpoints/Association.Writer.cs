@@ -40,9 +40,6 @@ internal sealed partial class Association
     /// link's buffer absorbs the burst, bounded). Every batch carries the latest acknowledgement.
     /// A sender that finds the link idle sends its message itself (<see cref="TryFlushInline"/>),
     /// which saves a thread hop per message on a quiet link; under load the loop does the work.
-    /// On a connection that takes encoded frames (<see cref="FramedConnection.TrySendEncoded"/>)
-    /// the loop writes its batches to the network itself when the connection is idle, with no copy
-    /// and no hand-off to the connection's own writer.
     /// </summary>
     private async Task RunWriterAsync(SessionRun run)
     {
@@ -103,7 +100,8 @@ internal sealed partial class Association
                 return true;
             }
 
-            if (!await SendBatchAsync(run, writer, batch).ConfigureAwait(false))
+            var frame = new Frame { UserBatch = UnsafeByteOperations.UnsafeWrap(batch) };
+            if (!Sent(run, writer, await run.Session.SendAsync(frame).ConfigureAwait(false), writer.Builder.Count, batch.Length))
             {
                 return false;
             }
@@ -112,37 +110,10 @@ internal sealed partial class Association
         return false;
     }
 
-    /// <summary>Sends the batch just built, waiting for queue space if need be; false when the session refused it.</summary>
-    private async ValueTask<bool> SendBatchAsync(SessionRun run, SessionWriter writer, ReadOnlyMemory<byte> batch)
-    {
-        SendResult result;
-        if (run.Direct is { } direct)
-        {
-            result = direct.TrySendEncoded(writer.Builder.EncodedFrame(), out var written);
-            if (result == SendResult.Accepted)
-            {
-                // The builder's buffer is reused for the next batch only once the network took it.
-                await written.ConfigureAwait(false);
-            }
-
-            if (result != SendResult.QueueFull)
-            {
-                return Sent(run, writer, result, writer.Builder.Count, batch.Length);
-            }
-        }
-
-        var frame = new Frame { UserBatch = UnsafeByteOperations.UnsafeWrap(batch) };
-        result = await run.Session.SendAsync(frame).ConfigureAwait(false);
-        return Sent(run, writer, result, writer.Builder.Count, batch.Length);
-    }
-
     /// <summary>
     /// Called by a sender right after it queued a message: when nobody is writing and the
     /// connection has nothing queued, build and queue the batch on this thread (never waiting).
-    /// Returns false when the writer loop must take over. The batch is copied into the
-    /// connection's queue, not written here: a sender writing to the socket itself saved no time
-    /// in request-response and cost coalescing with several senders (see remote-links.md,
-    /// "Performance"), and a sender telling in a tight loop would pay a socket write per message.
+    /// Returns false when the writer loop must take over.
     /// </summary>
     private bool TryFlushInline(SessionRun run)
     {

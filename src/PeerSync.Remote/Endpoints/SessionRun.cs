@@ -10,9 +10,6 @@ internal sealed class SessionRun(PeerSession session, long id, IActorRef link, B
 {
     public PeerSession Session { get; } = session;
 
-    /// <summary>The connection when it takes encoded frames (batches are written in place); null for wrappers such as fault injection.</summary>
-    public Transport.FramedConnection? Direct { get; } = session.Connection as Transport.FramedConnection;
-
     /// <summary>The link's id for the session.</summary>
     public long Id { get; } = id;
 

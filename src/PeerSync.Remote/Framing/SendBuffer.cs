@@ -46,28 +46,6 @@ internal sealed class SendBuffer
         QueuedBytes += need;
     }
 
-    /// <summary>Copies an already encoded frame (length prefix included) into the queue.</summary>
-    public void AppendEncodedCopy(ReadOnlySpan<byte> encoded)
-    {
-        if (_tailOpen)
-        {
-            var tail = _segments[^1];
-            if (tail.Array.Length - tail.Length >= encoded.Length)
-            {
-                encoded.CopyTo(tail.Array.AsSpan(tail.Length));
-                _segments[^1] = tail with { Length = tail.Length + encoded.Length };
-                QueuedBytes += encoded.Length;
-                return;
-            }
-        }
-
-        var array = ArrayPool<byte>.Shared.Rent(Math.Max(encoded.Length, ChunkBytes));
-        encoded.CopyTo(array);
-        _segments.Add(new SendSegment(array, encoded.Length));
-        _tailOpen = array.Length - encoded.Length >= RemoteProtocol.LengthPrefixBytes;
-        QueuedBytes += encoded.Length;
-    }
-
     /// <summary>Queues an already encoded frame held in a pooled array the queue now owns.</summary>
     public void AppendEncoded(byte[] pooledArray, int length)
     {

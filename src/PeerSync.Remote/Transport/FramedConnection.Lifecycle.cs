@@ -77,15 +77,8 @@ internal sealed partial class FramedConnection
                         break;
                     }
 
-                    // While a caller writes directly, the network is theirs: what is queued waits,
-                    // and so does the close (the output must not complete under their write). The
-                    // direct writer wakes this loop when it is done.
-                    closing = false;
-                    if (!_directWriting)
-                    {
-                        _sendBuffer.TakeAll(batch);
-                        closing = _closeInfo is not null;
-                    }
+                    _sendBuffer.TakeAll(batch);
+                    closing = _closeInfo is not null;
                 }
 
                 if (batch.Count == 0)

@@ -49,35 +49,6 @@ public sealed class BatchCodecTests
             entries);
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
-    [InlineData(2_000)]
-    public void Encoded_frame_written_in_place_equals_the_frame_codec_encoding(int entries)
-    {
-        // 1, 3 and 2 000 entries give batch lengths whose varint takes 1, 2 and 3 bytes.
-        using var builder = new BatchBuilder(1024);
-        var tables = new OutboundTables();
-        for (var i = 0; i < entries; i++)
-        {
-            builder.AddUser(tables, Ref("pong"), Ref("ping"), 4, "m", new byte[i % 90]);
-        }
-
-        var batch = builder.Finish(ack: 300, firstSequence: 70_000).ToArray();
-        var expected = Remote.Framing.FrameCodec.Encode(new Remote.Protocol.Frame { UserBatch = Google.Protobuf.ByteString.CopyFrom(batch) });
-
-        Assert.Equal(expected, builder.EncodedFrame().ToArray());
-    }
-
-    [Fact]
-    public void Encoded_frame_needs_a_finished_batch()
-    {
-        using var builder = new BatchBuilder(1024);
-        builder.AddSystem([1]);
-        var error = Assert.Throws<InvalidOperationException>(() => builder.EncodedFrame());
-        Assert.Contains("call Finish first", error.Message, StringComparison.Ordinal);
-    }
-
     [Fact]
     public void Reading_entries_by_known_ids_allocates_nothing_per_entry()
     {

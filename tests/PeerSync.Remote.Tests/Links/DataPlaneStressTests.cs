@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using PeerSync.Actors;
 using PeerSync.Actors.Serialization;
 using PeerSync.Remote.Tests.Support;
-using PeerSync.Remote.Transport;
 
 namespace PeerSync.Remote.Tests.Links;
 
@@ -60,11 +59,9 @@ public sealed class DataPlaneStressTests
     [MemberData(nameof(Kinds))]
     public async Task Senders_alternating_lone_messages_and_bursts_deliver_each_thread_in_order_exactly_once(TransportKind kind)
     {
-        // A lone message on an idle link is flushed by its sender's thread (copied into the
-        // connection's queue); the burst after it is left to the writer loop, which writes its
-        // batches to the socket itself when the connection is idle; the next lone message finds
-        // the loop parked again. Three threads doing this at once hand the link back and forth
-        // between senders, the link's writer loop and the connection's writer loop.
+        // A lone message on an idle link is flushed by its sender's thread; the burst after it is
+        // left to the writer loop; the next lone message finds the loop parked again. Three
+        // threads doing this at once hand the link back and forth between senders and the loop.
         const int Threads = 3;
         const int Rounds = 40;
         const int Burst = 25;
@@ -102,9 +99,6 @@ public sealed class DataPlaneStressTests
         {
             Assert.Equal(Enumerable.Range(0, Rounds * (Burst + 1)), thread.Select(m => m.Index));
         }
-
-        var connection = (FramedConnection)a.Remoting.Endpoints.Find(b.Id)!.ActiveSession!.Connection;
-        Assert.True(connection.DirectWrites > 0, "no batch was written by the thread that built it");
     }
 
     private sealed record Numbered(int Thread, int Index, string Filler);

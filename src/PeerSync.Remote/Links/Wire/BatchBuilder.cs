@@ -1,32 +1,18 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text;
-using Google.Protobuf;
 using PeerSync.Actors;
-using PeerSync.Remote.Protocol;
 
 namespace PeerSync.Remote.Links.Wire;
 
 /// <summary>
 /// Encodes one user batch (layout in remote.proto) into a pooled buffer that is reused from batch
 /// to batch: entries are appended after room reserved for the header, and <see cref="Finish"/>
-/// writes the header right in front of them, so nothing is copied. <see cref="EncodedFrame"/> then
-/// writes the frame around the batch in the same way (a Frame whose only field is user_batch,
-/// with its length prefix), for a connection that sends encoded frames as they are. Owned by one writer.
+/// writes the header right in front of them, so nothing is copied. Owned by one writer.
 /// </summary>
 internal sealed class BatchBuilder : IDisposable
 {
-    /// <summary>Room in front of the entries: the frame around the batch, then the batch header.</summary>
-    private const int ReserveBytes = BatchLayout.FrameReserveBytes + BatchLayout.HeaderReserveBytes;
-
-    /// <summary>The tag of Frame.user_batch (field 7, length-delimited): one byte.</summary>
-    private static readonly byte UserBatchTag = (byte)WireFormat.MakeTag(Frame.UserBatchFieldNumber, WireFormat.WireType.LengthDelimited);
-
     private byte[] _buffer;
     private int _position;
-
-    /// <summary>Where the batch returned by the last <see cref="Finish"/> starts.</summary>
-    private int _batchStart = -1;
 
     public BatchBuilder(int initialBytes = 64 * 1024)
     {
@@ -38,12 +24,11 @@ internal sealed class BatchBuilder : IDisposable
     public int Count { get; private set; }
 
     /// <summary>Bytes of the entries so far (without the header).</summary>
-    public int EntryBytes => _position - ReserveBytes;
+    public int EntryBytes => _position - BatchLayout.HeaderReserveBytes;
 
     public void Reset()
     {
-        _position = ReserveBytes;
-        _batchStart = -1;
+        _position = BatchLayout.HeaderReserveBytes;
         Count = 0;
     }
 
@@ -90,36 +75,13 @@ internal sealed class BatchBuilder : IDisposable
     public ReadOnlyMemory<byte> Finish(ulong ack, ulong firstSequence)
     {
         var headerBytes = 1 + Varint.Size(ack) + Varint.Size(firstSequence) + Varint.Size((ulong)Count);
-        var start = ReserveBytes - headerBytes;
-        _batchStart = start;
+        var start = BatchLayout.HeaderReserveBytes - headerBytes;
         var header = _buffer.AsSpan(start, headerBytes);
         header[0] = BatchLayout.Format;
         var at = 1;
         at += Varint.Write(header[at..], ack);
         at += Varint.Write(header[at..], firstSequence);
         Varint.Write(header[at..], (ulong)Count);
-        return _buffer.AsMemory(start, _position - start);
-    }
-
-    /// <summary>
-    /// The batch of the last <see cref="Finish"/> as a whole encoded frame: the same bytes
-    /// <c>FrameCodec.Encode(new Frame { UserBatch = batch })</c> gives, written in front of the
-    /// batch. Valid until the next <see cref="Reset"/> or add.
-    /// </summary>
-    public ReadOnlyMemory<byte> EncodedFrame()
-    {
-        if (_batchStart < 0)
-        {
-            throw new InvalidOperationException("no batch is finished: call Finish first");
-        }
-
-        var batchBytes = _position - _batchStart;
-        var lengthBytes = Varint.Size((ulong)batchBytes);
-        var bodyBytes = 1 + lengthBytes + batchBytes;
-        var start = _batchStart - lengthBytes - 1 - RemoteProtocol.LengthPrefixBytes;
-        BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(start), (uint)bodyBytes);
-        _buffer[start + RemoteProtocol.LengthPrefixBytes] = UserBatchTag;
-        Varint.Write(_buffer.AsSpan(start + RemoteProtocol.LengthPrefixBytes + 1), (ulong)batchBytes);
         return _buffer.AsMemory(start, _position - start);
     }
 

@@ -1,5 +1,3 @@
-using PeerSync.Remote.Protocol;
-
 namespace PeerSync.Remote.Links.Wire;
 
 /// <summary>Constants of the user-batch layout documented at the end of remote.proto.</summary>
@@ -40,12 +38,6 @@ internal static class BatchLayout
     /// makes a Frame body of at most n + this many bytes.
     /// </summary>
     public const int FrameOverheadBytes = 1 + 5;
-
-    /// <summary>
-    /// Bytes reserved in front of the batch header for the frame around it (length prefix, field
-    /// tag, length varint), so that a batch becomes a whole encoded frame in place, with no copy.
-    /// </summary>
-    public const int FrameReserveBytes = RemoteProtocol.LengthPrefixBytes + FrameOverheadBytes;
 
     /// <summary>
     /// An upper bound of the bytes one user message takes in a batch, from the lengths of its
