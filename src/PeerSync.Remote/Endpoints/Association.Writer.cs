@@ -12,7 +12,7 @@ internal sealed partial class Association
 
     private readonly ITimer _ackTimer;
 
-    /// <summary>An entry taken from the queue that did not fit the last batch; the next writer sends it first.</summary>
+    /// <summary>An entry taken from the queue that did not fit the last batch; the next writer sends it first (under the take lock).</summary>
     private OutboundEnvelope? _carry;
 
     /// <summary>The next sequence number to assign (writer-owned).</summary>
@@ -276,47 +276,57 @@ internal sealed partial class Association
         return first;
     }
 
+    /// <summary>
+    /// The per-message loop of <see cref="TakeNew"/>. It writes no field of the association per
+    /// message (the sequence counter lives in a local until the end, the carried entry is plain
+    /// under the take lock): senders read those cache lines at every Tell, and a write here would
+    /// pull them over to this core each time.
+    /// </summary>
     private ulong TakeNewLocked(SessionRun run, BatchBuilder builder, OutboundTables tables, List<OutboundEnvelope> fresh, int maxFrame, ulong first)
     {
-        while (true)
+        var next = _nextSequence;
+        var maxBatchBytes = _options.MaxBatchBytes;
+        var peer = run.Peer;
+        var envelope = _carry;
+        _carry = null;
+        while (envelope is not null || _queue.TryDequeue(out envelope))
         {
-            var envelope = Interlocked.Exchange(ref _carry, null);
-            if (envelope is null && !_queue.TryDequeue(out envelope))
-            {
-                break;
-            }
-
-            if (envelope.Target is { } target && target.Node != run.Peer.Node)
+            if (envelope.Target is { } target && target.Node != peer.Node)
             {
                 // Told for an incarnation that has since been replaced by a restart.
                 Release(envelope);
-                _remoting.Undeliverable(envelope, RemoteDeliveryFailure.Quarantined, $"incarnation {target.Node} is gone; {run.Peer.Node} is running now");
+                _remoting.Undeliverable(envelope, RemoteDeliveryFailure.Quarantined, $"incarnation {target.Node} is gone; {peer.Node} is running now");
+                envelope = null;
                 continue;
             }
 
-            if (!Fits(builder, envelope.SizeBound, maxFrame))
+            if (!Fits(builder, envelope.SizeBound, maxFrame, maxBatchBytes))
             {
                 _carry = envelope;
                 break;
             }
 
-            envelope.Sequence = _nextSequence++;
+            envelope.Sequence = next++;
             if (envelope.Target is null)
             {
-                envelope.Target = envelope.Recipient.BindIfUnbound(run.Peer);
+                envelope.Target = envelope.Recipient.BindIfUnbound(peer);
             }
 
             first = first == 0 ? envelope.Sequence : first;
             Add(builder, tables, envelope);
             fresh.Add(envelope);
+            envelope = null;
         }
 
+        _nextSequence = next;
         return first;
     }
 
-    private bool Fits(BatchBuilder builder, int sizeBound, int maxFrame) =>
+    private bool Fits(BatchBuilder builder, int sizeBound, int maxFrame) => Fits(builder, sizeBound, maxFrame, _options.MaxBatchBytes);
+
+    private static bool Fits(BatchBuilder builder, int sizeBound, int maxFrame, int maxBatchBytes) =>
         builder.Count == 0
-        || (builder.EntryBytes + sizeBound <= _options.MaxBatchBytes
+        || (builder.EntryBytes + sizeBound <= maxBatchBytes
             && BatchLayout.HeaderReserveBytes + builder.EntryBytes + sizeBound + BatchLayout.FrameOverheadBytes <= maxFrame);
 
     private static void Add(BatchBuilder builder, OutboundTables tables, OutboundEnvelope envelope)

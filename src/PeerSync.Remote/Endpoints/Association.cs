@@ -207,8 +207,9 @@ internal sealed partial class Association
         List<OutboundEnvelope> taken = [];
         lock (_takeLock)
         {
-            if (Interlocked.Exchange(ref _carry, null) is { } carried)
+            if (_carry is { } carried)
             {
+                _carry = null;
                 taken.Add(carried);
             }
 
