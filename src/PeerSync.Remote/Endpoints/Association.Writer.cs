@@ -280,16 +280,18 @@ internal sealed partial class Association
     /// The per-message loop of <see cref="TakeNew"/>. It writes no field of the association per
     /// message (the sequence counter lives in a local until the end, the carried entry is plain
     /// under the take lock): senders read those cache lines at every Tell, and a write here would
-    /// pull them over to this core each time.
+    /// pull them over to this core each time. It reads what it needs from the association once,
+    /// for the same reason in reverse (senders write the buffer counter at every Tell).
     /// </summary>
     private ulong TakeNewLocked(SessionRun run, BatchBuilder builder, OutboundTables tables, List<OutboundEnvelope> fresh, int maxFrame, ulong first)
     {
         var next = _nextSequence;
         var maxBatchBytes = _options.MaxBatchBytes;
         var peer = run.Peer;
+        var queue = _queue;
         var envelope = _carry;
         _carry = null;
-        while (envelope is not null || _queue.TryDequeue(out envelope))
+        while (envelope is not null || queue.TryDequeue(out envelope))
         {
             if (envelope.Target is { } target && target.Node != peer.Node)
             {
