@@ -7,6 +7,7 @@ namespace PeerSync.Remote.Endpoints;
 
 internal sealed partial class Association
 {
+
     /// <summary>
     /// The reader loop of one session: delivers batch entries in sequence order (skipping ones
     /// already delivered on an earlier session, refusing gaps), applies acknowledgements and answers
@@ -136,7 +137,7 @@ internal sealed partial class Association
 
     private bool TryAcknowledge(ulong sequence)
     {
-        long count = 0;
+        int count;
         long bytes = 0;
         lock (_unackedLock)
         {
@@ -146,12 +147,13 @@ internal sealed partial class Association
                 return false;
             }
 
-            while (_unacked.Count > 0 && _unacked[0].Sequence <= sequence)
+            // Sequence numbers in the ring are contiguous: the acknowledged ones are a prefix.
+            count = _unacked.Count == 0 || sequence < _unacked[0].Sequence
+                ? 0
+                : (int)(sequence - _unacked[0].Sequence + 1);
+            if (count > 0)
             {
-                var acknowledged = _unacked.RemoveFirst();
-                count++;
-                bytes += acknowledged.SizeBound;
-                EnvelopePool.Return(acknowledged);
+                bytes = _unacked.RemoveFirst(count);
             }
 
             _highestAcked = Math.Max(_highestAcked, sequence);

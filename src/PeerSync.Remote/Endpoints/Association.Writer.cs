@@ -12,7 +12,7 @@ internal sealed partial class Association
 
     private readonly ITimer _ackTimer;
 
-    /// <summary>An entry taken from the queue that did not fit the last batch; the next writer sends it first.</summary>
+    /// <summary>An entry taken from the queue that did not fit the last batch; the next writer sends it first (under the take lock).</summary>
     private OutboundEnvelope? _carry;
 
     /// <summary>The next sequence number to assign (writer-owned).</summary>
@@ -148,7 +148,17 @@ internal sealed partial class Association
                 return false;
             }
 
-            return Sent(run, writer, result, writer.Builder.Count, batch.Length) && _queue.IsEmpty && _carry is null;
+            // Whether anything is left is read under the take lock (one consumer at a time); an
+            // append still being linked is not seen, but its sender signals the writer after it.
+            if (!Sent(run, writer, result, writer.Builder.Count, batch.Length))
+            {
+                return false;
+            }
+
+            lock (_takeLock)
+            {
+                return _queue.IsEmpty && _carry is null;
+            }
         }
         finally
         {
@@ -199,14 +209,22 @@ internal sealed partial class Association
 
             while (writer.ResendNext < _nextSequence)
             {
-                var envelope = _unacked[(int)(writer.ResendNext - _unacked[0].Sequence)];
-                if (!Fits(builder, envelope, writer.MaxFrameBytes))
+                ref readonly var entry = ref _unacked[(int)(writer.ResendNext - _unacked[0].Sequence)];
+                if (!Fits(builder, entry.SizeBound, writer.MaxFrameBytes))
                 {
                     break;
                 }
 
                 first = first == 0 ? writer.ResendNext : first;
-                Add(builder, writer.Tables, envelope);
+                if (entry.IsSystem)
+                {
+                    builder.AddSystem(entry.Payload);
+                }
+                else
+                {
+                    builder.AddUser(writer.Tables, entry.Recipient, entry.Sender, entry.SerializerId, entry.Manifest, entry.Payload);
+                }
+
                 writer.ResendNext++;
             }
         }
@@ -231,37 +249,9 @@ internal sealed partial class Association
     /// <summary>Moves queued entries into the batch (assigning sequence numbers) until it is full; returns the batch's first sequence number.</summary>
     private ulong TakeNew(SessionRun run, BatchBuilder builder, OutboundTables tables, List<OutboundEnvelope> fresh, int maxFrame, ulong first)
     {
-        while (true)
+        lock (_takeLock)
         {
-            var envelope = Interlocked.Exchange(ref _carry, null);
-            if (envelope is null && !_queue.TryDequeue(out envelope))
-            {
-                break;
-            }
-
-            if (envelope.Target is { } target && target.Node != run.Peer.Node)
-            {
-                // Told for an incarnation that has since been replaced by a restart.
-                Release(envelope);
-                _remoting.Undeliverable(envelope, RemoteDeliveryFailure.Quarantined, $"incarnation {target.Node} is gone; {run.Peer.Node} is running now");
-                continue;
-            }
-
-            if (!Fits(builder, envelope, maxFrame))
-            {
-                _carry = envelope;
-                break;
-            }
-
-            envelope.Sequence = _nextSequence++;
-            if (envelope.Target is null)
-            {
-                envelope.Target = envelope.Recipient.BindIfUnbound(run.Peer);
-            }
-
-            first = first == 0 ? envelope.Sequence : first;
-            Add(builder, tables, envelope);
-            fresh.Add(envelope);
+            first = TakeNewLocked(run, builder, tables, fresh, maxFrame, first);
         }
 
         if (fresh.Count > 0)
@@ -273,15 +263,73 @@ internal sealed partial class Association
                     _unacked.Add(envelope);
                 }
             }
+
+            // The ring holds copies: the envelopes go back to the pool while still in this cache.
+            foreach (var envelope in fresh)
+            {
+                EnvelopePool.Return(envelope);
+            }
+
+            fresh.Clear();
         }
 
         return first;
     }
 
-    private bool Fits(BatchBuilder builder, OutboundEnvelope envelope, int maxFrame) =>
+    /// <summary>
+    /// The per-message loop of <see cref="TakeNew"/>. It writes no field of the association per
+    /// message (the sequence counter lives in a local until the end, the carried entry is plain
+    /// under the take lock): senders read those cache lines at every Tell, and a write here would
+    /// pull them over to this core each time. It reads what it needs from the association once,
+    /// for the same reason in reverse (senders write the buffer counter at every Tell).
+    /// </summary>
+    private ulong TakeNewLocked(SessionRun run, BatchBuilder builder, OutboundTables tables, List<OutboundEnvelope> fresh, int maxFrame, ulong first)
+    {
+        var next = _nextSequence;
+        var maxBatchBytes = _options.MaxBatchBytes;
+        var peer = run.Peer;
+        var queue = _queue;
+        var envelope = _carry;
+        _carry = null;
+        while (envelope is not null || queue.TryDequeue(out envelope))
+        {
+            if (envelope.Target is { } target && target.Node != peer.Node)
+            {
+                // Told for an incarnation that has since been replaced by a restart.
+                Release(envelope);
+                _remoting.Undeliverable(envelope, RemoteDeliveryFailure.Quarantined, $"incarnation {target.Node} is gone; {peer.Node} is running now");
+                envelope = null;
+                continue;
+            }
+
+            if (!Fits(builder, envelope.SizeBound, maxFrame, maxBatchBytes))
+            {
+                _carry = envelope;
+                break;
+            }
+
+            envelope.Sequence = next++;
+            if (envelope.Target is null)
+            {
+                envelope.Target = envelope.Recipient.BindIfUnbound(peer);
+            }
+
+            first = first == 0 ? envelope.Sequence : first;
+            Add(builder, tables, envelope);
+            fresh.Add(envelope);
+            envelope = null;
+        }
+
+        _nextSequence = next;
+        return first;
+    }
+
+    private bool Fits(BatchBuilder builder, int sizeBound, int maxFrame) => Fits(builder, sizeBound, maxFrame, _options.MaxBatchBytes);
+
+    private static bool Fits(BatchBuilder builder, int sizeBound, int maxFrame, int maxBatchBytes) =>
         builder.Count == 0
-        || (builder.EntryBytes + envelope.SizeBound <= _options.MaxBatchBytes
-            && BatchLayout.HeaderReserveBytes + builder.EntryBytes + envelope.SizeBound + BatchLayout.FrameOverheadBytes <= maxFrame);
+        || (builder.EntryBytes + sizeBound <= maxBatchBytes
+            && BatchLayout.HeaderReserveBytes + builder.EntryBytes + sizeBound + BatchLayout.FrameOverheadBytes <= maxFrame);
 
     private static void Add(BatchBuilder builder, OutboundTables tables, OutboundEnvelope envelope)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using PeerSync.Actors;
 using PeerSync.Remote.Addressing;
 using PeerSync.Remote.Configuration;
@@ -19,7 +18,13 @@ internal sealed partial class Association
 {
     private readonly Remoting _remoting;
     private readonly RemoteLinkOptions _options;
-    private readonly ConcurrentQueue<OutboundEnvelope> _queue = new();
+    private readonly OutboundQueue _queue = new();
+
+    /// <summary>
+    /// Held while taking from <see cref="_queue"/>, which allows one consumer at a time: by the
+    /// writer for a whole batch, and by <see cref="DrainAll"/> (closing can race with a writer).
+    /// </summary>
+    private readonly object _takeLock = new();
     private readonly AsyncSignal _signal = new();
     private readonly object _unackedLock = new();
     private readonly EnvelopeRing _unacked = new();
@@ -199,16 +204,25 @@ internal sealed partial class Association
     /// <summary>Dead-letters everything queued and unacknowledged. Only while no writer runs (or the link is closed).</summary>
     private void DrainAll(RemoteDeliveryFailure failure, string reason)
     {
-        if (Interlocked.Exchange(ref _carry, null) is { } carried)
+        List<OutboundEnvelope> taken = [];
+        lock (_takeLock)
         {
-            Release(carried);
-            _remoting.Undeliverable(carried, failure, reason);
+            if (_carry is { } carried)
+            {
+                _carry = null;
+                taken.Add(carried);
+            }
+
+            while (_queue.TryDequeue(out var queued))
+            {
+                taken.Add(queued);
+            }
         }
 
-        while (_queue.TryDequeue(out var queued))
+        foreach (var envelope in taken)
         {
-            Release(queued);
-            _remoting.Undeliverable(queued, failure, reason);
+            Release(envelope);
+            _remoting.Undeliverable(envelope, failure, reason);
         }
 
         FailUnacked(failure, reason + " (sent, not acknowledged)");
@@ -216,7 +230,7 @@ internal sealed partial class Association
 
     private void FailUnacked(RemoteDeliveryFailure failure, string reason)
     {
-        List<OutboundEnvelope> failed = [];
+        List<SentEntry> failed = [];
         lock (_unackedLock)
         {
             while (_unacked.Count > 0)
@@ -225,8 +239,9 @@ internal sealed partial class Association
             }
         }
 
-        foreach (var envelope in failed)
+        foreach (var entry in failed)
         {
+            var envelope = entry.ToEnvelope();
             Release(envelope);
             _remoting.Undeliverable(envelope, failure, reason);
         }

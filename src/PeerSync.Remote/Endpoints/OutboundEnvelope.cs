@@ -37,6 +37,9 @@ internal sealed class OutboundEnvelope
     /// <summary>Assigned by the link's writer when the entry is first sent (0 before).</summary>
     public ulong Sequence { get; set; }
 
+    /// <summary>The envelope queued after this one (<see cref="OutboundQueue"/>'s link; a field, for atomic access).</summary>
+    internal OutboundEnvelope? Next;
+
     public static OutboundEnvelope Create(
         RemoteActorRef recipient,
         IActorRef? sender,
@@ -69,6 +72,7 @@ internal sealed class OutboundEnvelope
         Payload = [];
         Target = null;
         Sequence = 0;
+        Next = null;
         SerializerId = 0;
         SizeBound = 0;
         IsSystem = false;
