@@ -87,9 +87,7 @@ internal sealed class OutboundQueue
 
         if (next is not null)
         {
-            _head = next;
-            head.Next = null;
-            envelope = head;
+            envelope = Advance(head, next);
             return true;
         }
 
@@ -107,14 +105,20 @@ internal sealed class OutboundQueue
         next = Volatile.Read(ref head.Next);
         if (next is not null)
         {
-            _head = next;
-            head.Next = null;
-            envelope = head;
+            envelope = Advance(head, next);
             return true;
         }
 
         // Another producer came between the tail check and the stub, and has not linked yet.
         envelope = null!;
         return false;
+    }
+
+    /// <summary>Hands out <paramref name="head"/>, whose successor <paramref name="next"/> becomes the head.</summary>
+    private OutboundEnvelope Advance(OutboundEnvelope head, OutboundEnvelope next)
+    {
+        _head = next;
+        head.Next = null;
+        return head;
     }
 }
