@@ -13,7 +13,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     // Bounds one round trip: queued writes, and point lookups.
     private const int MaxQueuedWrites = 512;
-    private const int MaxKeysPerLookup = 500;
+    private const int MaxLookupsPerBatch = 500;
 
     // Writes queued for one round trip (providers that batch); sent before any read and at commit.
     private DbBatch? _pending;
@@ -46,7 +46,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
         // table's statistics say (one `rkey IN (...)` query was planned as a scan of the whole
         // collection while a fresh table had not been analyzed yet).
         await FlushAsync(ct).ConfigureAwait(false);
-        foreach (var chunk in cursors.Chunk(MaxKeysPerLookup))
+        foreach (var chunk in cursors.Chunk(MaxLookupsPerBatch))
         {
             await using var batch = NewBatch();
             foreach (var cursor in chunk)
