@@ -65,7 +65,7 @@ public sealed class PostgresProcessTests(ITestOutputHelper output) : IAsyncLifet
         {
             foreach (var id in ids)
             {
-                if (await GetAsync(new Uri($"http://{cluster.HttpAuthority(id)}/v1/health/ready")) is null)
+                if (await _http.GetJsonAsync(new Uri($"http://{cluster.HttpAuthority(id)}/v1/health/ready")) is null)
                 {
                     return false;
                 }
@@ -80,7 +80,7 @@ public sealed class PostgresProcessTests(ITestOutputHelper output) : IAsyncLifet
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var id in ids)
             {
-                var digest = await GetAsync(new Uri($"http://{cluster.HttpAuthority(id)}/v1/collections/tags/digest"));
+                var digest = await _http.GetJsonAsync(new Uri($"http://{cluster.HttpAuthority(id)}/v1/collections/tags/digest"));
                 if (digest is null || (long)digest["count"]! != count)
                 {
                     return false;
@@ -97,18 +97,5 @@ public sealed class PostgresProcessTests(ITestOutputHelper output) : IAsyncLifet
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
         using var response = await _http.PutAsync(new Uri($"http://{cluster.HttpAuthority(id)}/v1/collections/tags/records/{key}"), content);
         return response.StatusCode;
-    }
-
-    private async Task<JsonNode?> GetAsync(Uri uri)
-    {
-        try
-        {
-            using var response = await _http.GetAsync(uri);
-            return response.StatusCode == HttpStatusCode.OK ? JsonNode.Parse(await response.Content.ReadAsStringAsync()) : null;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return null;
-        }
     }
 }

@@ -113,7 +113,7 @@ public sealed class SyncProcessTests(ITestOutputHelper output) : IDisposable
         JsonNode? record = null;
         await cluster.AwaitAsync($"{id} has {collection}/{key}", async () =>
         {
-            record = await GetJsonAsync(new Uri($"http://{cluster.HttpAuthority(id)}/v1/collections/{collection}/records/{Uri.EscapeDataString(key)}"));
+            record = await _http.GetJsonAsync(new Uri($"http://{cluster.HttpAuthority(id)}/v1/collections/{collection}/records/{Uri.EscapeDataString(key)}"));
             return record is not null;
         });
         return record!;
@@ -125,7 +125,7 @@ public sealed class SyncProcessTests(ITestOutputHelper output) : IDisposable
             var digests = new List<(long Count, string Hash)>();
             foreach (var id in ids)
             {
-                var digest = await GetJsonAsync(new Uri($"http://{cluster.HttpAuthority(id)}/v1/collections/{collection}/digest"));
+                var digest = await _http.GetJsonAsync(new Uri($"http://{cluster.HttpAuthority(id)}/v1/collections/{collection}/digest"));
                 if (digest is null)
                 {
                     return false;
@@ -136,18 +136,4 @@ public sealed class SyncProcessTests(ITestOutputHelper output) : IDisposable
 
             return digests.All(d => d == digests[0]) && digests[0].Count == expectedCount;
         });
-
-    /// <summary>The JSON body of a 200 answer; null for any other status or when the node does not answer (yet).</summary>
-    private async Task<JsonNode?> GetJsonAsync(Uri uri)
-    {
-        try
-        {
-            using var response = await _http.GetAsync(uri);
-            return response.StatusCode == HttpStatusCode.OK ? JsonNode.Parse(await response.Content.ReadAsStringAsync()) : null;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return null;
-        }
-    }
 }

@@ -47,29 +47,7 @@ public sealed class NodeProcessTests : IDisposable
 
     private async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "peersync-node.dll");
-        Assert.True(File.Exists(dll), $"the built node is missing: {dll}");
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = _files.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // The test machine's own settings must not leak into the node under test.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("PEERSYNC", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(DotnetChild.StartInfo(DotnetChild.NodeDll, args, _files.Path))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var guard = new CancellationTokenSource(HangGuard);
@@ -85,8 +63,4 @@ public sealed class NodeProcessTests : IDisposable
 
         return (process.ExitCode, await stdout, await stderr);
     }
-
-    /// <summary>The dotnet host that runs these tests (the SDK sets DOTNET_HOST_PATH), else the one on PATH.</summary>
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }

@@ -148,22 +148,7 @@ public sealed class NodeProcessSuite : IBenchmarkSuite
 
     private static Process Start(IEnumerable<string> args, string workingDirectory)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "peersync-node.dll");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start)!;
+        var process = Process.Start(DotnetChild.StartInfo(DotnetChild.NodeDll, args, workingDirectory))!;
 
         // Drained so a chatty node never blocks on a full pipe.
         process.OutputDataReceived += (_, _) => { };

@@ -54,39 +54,9 @@ internal sealed class NodeProcess : IDisposable
         }
     }
 
-    /// <summary>The built peersync-node beside the test binaries.</summary>
-    public static string NodeDll
-    {
-        get
-        {
-            var dll = Path.Combine(AppContext.BaseDirectory, "peersync-node.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"the built node is missing: {dll}; build the test project");
-        }
-    }
-
     public static NodeProcess Start(string name, string workingDirectory, IEnumerable<string> args)
     {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(NodeDll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // The test machine's own settings must not leak into the nodes under test.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("PEERSYNC", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        var process = new Process { StartInfo = start };
+        var process = new Process { StartInfo = DotnetChild.StartInfo(DotnetChild.NodeDll, args, workingDirectory) };
         var node = new NodeProcess(name, process);
         process.OutputDataReceived += (_, e) => node.Append(node._stdout, node._stdoutClosed, e.Data);
         process.ErrorDataReceived += (_, e) => node.Append(node._stderr, node._stderrClosed, e.Data);
@@ -164,8 +134,4 @@ internal sealed class NodeProcess : IDisposable
             buffer.AppendLine(line);
         }
     }
-
-    /// <summary>The dotnet host that runs these tests (the SDK sets DOTNET_HOST_PATH), else the one on PATH.</summary>
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }

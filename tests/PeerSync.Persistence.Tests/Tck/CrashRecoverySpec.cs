@@ -65,18 +65,8 @@ public abstract class CrashRecoverySpec : IAsyncLifetime
 
     private async Task<Dictionary<PersistenceId, long>> RunAndKillWriterAsync()
     {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(CrashWriterDll());
-        foreach (var a in WriterArguments())
-        {
-            start.ArgumentList.Add(a);
-        }
+        var start = DotnetChild.StartInfo(CrashWriterDll(), WriterArguments());
+        start.RedirectStandardInput = true;
 
         var confirmed = new Dictionary<PersistenceId, long>();
         var lines = 0;
@@ -123,9 +113,6 @@ public abstract class CrashRecoverySpec : IAsyncLifetime
 
     private static async Task<string> WithoutWaitingAsync(Task<string> stderr) =>
         await Task.WhenAny(stderr, Task.Delay(TimeSpan.FromSeconds(5))) == stderr ? await stderr : "(not available)";
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     private static string CrashWriterDll()
     {
