@@ -7,8 +7,9 @@ namespace PeerSync.Persistence.Sqlite;
 
 /// <summary>
 /// One node's SQLite file, shared by its journal and snapshot store. SQLite allows one writer at a
-/// time, so exactly one connection writes, behind <see cref="WithWriterAsync{T}"/>; readers take
-/// pooled connections of their own and, in WAL mode, never wait for the writer.
+/// time, so exactly one connection writes, behind <see cref="WithWriterAsync{T}"/>; readers rent
+/// connections of their own from a <see cref="SqliteConnectionCache"/> and, in WAL mode, never wait
+/// for the writer.
 /// </summary>
 internal sealed class SqliteDatabase : IAsyncDisposable
 {
@@ -20,14 +21,14 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writerGate = new(1, 1);
-    private readonly string _readerConnectionString;
+    private readonly SqliteConnectionCache _readers;
     private int _disposed;
 
     private SqliteDatabase(string path, SqliteConnection writer, string readerConnectionString)
     {
         Location = path;
         _writer = writer;
-        _readerConnectionString = readerConnectionString;
+        _readers = new SqliteConnectionCache(readerConnectionString);
     }
 
     public string Location { get; }
@@ -52,7 +53,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            Pooling = true,
+            Pooling = false,
             DefaultTimeout = Math.Max(1, (options.BusyTimeoutMs + 999) / 1000),
         };
         var writer = new SqliteConnection(builder.ToString());
@@ -77,20 +78,17 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         catch
         {
             writer.Dispose();
-            SqliteConnection.ClearPool(writer);
             throw;
         }
 
         return new SqliteDatabase(path, writer, builder.ToString());
     }
 
-    /// <summary>An open pooled connection for reading; dispose it when done.</summary>
-    public SqliteConnection OpenReader()
+    /// <summary>An open connection for reading, the caller's alone until the lease is disposed.</summary>
+    public SqliteReaderLease OpenReader()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
-        var connection = new SqliteConnection(_readerConnectionString);
-        connection.Open();
-        return connection;
+        return new SqliteReaderLease(_readers, _readers.Rent());
     }
 
     /// <summary>Runs <paramref name="action"/> on the one writing connection, excluding every other writer.</summary>
@@ -120,8 +118,8 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         {
             _writer.Dispose();
 
-            // Pooled reader connections keep the file open; a closed node must release it.
-            SqliteConnection.ClearPool(_writer);
+            // Idle reader connections keep the file open; a closed node must release it.
+            _readers.Dispose();
         }
         finally
         {

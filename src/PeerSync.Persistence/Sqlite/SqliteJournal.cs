@@ -42,7 +42,7 @@ internal sealed class SqliteJournal : IJournal
         }
 
         await Task.Yield();
-        SqliteConnection? connection = null;
+        SqliteReaderLease? connection = null;
         SqliteCommand? cmd = null;
         SqliteDataReader? reader = null;
         try
@@ -50,7 +50,7 @@ internal sealed class SqliteJournal : IJournal
             try
             {
                 connection = _database.OpenReader();
-                cmd = connection.CreateCommand();
+                cmd = connection.Value.CreateCommand();
                 cmd.CommandText = $"SELECT {Columns} FROM journal WHERE persistence_id = $pid AND sequence_nr BETWEEN $from AND $to ORDER BY sequence_nr LIMIT $max";
                 cmd.Parameters.AddWithValue("$pid", persistenceId.Value);
                 cmd.Parameters.AddWithValue("$from", fromSequenceNr);

@@ -56,6 +56,48 @@ public abstract partial class RecordStoreConformance
     }
 
     [StoreFact]
+    public async Task Concurrent_writers_and_readers_each_get_a_session_of_their_own()
+    {
+        // Sessions run side by side (the sync host's peers read while local writes commit); each
+        // must start on a connection no other session holds, outside any transaction.
+        const int writers = 4, readers = 4, rounds = 25;
+        var store = await OpenNewAsync();
+
+        // A node's local writes carry increasing clocks, so writers take turns (as the node's one
+        // clock makes them); readers do not wait for them.
+        using var clock = new SemaphoreSlim(1, 1);
+        var next = 1_000;
+        var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < rounds; i++)
+            {
+                await clock.WaitAsync();
+                try
+                {
+                    var outcome = await store.WriteLocalAsync([Put("tags", $"w{w}-{i}", "1", H(++next))]);
+                    Assert.True(outcome[0].IsWritten);
+                }
+                finally
+                {
+                    clock.Release();
+                }
+            }
+        })).Concat(Enumerable.Range(0, readers).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < rounds; i++)
+            {
+                await store.ReadProgressAsync();
+                await store.ListAsync(C("tags"), null, 10);
+            }
+        })));
+
+        await Task.WhenAll(tasks);
+
+        Assert.Equal(writers * rounds, (await store.GetCollectionDigestAsync(C("tags"))).Count);
+        Assert.Equal(writers * rounds, await store.CountLogEntriesAsync(A));
+    }
+
+    [StoreFact]
     public async Task ApplyRemote_merges_ranges_of_one_batch_that_touch_the_same_key()
     {
         var store = await OpenNewAsync();

@@ -35,6 +35,8 @@ internal sealed class PostgresBackend : SqlBackend
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken ct) =>
         await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
 
+    protected override ValueTask ReleaseAsync(DbConnection connection) => connection.DisposeAsync();
+
     protected override async ValueTask<DbTransaction> BeginTransactionAsync(DbConnection connection, bool write, CancellationToken ct) =>
         await ((NpgsqlConnection)connection).BeginTransactionAsync(write ? IsolationLevel.ReadCommitted : IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
 

@@ -17,6 +17,9 @@ internal abstract class SqlBackend(SqlDialect dialect, TimeProvider time) : ISto
 
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken ct);
 
+    /// <summary>Gives back a connection from <see cref="OpenAsync"/> once its session (or the migration) is over.</summary>
+    protected abstract ValueTask ReleaseAsync(DbConnection connection);
+
     protected abstract ValueTask<DbTransaction> BeginTransactionAsync(DbConnection connection, bool write, CancellationToken ct);
 
     /// <summary>Statements run before the migrations table is read (schema creation, journal mode).</summary>
@@ -25,7 +28,7 @@ internal abstract class SqlBackend(SqlDialect dialect, TimeProvider time) : ISto
     public async ValueTask MigrateAsync(CancellationToken ct)
     {
         var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        try
         {
             foreach (var statement in PrepareStatements().Append(
                 $"CREATE TABLE IF NOT EXISTS {Dialect.Table("schema_migrations")} (version {Dialect.Integer} PRIMARY KEY, description {Dialect.Text} NOT NULL, applied_at_ms {Dialect.Integer} NOT NULL)"))
@@ -79,6 +82,10 @@ internal abstract class SqlBackend(SqlDialect dialect, TimeProvider time) : ISto
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
             }
         }
+        finally
+        {
+            await ReleaseAsync(connection).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask<IStoreSession> BeginAsync(bool write, CancellationToken ct)
@@ -87,11 +94,11 @@ internal abstract class SqlBackend(SqlDialect dialect, TimeProvider time) : ISto
         try
         {
             var transaction = await BeginTransactionAsync(connection, write, ct).ConfigureAwait(false);
-            return new SqlSession(Dialect, connection, transaction);
+            return new SqlSession(Dialect, connection, transaction, ReleaseAsync);
         }
         catch
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await ReleaseAsync(connection).ConfigureAwait(false);
             throw;
         }
     }

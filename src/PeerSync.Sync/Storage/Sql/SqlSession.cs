@@ -6,8 +6,11 @@ using PeerSync.Sync.Records;
 
 namespace PeerSync.Sync.Storage.Sql;
 
-/// <summary>One transaction on one connection; rows mapped to and from the sync model.</summary>
-internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransaction transaction) : IStoreSession
+/// <summary>
+/// One transaction on one connection; rows mapped to and from the sync model. Disposing it ends the
+/// transaction and hands the connection to <paramref name="release"/>.
+/// </summary>
+internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransaction transaction, Func<DbConnection, ValueTask> release) : IStoreSession
 {
     private const string RecordColumns = "collection, rkey, owned, deleted, value, hlc, origin_node, origin_epoch, position";
 
@@ -293,14 +296,20 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     public async ValueTask DisposeAsync()
     {
         // Writes never sent are dropped; disposing an uncommitted transaction rolls it back.
-        if (_pending is { } unsent)
+        try
         {
-            _pending = null;
-            await unsent.DisposeAsync().ConfigureAwait(false);
-        }
+            if (_pending is { } unsent)
+            {
+                _pending = null;
+                await unsent.DisposeAsync().ConfigureAwait(false);
+            }
 
-        await transaction.DisposeAsync().ConfigureAwait(false);
-        await connection.DisposeAsync().ConfigureAwait(false);
+            await transaction.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await release(connection).ConfigureAwait(false);
+        }
     }
 
     private static long Epoch(DataEpoch epoch) => unchecked((long)epoch.Value);

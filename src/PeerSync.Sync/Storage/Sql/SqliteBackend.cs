@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using PeerSync.Persistence.Sqlite;
 
 namespace PeerSync.Sync.Storage.Sql;
 
@@ -15,41 +16,39 @@ internal sealed class SqliteBackend : SqlBackend
         return true;
     });
 
-    private readonly string _connectionString;
-    private readonly SqliteRecordStoreOptions _options;
+    private readonly SqliteConnectionCache _connections;
 
     public SqliteBackend(SqliteRecordStoreOptions options)
         : base(new SqlDialect("sqlite", name => "sync_" + name, "TEXT", "INTEGER"), options.TimeProvider)
     {
         _ = Initialized.Value;
-        _options = options;
         Directory.CreateDirectory(options.DataDir);
-        _connectionString = new SqliteConnectionStringBuilder
+        var connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(options.DataDir, options.FileName),
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
         }.ToString();
+        var pragmas = $"PRAGMA busy_timeout=10000; PRAGMA synchronous={(options.SynchronousFull ? "FULL" : "NORMAL")}";
+        _connections = new SqliteConnectionCache(connectionString, connection =>
+        {
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = pragmas;
+            pragma.ExecuteNonQuery();
+        });
     }
 
     protected override IEnumerable<string> PrepareStatements() => ["PRAGMA journal_mode=WAL"];
 
-    protected override async ValueTask<DbConnection> OpenAsync(CancellationToken ct)
+    protected override ValueTask<DbConnection> OpenAsync(CancellationToken ct)
     {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(ct).ConfigureAwait(false);
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA busy_timeout=10000; PRAGMA synchronous={(_options.SynchronousFull ? "FULL" : "NORMAL")}";
-            await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        ct.ThrowIfCancellationRequested();
+        return ValueTask.FromResult<DbConnection>(_connections.Rent());
+    }
+
+    protected override ValueTask ReleaseAsync(DbConnection connection)
+    {
+        _connections.Return((SqliteConnection)connection);
+        return ValueTask.CompletedTask;
     }
 
     protected override ValueTask<DbTransaction> BeginTransactionAsync(DbConnection connection, bool write, CancellationToken ct) =>
@@ -59,9 +58,8 @@ internal sealed class SqliteBackend : SqlBackend
 
     public override ValueTask DisposeAsync()
     {
-        // Pooled connections keep the file open; clear them so the data dir can be removed.
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
+        // Idle connections keep the file open; close them so the data dir can be removed.
+        _connections.Dispose();
         return ValueTask.CompletedTask;
     }
 }
