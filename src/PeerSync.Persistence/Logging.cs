@@ -28,4 +28,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 5006, Level = LogLevel.Warning,
         Message = "Journal writer's connection to {Location} was lost while idle; writing the batch of {BatchSize} again on a new connection")]
     public static partial void WriterReconnected(ILogger logger, Exception exception, string location, int batchSize);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning,
+        Message = "Pooled connection to {Location} was lost (the server restarted or ended it); dropped the idle connections and running {Operation} again on a new one")]
+    public static partial void PooledConnectionLost(ILogger logger, Exception exception, string location, string operation);
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using PeerSync.Persistence.Configuration;
 using PeerSync.Persistence.Sqlite;
 using PeerSync.Sync.Storage;
@@ -69,10 +71,11 @@ public sealed class PeerSyncPersistenceOptions
     };
 
     /// <summary>The PostgreSQL record store's options (provider postgres).</summary>
-    public PostgresRecordStoreOptions ToPostgresRecordStoreOptions(TimeProvider? timeProvider = null) => new()
+    public PostgresRecordStoreOptions ToPostgresRecordStoreOptions(TimeProvider? timeProvider = null, ILogger? logger = null) => new()
     {
         ConnectionString = ConnectionString,
         Schema = PostgresRecordsSchema,
         TimeProvider = timeProvider ?? TimeProvider.System,
+        Logger = logger ?? NullLogger.Instance,
     };
 }

@@ -125,7 +125,7 @@ public sealed class SyncComponent : INodeComponent
         return persistence.Provider.Trim().ToLowerInvariant() switch
         {
             PersistenceFactory.Sqlite => RecordStores.Sqlite(persistence.ToSqliteRecordStoreOptions(node.DataDirectory, node.TimeProvider)),
-            PersistenceFactory.Postgres => RecordStores.Postgres(persistence.ToPostgresRecordStoreOptions(node.TimeProvider)),
+            PersistenceFactory.Postgres => RecordStores.Postgres(persistence.ToPostgresRecordStoreOptions(node.TimeProvider, node.LoggerFactory.CreateLogger<RecordStore>())),
             PersistenceFactory.InMemory => RecordStores.InMemory(_settings.InMemoryStorage ?? new InMemoryStorage()),
             var other => throw new InvalidOperationException($"peersync.persistence.provider '{other}' has no record store; use sqlite, postgres or inmemory"),
         };

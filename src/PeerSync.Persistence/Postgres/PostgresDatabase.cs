@@ -12,11 +12,14 @@ namespace PeerSync.Persistence.Postgres;
 /// </summary>
 internal sealed class PostgresDatabase : IAsyncDisposable
 {
-    private PostgresDatabase(NpgsqlDataSource dataSource, string schema, string location)
+    private readonly ILogger _logger;
+
+    private PostgresDatabase(NpgsqlDataSource dataSource, string schema, string location, ILogger logger)
     {
         DataSource = dataSource;
         Schema = schema;
         Location = location;
+        _logger = logger;
     }
 
     public NpgsqlDataSource DataSource { get; }
@@ -59,7 +62,44 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             throw;
         }
 
-        return new PostgresDatabase(dataSource, options.SchemaName, location);
+        return new PostgresDatabase(dataSource, options.SchemaName, location, logger);
+    }
+
+    /// <summary>
+    /// Runs a call that may safely run twice (a read, an upsert, a bounded delete) on pooled
+    /// connections. Pooled connections die together while idle (a server restart, a terminated
+    /// backend); when the call lost its connection, every idle one is dropped and the call runs once
+    /// more on a fresh one. A second failure is the caller's.
+    /// </summary>
+    public async Task<T> RetryOnceOnLostConnectionAsync<T>(Func<CancellationToken, Task<T>> call, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (PostgresFailures.LostConnection(ex))
+        {
+            DropLostConnections(ex, what);
+            return await call(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc cref="RetryOnceOnLostConnectionAsync{T}"/>
+    public Task RetryOnceOnLostConnectionAsync(Func<CancellationToken, Task> call, string what, CancellationToken cancellationToken) =>
+        RetryOnceOnLostConnectionAsync(
+            async ct =>
+            {
+                await call(ct).ConfigureAwait(false);
+                return true;
+            },
+            what,
+            cancellationToken);
+
+    /// <summary>Drops every idle pooled connection after <paramref name="failure"/> lost one of them.</summary>
+    public void DropLostConnections(Exception failure, string what)
+    {
+        Log.PooledConnectionLost(_logger, failure, Location, what);
+        DataSource.Clear();
     }
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();

@@ -41,22 +41,42 @@ internal sealed class PostgresJournal : IJournal
         NpgsqlDataReader? reader = null;
         try
         {
-            try
+            // A pooled connection may have died while idle: one more try on a fresh one, before any
+            // event was read.
+            for (var attempt = 1; reader is null; attempt++)
             {
-                connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                cmd = new NpgsqlCommand(
-                    "SELECT persistence_id, sequence_nr, serializer_id, manifest, payload, timestamp_ms, writer_id "
-                    + $"FROM {_database.Table("journal")} WHERE persistence_id = @pid AND sequence_nr BETWEEN @from AND @to ORDER BY sequence_nr LIMIT @max",
-                    connection);
-                cmd.Parameters.AddWithValue("pid", persistenceId.Value);
-                cmd.Parameters.AddWithValue("from", fromSequenceNr);
-                cmd.Parameters.AddWithValue("to", toSequenceNr);
-                cmd.Parameters.AddWithValue("max", max);
-                reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (NpgsqlException ex)
-            {
-                throw ReadFailed(persistenceId, fromSequenceNr, ex);
+                try
+                {
+                    connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                    cmd = new NpgsqlCommand(
+                        "SELECT persistence_id, sequence_nr, serializer_id, manifest, payload, timestamp_ms, writer_id "
+                        + $"FROM {_database.Table("journal")} WHERE persistence_id = @pid AND sequence_nr BETWEEN @from AND @to ORDER BY sequence_nr LIMIT @max",
+                        connection);
+                    cmd.Parameters.AddWithValue("pid", persistenceId.Value);
+                    cmd.Parameters.AddWithValue("from", fromSequenceNr);
+                    cmd.Parameters.AddWithValue("to", toSequenceNr);
+                    cmd.Parameters.AddWithValue("max", max);
+                    reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (NpgsqlException ex) when (attempt == 1 && PostgresFailures.LostConnection(ex))
+                {
+                    if (cmd is not null)
+                    {
+                        await cmd.DisposeAsync().ConfigureAwait(false);
+                    }
+
+                    if (connection is not null)
+                    {
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                    }
+
+                    (cmd, connection) = (null, null);
+                    _database.DropLostConnections(ex, "a replay");
+                }
+                catch (NpgsqlException ex)
+                {
+                    throw ReadFailed(persistenceId, fromSequenceNr, ex);
+                }
             }
 
             while (true)
@@ -108,15 +128,21 @@ internal sealed class PostgresJournal : IJournal
         JournalArguments.CheckId(persistenceId);
         try
         {
-            await using var cmd = _database.DataSource.CreateCommand(
-                $"SELECT GREATEST((SELECT max(sequence_nr) FROM {_database.Table("journal")} WHERE persistence_id = @pid), "
-                + $"(SELECT max_sequence_nr FROM {_database.Table("journal_metadata")} WHERE persistence_id = @pid), 0)");
-            cmd.Parameters.AddWithValue("pid", persistenceId.Value);
-            var highest = (long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            return await _database.RetryOnceOnLostConnectionAsync(
+                async ct =>
+                {
+                    await using var cmd = _database.DataSource.CreateCommand(
+                        $"SELECT GREATEST((SELECT max(sequence_nr) FROM {_database.Table("journal")} WHERE persistence_id = @pid), "
+                        + $"(SELECT max_sequence_nr FROM {_database.Table("journal_metadata")} WHERE persistence_id = @pid), 0)");
+                    cmd.Parameters.AddWithValue("pid", persistenceId.Value);
+                    var highest = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
 
-            // The writer now knows what the journal holds: writes after a failed one may go again.
-            _writer.Fence.Clear(persistenceId);
-            return Math.Max(highest, fromSequenceNr);
+                    // The writer now knows what the journal holds: writes after a failed one may go again.
+                    _writer.Fence.Clear(persistenceId);
+                    return Math.Max(highest, fromSequenceNr);
+                },
+                "a highest sequence nr read",
+                cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException ex)
         {
@@ -130,30 +156,36 @@ internal sealed class PostgresJournal : IJournal
         JournalArguments.CheckDelete(persistenceId, toSequenceNr);
         try
         {
-            await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await _database.RetryOnceOnLostConnectionAsync(
+                async ct =>
+                {
+                    await using var connection = await _database.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                    await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
 
-            // Keep the highest sequence nr before the events holding it go (see ReadHighestSequenceNrAsync).
-            await using (var keep = new NpgsqlCommand(
-                $"INSERT INTO {_database.Table("journal_metadata")} AS m (persistence_id, max_sequence_nr) "
-                + $"SELECT @pid, max(sequence_nr) FROM {_database.Table("journal")} WHERE persistence_id = @pid AND sequence_nr <= @to HAVING max(sequence_nr) IS NOT NULL "
-                + "ON CONFLICT (persistence_id) DO UPDATE SET max_sequence_nr = GREATEST(m.max_sequence_nr, EXCLUDED.max_sequence_nr)",
-                connection, tx))
-            {
-                keep.Parameters.AddWithValue("pid", persistenceId.Value);
-                keep.Parameters.AddWithValue("to", toSequenceNr);
-                await keep.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+                    // Keep the highest sequence nr before the events holding it go (see ReadHighestSequenceNrAsync).
+                    await using (var keep = new NpgsqlCommand(
+                        $"INSERT INTO {_database.Table("journal_metadata")} AS m (persistence_id, max_sequence_nr) "
+                        + $"SELECT @pid, max(sequence_nr) FROM {_database.Table("journal")} WHERE persistence_id = @pid AND sequence_nr <= @to HAVING max(sequence_nr) IS NOT NULL "
+                        + "ON CONFLICT (persistence_id) DO UPDATE SET max_sequence_nr = GREATEST(m.max_sequence_nr, EXCLUDED.max_sequence_nr)",
+                        connection, tx))
+                    {
+                        keep.Parameters.AddWithValue("pid", persistenceId.Value);
+                        keep.Parameters.AddWithValue("to", toSequenceNr);
+                        await keep.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    }
 
-            await using (var delete = new NpgsqlCommand(
-                $"DELETE FROM {_database.Table("journal")} WHERE persistence_id = @pid AND sequence_nr <= @to", connection, tx))
-            {
-                delete.Parameters.AddWithValue("pid", persistenceId.Value);
-                delete.Parameters.AddWithValue("to", toSequenceNr);
-                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+                    await using (var delete = new NpgsqlCommand(
+                        $"DELETE FROM {_database.Table("journal")} WHERE persistence_id = @pid AND sequence_nr <= @to", connection, tx))
+                    {
+                        delete.Parameters.AddWithValue("pid", persistenceId.Value);
+                        delete.Parameters.AddWithValue("to", toSequenceNr);
+                        await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    }
 
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    await tx.CommitAsync(ct).ConfigureAwait(false);
+                },
+                "a journal delete",
+                cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException ex)
         {
@@ -166,21 +198,27 @@ internal sealed class PostgresJournal : IJournal
     {
         try
         {
-            // A loose index scan: one index probe per id instead of reading every event.
-            var journal = _database.Table("journal");
-            await using var cmd = _database.DataSource.CreateCommand(
-                $"WITH RECURSIVE ids(id) AS (SELECT min(persistence_id) FROM {journal} "
-                + $"UNION ALL SELECT (SELECT min(persistence_id) FROM {journal} WHERE persistence_id > ids.id) FROM ids WHERE ids.id IS NOT NULL) "
-                + $"SELECT id FROM ids WHERE id IS NOT NULL UNION SELECT persistence_id FROM {_database.Table("journal_metadata")}");
-            var ids = new List<PersistenceId>();
-            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                ids.Add(PersistenceId.Parse(reader.GetString(0)));
-            }
+            return await _database.RetryOnceOnLostConnectionAsync(
+                async ct =>
+                {
+                    // A loose index scan: one index probe per id instead of reading every event.
+                    var journal = _database.Table("journal");
+                    await using var cmd = _database.DataSource.CreateCommand(
+                        $"WITH RECURSIVE ids(id) AS (SELECT min(persistence_id) FROM {journal} "
+                        + $"UNION ALL SELECT (SELECT min(persistence_id) FROM {journal} WHERE persistence_id > ids.id) FROM ids WHERE ids.id IS NOT NULL) "
+                        + $"SELECT id FROM ids WHERE id IS NOT NULL UNION SELECT persistence_id FROM {_database.Table("journal_metadata")}");
+                    var ids = new List<PersistenceId>();
+                    await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        ids.Add(PersistenceId.Parse(reader.GetString(0)));
+                    }
 
-            ids.Sort();
-            return ids;
+                    ids.Sort();
+                    return ids;
+                },
+                "a persistence id listing",
+                cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException ex)
         {

@@ -19,18 +19,24 @@ internal sealed class PostgresSnapshotStore(PostgresDatabase database) : ISnapsh
         SnapshotArguments.Check(metadata, snapshot);
         try
         {
-            await using var cmd = database.DataSource.CreateCommand(
-                $"INSERT INTO {_table} (persistence_id, sequence_nr, timestamp_ms, serializer_id, manifest, payload) "
-                + "VALUES (@pid, @seq, @ts, @ser, @man, @pay) "
-                + "ON CONFLICT (persistence_id, sequence_nr) DO UPDATE SET timestamp_ms = EXCLUDED.timestamp_ms, "
-                + "serializer_id = EXCLUDED.serializer_id, manifest = EXCLUDED.manifest, payload = EXCLUDED.payload");
-            cmd.Parameters.AddWithValue("pid", metadata.PersistenceId.Value);
-            cmd.Parameters.AddWithValue("seq", metadata.SequenceNr);
-            cmd.Parameters.AddWithValue("ts", metadata.TimestampMs);
-            cmd.Parameters.AddWithValue("ser", snapshot.SerializerId);
-            cmd.Parameters.AddWithValue("man", snapshot.Manifest);
-            cmd.Parameters.AddWithValue("pay", snapshot.Bytes);
-            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await database.RetryOnceOnLostConnectionAsync(
+                async ct =>
+                {
+                    await using var cmd = database.DataSource.CreateCommand(
+                        $"INSERT INTO {_table} (persistence_id, sequence_nr, timestamp_ms, serializer_id, manifest, payload) "
+                        + "VALUES (@pid, @seq, @ts, @ser, @man, @pay) "
+                        + "ON CONFLICT (persistence_id, sequence_nr) DO UPDATE SET timestamp_ms = EXCLUDED.timestamp_ms, "
+                        + "serializer_id = EXCLUDED.serializer_id, manifest = EXCLUDED.manifest, payload = EXCLUDED.payload");
+                    cmd.Parameters.AddWithValue("pid", metadata.PersistenceId.Value);
+                    cmd.Parameters.AddWithValue("seq", metadata.SequenceNr);
+                    cmd.Parameters.AddWithValue("ts", metadata.TimestampMs);
+                    cmd.Parameters.AddWithValue("ser", snapshot.SerializerId);
+                    cmd.Parameters.AddWithValue("man", snapshot.Manifest);
+                    cmd.Parameters.AddWithValue("pay", snapshot.Bytes);
+                    await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                },
+                "a snapshot save",
+                cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException ex)
         {
@@ -43,17 +49,23 @@ internal sealed class PostgresSnapshotStore(PostgresDatabase database) : ISnapsh
         SnapshotArguments.Check(persistenceId, criteria);
         try
         {
-            await using var cmd = database.DataSource.CreateCommand(
-                $"SELECT sequence_nr, timestamp_ms, serializer_id, manifest, payload FROM {_table} WHERE {Range} ORDER BY sequence_nr DESC LIMIT 1");
-            Bind(cmd, persistenceId, criteria);
-            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
+            return await database.RetryOnceOnLostConnectionAsync(
+                async ct =>
+                {
+                    await using var cmd = database.DataSource.CreateCommand(
+                        $"SELECT sequence_nr, timestamp_ms, serializer_id, manifest, payload FROM {_table} WHERE {Range} ORDER BY sequence_nr DESC LIMIT 1");
+                    Bind(cmd, persistenceId, criteria);
+                    await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        return null;
+                    }
 
-            var metadata = new SnapshotMetadata(persistenceId, reader.GetInt64(0), reader.GetInt64(1));
-            return new SelectedSnapshot(metadata, new SerializedPayload(reader.GetInt32(2), reader.GetString(3), reader.GetFieldValue<byte[]>(4)));
+                    var metadata = new SnapshotMetadata(persistenceId, reader.GetInt64(0), reader.GetInt64(1));
+                    return new SelectedSnapshot(metadata, new SerializedPayload(reader.GetInt32(2), reader.GetString(3), reader.GetFieldValue<byte[]>(4)));
+                },
+                "a snapshot load",
+                cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException ex)
         {
@@ -66,10 +78,16 @@ internal sealed class PostgresSnapshotStore(PostgresDatabase database) : ISnapsh
         ArgumentNullException.ThrowIfNull(metadata);
         try
         {
-            await using var cmd = database.DataSource.CreateCommand($"DELETE FROM {_table} WHERE persistence_id = @pid AND sequence_nr = @seq");
-            cmd.Parameters.AddWithValue("pid", metadata.PersistenceId.Value);
-            cmd.Parameters.AddWithValue("seq", metadata.SequenceNr);
-            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await database.RetryOnceOnLostConnectionAsync(
+                async ct =>
+                {
+                    await using var cmd = database.DataSource.CreateCommand($"DELETE FROM {_table} WHERE persistence_id = @pid AND sequence_nr = @seq");
+                    cmd.Parameters.AddWithValue("pid", metadata.PersistenceId.Value);
+                    cmd.Parameters.AddWithValue("seq", metadata.SequenceNr);
+                    await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                },
+                "a snapshot delete",
+                cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException ex)
         {
@@ -82,9 +100,15 @@ internal sealed class PostgresSnapshotStore(PostgresDatabase database) : ISnapsh
         SnapshotArguments.Check(persistenceId, criteria);
         try
         {
-            await using var cmd = database.DataSource.CreateCommand($"DELETE FROM {_table} WHERE {Range}");
-            Bind(cmd, persistenceId, criteria);
-            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await database.RetryOnceOnLostConnectionAsync(
+                async ct =>
+                {
+                    await using var cmd = database.DataSource.CreateCommand($"DELETE FROM {_table} WHERE {Range}");
+                    Bind(cmd, persistenceId, criteria);
+                    await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                },
+                "a snapshot delete",
+                cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException ex)
         {

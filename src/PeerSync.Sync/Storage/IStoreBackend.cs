@@ -92,4 +92,13 @@ internal interface IStoreBackend : IAsyncDisposable
 
     /// <summary>A transaction: consistent reads, and writes when <paramref name="write"/> (only one writer at a time).</summary>
     ValueTask<IStoreSession> BeginAsync(bool write, CancellationToken ct);
+
+    /// <summary>
+    /// Whether <paramref name="failure"/> lost the session's connection (the server restarted or
+    /// ended it) rather than refusing its work: work that never reached COMMIT may run once more.
+    /// </summary>
+    bool LostConnection(Exception failure);
+
+    /// <summary>Drops the idle connections, which died with the one <paramref name="failure"/> lost, before <paramref name="operation"/> runs again.</summary>
+    void DropIdleConnections(Exception failure, string operation);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PeerSync.Remote.Addressing;
 using PeerSync.Sync.Clock;
 using PeerSync.Sync.Records;
@@ -71,23 +72,27 @@ public sealed partial class RecordStore : IRecordStore
         return await ReadProgressAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<SyncProgress> ReadProgressAsync(CancellationToken cancellationToken = default)
+    public Task<SyncProgress> ReadProgressAsync(CancellationToken cancellationToken = default)
     {
         var self = Self;
-        await using var session = await _backend.BeginAsync(false, cancellationToken).ConfigureAwait(false);
-        var origins = await session.ReadOriginsAsync(cancellationToken).ConfigureAwait(false);
-        var high = Hlc.FromInt64(StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.HlcHigh, cancellationToken).ConfigureAwait(false), StoreMeta.HlcHigh));
-        var checkpointText = await session.GetMetaAsync(StoreMeta.BackfillCheckpoint, cancellationToken).ConfigureAwait(false);
-        var position = StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.ApplyPosition, cancellationToken).ConfigureAwait(false), StoreMeta.ApplyPosition);
-        var applied = Watermarks.From(origins.Select(o => new KeyValuePair<OriginId, Hlc>(o.Origin, o.Applied)));
-        return new SyncProgress(
-            self.Epoch,
-            self,
-            applied,
-            Watermarks.From(origins.Select(o => new KeyValuePair<OriginId, Hlc>(o.Origin, o.Floor))),
-            high,
-            checkpointText is null ? null : StoreMeta.DecodeCheckpoint(checkpointText),
-            HasData: applied.Count > 0 || position > 0);
+        return InReadAsync(
+            async session =>
+            {
+                var origins = await session.ReadOriginsAsync(cancellationToken).ConfigureAwait(false);
+                var high = Hlc.FromInt64(StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.HlcHigh, cancellationToken).ConfigureAwait(false), StoreMeta.HlcHigh));
+                var checkpointText = await session.GetMetaAsync(StoreMeta.BackfillCheckpoint, cancellationToken).ConfigureAwait(false);
+                var position = StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.ApplyPosition, cancellationToken).ConfigureAwait(false), StoreMeta.ApplyPosition);
+                var applied = Watermarks.From(origins.Select(o => new KeyValuePair<OriginId, Hlc>(o.Origin, o.Applied)));
+                return new SyncProgress(
+                    self.Epoch,
+                    self,
+                    applied,
+                    Watermarks.From(origins.Select(o => new KeyValuePair<OriginId, Hlc>(o.Origin, o.Floor))),
+                    high,
+                    checkpointText is null ? null : StoreMeta.DecodeCheckpoint(checkpointText),
+                    HasData: applied.Count > 0 || position > 0);
+            },
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<LocalWriteOutcome>> WriteLocalAsync(IReadOnlyList<LocalWrite> writes, CancellationToken cancellationToken = default)
@@ -214,16 +219,33 @@ public sealed partial class RecordStore : IRecordStore
     private static Watermarks CurrentApplied(WriteContext ctx) =>
         Watermarks.From(ctx.Origins.Select(o => new KeyValuePair<OriginId, Hlc>(o.Origin, o.Applied)));
 
-    private async Task<T> InWriteAsync<T>(Func<WriteContext, ValueTask<T>> body, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="body"/> in one write transaction. A connection the server ended while
+    /// idle (a restart) fails the first statement; the work never reached COMMIT then, so it runs once
+    /// more on a fresh connection. A failure during COMMIT is never retried: its outcome is unknown.
+    /// </summary>
+    private async Task<T> InWriteAsync<T>(Func<WriteContext, ValueTask<T>> body, CancellationToken ct, [CallerMemberName] string operation = "")
     {
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            await using var session = await _backend.BeginAsync(true, ct).ConfigureAwait(false);
-            var ctx = await WriteContext.BeginAsync(session, ct).ConfigureAwait(false);
-            var result = await body(ctx).ConfigureAwait(false);
-            await ctx.CommitAsync(ct).ConfigureAwait(false);
-            return result;
+            for (var attempt = 1; ; attempt++)
+            {
+                var committing = false;
+                try
+                {
+                    await using var session = await _backend.BeginAsync(true, ct).ConfigureAwait(false);
+                    var ctx = await WriteContext.BeginAsync(session, ct).ConfigureAwait(false);
+                    var result = await body(ctx).ConfigureAwait(false);
+                    committing = true;
+                    await ctx.CommitAsync(ct).ConfigureAwait(false);
+                    return result;
+                }
+                catch (Exception e) when (attempt == 1 && !committing && _backend.LostConnection(e))
+                {
+                    _backend.DropIdleConnections(e, operation);
+                }
+            }
         }
         finally
         {
@@ -231,11 +253,22 @@ public sealed partial class RecordStore : IRecordStore
         }
     }
 
-    private async Task<T> InReadAsync<T>(Func<IStoreSession, ValueTask<T>> body, CancellationToken ct)
+    /// <summary>Runs <paramref name="body"/> in one read transaction, once more if its connection was lost.</summary>
+    private async Task<T> InReadAsync<T>(Func<IStoreSession, ValueTask<T>> body, CancellationToken ct, [CallerMemberName] string operation = "")
     {
         _ = Self;
-        await using var session = await _backend.BeginAsync(false, ct).ConfigureAwait(false);
-        return await body(session).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var session = await _backend.BeginAsync(false, ct).ConfigureAwait(false);
+                return await body(session).ConfigureAwait(false);
+            }
+            catch (Exception e) when (attempt == 1 && _backend.LostConnection(e))
+            {
+                _backend.DropIdleConnections(e, operation);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PeerSync.Sync.Storage;
 
@@ -28,6 +30,9 @@ public sealed partial class PostgresRecordStoreOptions
     public string Schema { get; init; } = "peersync_sync";
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Warnings: a pooled connection the server ended (a restart), after which the call ran again.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     internal static partial Regex SchemaPattern();

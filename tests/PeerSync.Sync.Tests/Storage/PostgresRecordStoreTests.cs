@@ -1,4 +1,5 @@
 using Npgsql;
+using PeerSync.Sync.Records;
 using PeerSync.Sync.Storage;
 using PeerSync.Sync.Tests.Support;
 
@@ -13,8 +14,63 @@ public sealed class PostgresRecordStoreTests : RecordStoreConformance
     private static string ConnectionString => RequiresPostgresAttribute.ConnectionString
         ?? throw new InvalidOperationException($"{RequiresPostgresAttribute.Variable} is not set");
 
+    // The stores' own connections carry this name, so a test can end exactly them.
+    private string StoreConnectionString => new NpgsqlConnectionStringBuilder(ConnectionString) { ApplicationName = _schema }.ConnectionString;
+
     protected override IRecordStore CreateStore() =>
-        RecordStores.Postgres(new PostgresRecordStoreOptions { ConnectionString = ConnectionString, Schema = _schema });
+        RecordStores.Postgres(new PostgresRecordStoreOptions { ConnectionString = StoreConnectionString, Schema = _schema });
+
+    [StoreFact]
+    public async Task Reads_and_writes_run_on_a_fresh_connection_when_the_server_ended_the_pooled_ones()
+    {
+        var store = await OpenNewAsync();
+        await store.WriteLocalAsync([new LocalWrite(Ids.C("tags"), Ids.K("before"), CollectionKind.Shared, "1", Ids.H(100))]);
+
+        // A server restart ends every idle pooled connection; the next call of each kind must not fail.
+        Assert.NotEqual(0, await TerminateStoreConnectionsAsync());
+        var written = await store.WriteLocalAsync([new LocalWrite(Ids.C("tags"), Ids.K("after"), CollectionKind.Shared, "2", Ids.H(200))]);
+        Assert.True(written[0].IsWritten);
+
+        Assert.NotEqual(0, await TerminateStoreConnectionsAsync());
+        Assert.Equal("1", (await store.GetAsync(Ids.C("tags"), Ids.K("before")))!.Value);
+
+        Assert.NotEqual(0, await TerminateStoreConnectionsAsync());
+        Assert.Equal(Ids.H(200), (await store.ReadProgressAsync()).Applied[A]);
+        Assert.Equal(2, await store.CountLogEntriesAsync(A));
+    }
+
+    [StoreFact]
+    public async Task A_write_fails_when_it_fails_again_on_the_fresh_connection()
+    {
+        var store = await OpenNewAsync();
+        await store.WriteLocalAsync([new LocalWrite(Ids.C("tags"), Ids.K("k"), CollectionKind.Shared, "1", Ids.H(100))]);
+
+        // One more try, never a loop: on the fresh connection the table is gone, a real failure.
+        await ExecuteAsync($"DROP TABLE \"{_schema}\".sync_log");
+        await TerminateStoreConnectionsAsync();
+
+        var failure = await Assert.ThrowsAsync<PostgresException>(() =>
+            store.WriteLocalAsync([new LocalWrite(Ids.C("tags"), Ids.K("k"), CollectionKind.Shared, "2", Ids.H(200))]));
+        Assert.Equal(PostgresErrorCodes.UndefinedTable, failure.SqlState);
+        Assert.Equal("1", (await store.GetAsync(Ids.C("tags"), Ids.K("k")))!.Value);
+    }
+
+    private async Task<long> TerminateStoreConnectionsAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = @app", connection);
+        command.Parameters.AddWithValue("app", _schema);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
 
     protected override async Task MakeSchemaNewerAsync()
     {

@@ -25,6 +25,12 @@ internal sealed class InMemoryBackend(InMemoryStorage storage) : IStoreBackend
         }
     }
 
+    public bool LostConnection(Exception failure) => false;
+
+    public void DropIdleConnections(Exception failure, string operation)
+    {
+    }
+
     public async ValueTask<IStoreSession> BeginAsync(bool write, CancellationToken ct)
     {
         await storage.Lock.WaitAsync(ct).ConfigureAwait(false);

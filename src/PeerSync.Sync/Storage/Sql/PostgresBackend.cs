@@ -1,6 +1,8 @@
 using System.Data;
 using System.Data.Common;
+using Microsoft.Extensions.Logging;
 using Npgsql;
+using PeerSync.Persistence.Postgres;
 
 namespace PeerSync.Sync.Storage.Sql;
 
@@ -13,11 +15,13 @@ internal sealed class PostgresBackend : SqlBackend
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _schema;
+    private readonly ILogger _logger;
 
     public PostgresBackend(PostgresRecordStoreOptions options)
         : base(new SqlDialect("postgres", name => $"\"{options.Schema}\".sync_{name}", "TEXT COLLATE \"C\"", "BIGINT"), options.TimeProvider)
     {
         _schema = options.Schema;
+        _logger = options.Logger;
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
 
         // Every write and read is one of a few statements run over and over: keep them prepared
@@ -36,6 +40,14 @@ internal sealed class PostgresBackend : SqlBackend
         await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
 
     protected override ValueTask ReleaseAsync(DbConnection connection) => connection.DisposeAsync();
+
+    public override bool LostConnection(Exception failure) => PostgresFailures.LostConnection(failure);
+
+    public override void DropIdleConnections(Exception failure, string operation)
+    {
+        _logger.LogWarning(failure, "Pooled connection of the {Schema} sync record store was lost (the server restarted or ended it); dropped the idle connections and running {Operation} again on a new one", _schema, operation);
+        _dataSource.Clear();
+    }
 
     protected override async ValueTask<DbTransaction> BeginTransactionAsync(DbConnection connection, bool write, CancellationToken ct) =>
         await ((NpgsqlConnection)connection).BeginTransactionAsync(write ? IsolationLevel.ReadCommitted : IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);

@@ -103,6 +103,13 @@ internal abstract class SqlBackend(SqlDialect dialect, TimeProvider time) : ISto
         }
     }
 
+    /// <summary>SQLite connections are files: nothing can end them under us.</summary>
+    public virtual bool LostConnection(Exception failure) => false;
+
+    public virtual void DropIdleConnections(Exception failure, string operation)
+    {
+    }
+
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     internal static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
