@@ -1,3 +1,4 @@
+using PeerSync.Actors;
 using PeerSync.Remote.Addressing;
 using PeerSync.Sync.AntiEntropy;
 using PeerSync.Sync.Backfill;
@@ -39,9 +40,11 @@ internal sealed partial class SyncCoordinator
                 // A message of another session with this peer (a reconnect crossed it): stale.
                 break;
             case InPageRequest r:
-                var page = await _store.ReadSnapshotPageAsync(r.After, r.Limit).ConfigureAwait(true);
-                _pagesServed++;
-                SendTo(from, SyncWire.Page(r.RequestId, page));
+                // Read off the coordinator's turn: a page of up to `limit` records for a backfilling
+                // peer must not hold up local writes and the other peers while the store reads it.
+                var (peer, requestId) = (from.Id, r.RequestId);
+                _ = _store.ReadSnapshotPageAsync(r.After, r.Limit)
+                    .PipeTo(Self, success: page => new SnapshotPageRead(peer, requestId, page));
                 break;
             case InPage p:
                 StepBackfill(new PageArrived(from.Id, p.RequestId, p.Page), NowMs);
@@ -65,6 +68,15 @@ internal sealed partial class SyncCoordinator
             case InRepairResponse r:
                 await OnRepairResponseAsync(r).ConfigureAwait(true);
                 break;
+        }
+    }
+
+    private void OnSnapshotPageRead(SnapshotPageRead read)
+    {
+        _pagesServed++;
+        if (_peers.TryGetValue(read.Peer, out var entry))
+        {
+            SendTo(entry, SyncWire.Page(read.RequestId, read.Page));
         }
     }
 

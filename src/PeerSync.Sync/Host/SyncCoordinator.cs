@@ -90,6 +90,8 @@ internal sealed partial class SyncCoordinator : ReceiveActor
         ReceiveAsync<FlushRequest>(OnFlushRequestAsync);
         ReceiveAsync<FlushDeadline>(_ => CheckFlushAsync(deadlinePassed: true));
         ReceiveAsync<Replayed>(r => ReceiveAsync(r.From, r.Message));
+        Receive<SnapshotPageRead>(OnSnapshotPageRead);
+        Receive<Status.Failure>(f => throw new RecordStoreException($"reading a snapshot page for a backfilling peer failed: {f.Cause.Message}", f.Cause));
         ReceiveAsync<InRepairResponseSelf>(async r =>
         {
             await ApplyRepairAsync(r.RoundId).ConfigureAwait(true);

@@ -1,6 +1,7 @@
 using PeerSync.Actors;
 using PeerSync.Remote.Addressing;
 using PeerSync.Sync.Peers;
+using PeerSync.Sync.Storage;
 
 namespace PeerSync.Sync.Host;
 
@@ -22,6 +23,9 @@ internal sealed record PruneTick
 {
     public static readonly PruneTick Instance = new();
 }
+
+/// <summary>To the coordinator: a snapshot page a peer asked for has been read (off the coordinator's turn); send it.</summary>
+internal sealed record SnapshotPageRead(NodeId Peer, long RequestId, SnapshotPage Page);
 
 /// <summary>To the peers parent: create the peer's actor if needed, then hand it <paramref name="Message"/>.</summary>
 internal sealed record ForPeer(NodeId Peer, object Message);

@@ -87,4 +87,35 @@ public sealed class FaultTests(ITestOutputHelper output)
         await cluster.AwaitConvergedAsync([Tags], minCount: 3);
         Assert.Single(n1.Logs.Entries, e => e.Message.Contains("/system/sync failed", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// n1 reads the snapshot pages a backfilling n2 asks for off its coordinator's turn: while n1's
+    /// store is still reading a page (held here), n1 goes on committing local writes, and n2
+    /// finishes its backfill once the read completes.
+    /// </summary>
+    [Fact]
+    public async Task A_snapshot_page_being_read_for_a_backfilling_peer_does_not_hold_up_local_writes()
+    {
+        FaultyStore? control = null;
+        await using var cluster = await SyncTestCluster.StartAsync(2, output, SlowDowning, start: false, settings: node => new PeerSync.Hosting.Sync.SyncComponentSettings
+        {
+            WrapStore = node.Index == 1 ? store => FaultyStore.Wrap(store, out control) : null,
+        });
+        var (n1, n2) = (cluster["n1"], cluster["n2"]);
+        await cluster.StartNodeAsync(n1);
+        await cluster.AwaitSyncReadyAsync([n1]);
+        await n1.PutAsync(Tags, "before", "1");
+        var pageRead = control!.HoldNext("ReadSnapshotPageAsync");
+
+        await cluster.StartNodeAsync(n2);
+        await pageRead.Made.WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Bounded only so that a coordinator stuck behind the read fails the test instead of hanging it.
+        var during = await n1.PutAsync(Tags, "during", "2").WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(during.IsWritten);
+
+        pageRead.Release();
+        await cluster.AwaitSyncReadyAsync([n2], TimeSpan.FromSeconds(60));
+        await cluster.AwaitConvergedAsync([Tags], minCount: 2);
+    }
 }

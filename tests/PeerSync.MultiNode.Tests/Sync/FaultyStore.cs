@@ -3,11 +3,16 @@ using PeerSync.Sync.Storage;
 
 namespace PeerSync.MultiNode.Tests.Sync;
 
-/// <summary>A record store that fails the next call of one operation once (<see cref="FailNext"/>), and otherwise passes everything through.</summary>
+/// <summary>
+/// A record store that fails the next call of one operation once (<see cref="FailNext"/>), or holds
+/// it until released (<see cref="HoldNext"/>), and otherwise passes everything through.
+/// </summary>
 public class FaultyStore : DispatchProxy
 {
     private IRecordStore _inner = null!;
     private string? _failNext;
+    private readonly Lock _gate = new();
+    private (string Method, HeldCall Call)? _holdNext;
 
     public static IRecordStore Wrap(IRecordStore inner, out FaultyStore control)
     {
@@ -20,6 +25,18 @@ public class FaultyStore : DispatchProxy
     /// <summary>The next call of <paramref name="method"/> (e.g. "SealAsync") fails with an IOException.</summary>
     public void FailNext(string method) => Volatile.Write(ref _failNext, method);
 
+    /// <summary>The next call of <paramref name="method"/> (one returning a Task of a result) waits until the returned call is released.</summary>
+    public HeldCall HoldNext(string method)
+    {
+        var call = new HeldCall();
+        lock (_gate)
+        {
+            _holdNext = (method, call);
+        }
+
+        return call;
+    }
+
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         ArgumentNullException.ThrowIfNull(targetMethod);
@@ -29,6 +46,36 @@ public class FaultyStore : DispatchProxy
             return Task.FromException(new IOException($"injected failure of {targetMethod.Name}"));
         }
 
+        HeldCall? held = null;
+        lock (_gate)
+        {
+            if (_holdNext is { } hold && hold.Method == targetMethod.Name)
+            {
+                held = hold.Call;
+                _holdNext = null;
+            }
+        }
+
+        if (held is not null)
+        {
+            var result = targetMethod.ReturnType.GetGenericArguments()[0];
+            return typeof(FaultyStore).GetMethod(nameof(AfterReleaseAsync), BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(result)
+                .Invoke(null, [held, (Func<object?>)(() => Call(targetMethod, args))]);
+        }
+
+        return Call(targetMethod, args);
+    }
+
+    private static async Task<T> AfterReleaseAsync<T>(HeldCall held, Func<object?> call)
+    {
+        held.Reached.TrySetResult();
+        await held.Released.Task.ConfigureAwait(false);
+        return await ((Task<T>)call()!).ConfigureAwait(false);
+    }
+
+    private object? Call(MethodInfo targetMethod, object?[]? args)
+    {
         try
         {
             return targetMethod.Invoke(_inner, args);
@@ -38,4 +85,18 @@ public class FaultyStore : DispatchProxy
             throw e.InnerException;
         }
     }
+}
+
+/// <summary>A store call held by <see cref="FaultyStore.HoldNext"/>.</summary>
+public sealed class HeldCall
+{
+    internal TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the held call has been made.</summary>
+    public Task Made => Reached.Task;
+
+    /// <summary>Lets the held call go on to the store.</summary>
+    public void Release() => Released.TrySetResult();
 }
