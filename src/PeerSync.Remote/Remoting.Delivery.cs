@@ -59,7 +59,7 @@ public sealed partial class Remoting
 
     /// <summary>
     /// An outbound entry that cannot be delivered: a dead letter (user) or a watcher told its
-    /// watchee is gone (system). The envelope goes back to the pool: callers must not use it after.
+    /// watchee is gone (system).
     /// </summary>
     internal void Undeliverable(OutboundEnvelope envelope, RemoteDeliveryFailure failure, string reason)
     {
@@ -75,8 +75,6 @@ public sealed partial class Remoting
                 Watcher.WatchUndeliverable(envelope.Recipient, watch);
             }
         }
-
-        EnvelopePool.Return(envelope);
     }
 
     /// <summary>Counts, logs (rate-limited) and publishes a dead letter whose reason starts with the failure's code.</summary>

@@ -264,12 +264,7 @@ internal sealed partial class Association
                 }
             }
 
-            // The ring holds copies: the envelopes go back to the pool while still in this cache.
-            foreach (var envelope in fresh)
-            {
-                EnvelopePool.Return(envelope);
-            }
-
+            // The ring holds copies: the envelopes are garbage now, young enough to die in gen 0.
             fresh.Clear();
         }
 

@@ -6,8 +6,8 @@ namespace PeerSync.Remote.Endpoints;
 /// <summary>
 /// The sent-but-unacknowledged entries of a link, in sequence order: appended by the writer,
 /// removed from the front by acknowledgements, read by index when resending. The entries are
-/// structs copied out of the envelopes (which go back to the pool as soon as they are sent, while
-/// still in the writer's cache): an acknowledgement of hundreds of entries is then one sum and one
+/// structs copied out of the envelopes (which are garbage as soon as they are sent, so they die
+/// young): an acknowledgement of hundreds of entries is then one sum and one
 /// clear over contiguous memory, instead of a visit to each envelope, long gone cold, on the
 /// reader's thread. A growable ring, so steady traffic allocates nothing. Not thread-safe: the
 /// association guards it with a lock.
@@ -100,7 +100,7 @@ internal readonly struct SentEntry(OutboundEnvelope envelope)
 
     public bool IsSystem { get; } = envelope.IsSystem;
 
-    /// <summary>A pooled envelope with this content again (for the dead-letter path, which takes envelopes).</summary>
+    /// <summary>An envelope with this content again (for the dead-letter path, which takes envelopes).</summary>
     public OutboundEnvelope ToEnvelope()
     {
         var envelope = OutboundEnvelope.Create(Recipient, Sender, Message, SerializerId, Manifest, Payload, IsSystem, SizeBound);

@@ -6,30 +6,33 @@ namespace PeerSync.Remote.Endpoints;
 /// <summary>
 /// One message on its way to a peer: serialized at Tell time (on the caller's thread, so a busy
 /// link's single writer only copies bytes), kept with the original message so that any failure can
-/// dead-letter it as it was told, and kept after sending until the peer acknowledges it. Envelopes
-/// are pooled (<see cref="EnvelopePool"/>): at hundreds of thousands of messages per second, one
-/// that lives until its acknowledgement would otherwise survive into older GC generations.
+/// dead-letter it as it was told. It lives only from Tell until the writer copies it into the
+/// unacknowledged ring (<see cref="EnvelopeRing"/>), usually microseconds, so it is allocated fresh
+/// and left to the gen-0 collector: recycling envelopes through a pool made every one of them cross
+/// between the sender's and the writer's cores twice more (cleared and pooled by the writer, written
+/// again by a sender), which cost more CPU per message than the allocation (see
+/// docs/design/remote-links.md, "Performance").
 /// </summary>
 internal sealed class OutboundEnvelope
 {
-    public RemoteActorRef Recipient { get; private set; } = null!;
+    public RemoteActorRef Recipient { get; private init; } = null!;
 
-    public IActorRef? Sender { get; private set; }
+    public IActorRef? Sender { get; private init; }
 
     /// <summary>The message as told (for dead letters); the SystemMessage for a system entry.</summary>
-    public object Message { get; private set; } = null!;
+    public object Message { get; private init; } = null!;
 
-    public int SerializerId { get; private set; }
+    public int SerializerId { get; private init; }
 
-    public string Manifest { get; private set; } = "";
+    public string Manifest { get; private init; } = "";
 
     /// <summary>The serialized message, or the protobuf RemoteSystemMessage of a system entry.</summary>
-    public byte[] Payload { get; private set; } = [];
+    public byte[] Payload { get; private init; } = [];
 
-    public bool IsSystem { get; private set; }
+    public bool IsSystem { get; private init; }
 
     /// <summary>An upper bound of the bytes this entry takes in a batch; also what the buffer bound counts.</summary>
-    public int SizeBound { get; private set; }
+    public int SizeBound { get; private init; }
 
     /// <summary>The incarnation the message was meant for when told (null: whichever is there).</summary>
     public BoundNode? Target { get; set; }
@@ -50,31 +53,16 @@ internal sealed class OutboundEnvelope
         bool isSystem,
         int sizeBound)
     {
-        var envelope = EnvelopePool.Rent();
-        envelope.Recipient = recipient;
-        envelope.Sender = sender;
-        envelope.Message = message;
-        envelope.SerializerId = serializerId;
-        envelope.Manifest = manifest;
-        envelope.Payload = payload;
-        envelope.IsSystem = isSystem;
-        envelope.SizeBound = sizeBound;
-        return envelope;
-    }
-
-    /// <summary>Drops every reference, so a pooled envelope keeps nothing alive.</summary>
-    public void Clear()
-    {
-        Recipient = null!;
-        Sender = null;
-        Message = null!;
-        Manifest = "";
-        Payload = [];
-        Target = null;
-        Sequence = 0;
-        Next = null;
-        SerializerId = 0;
-        SizeBound = 0;
-        IsSystem = false;
+        return new OutboundEnvelope
+        {
+            Recipient = recipient,
+            Sender = sender,
+            Message = message,
+            SerializerId = serializerId,
+            Manifest = manifest,
+            Payload = payload,
+            IsSystem = isSystem,
+            SizeBound = sizeBound,
+        };
     }
 }

@@ -8,8 +8,8 @@ namespace PeerSync.Remote.Endpoints;
 /// intrusive MPSC queue. Why not ConcurrentQueue: at millions of messages per second its segments
 /// (which are never reused, and grow to a million slots, i.e. 16 MiB on the large object heap) were
 /// a steady stream of garbage, and each operation took a compare-and-swap loop. Here an append is
-/// one atomic exchange that never retries and a take is plain reads, and nothing is allocated:
-/// the envelopes are pooled.
+/// one atomic exchange that never retries and a take is plain reads, and the queue allocates
+/// nothing of its own.
 /// <para>
 /// Order: each producer's appends are taken in the order it made them (the exchange on the tail
 /// linearizes appends). An append becomes visible once its producer linked it to its predecessor;

@@ -3,7 +3,7 @@ using PeerSync.Remote.Endpoints;
 namespace PeerSync.Remote.Tests.Endpoints;
 
 /// <summary>
-/// The unacknowledged entries: copies of the envelopes' content (the envelopes are recycled once
+/// The unacknowledged entries: copies of the envelopes' content (the envelopes are dropped once
 /// sent); an acknowledgement takes a prefix off in one move, also across the ring's wrap-around
 /// and after the ring grew, and counts the bytes it releases.
 /// </summary>
@@ -17,12 +17,12 @@ public sealed class EnvelopeRingTests
     }
 
     [Fact]
-    public void EnvelopeRing_keeps_the_content_after_the_envelope_is_recycled()
+    public void EnvelopeRing_keeps_a_copy_of_the_content_when_the_envelope_changes_later()
     {
         var ring = new EnvelopeRing();
         var envelope = Numbered(5, sizeBound: 40);
         ring.Add(envelope);
-        envelope.Clear();
+        envelope.Sequence = 99;
 
         ref readonly var entry = ref ring[0];
         Assert.Equal(5UL, entry.Sequence);

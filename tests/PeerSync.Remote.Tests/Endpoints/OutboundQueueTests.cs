@@ -50,7 +50,7 @@ public sealed class OutboundQueueTests
     [Fact]
     public void OutboundQueue_reuses_an_envelope_once_it_was_taken()
     {
-        // Envelopes are pooled: one taken out may be appended again at once.
+        // Nothing in a taken envelope ties it to the queue: it may be appended again at once.
         var queue = new OutboundQueue();
         var envelope = Numbered(0, 7);
         for (var i = 0; i < 10; i++)
@@ -61,6 +61,41 @@ public sealed class OutboundQueueTests
         }
 
         Assert.True(queue.IsEmpty);
+    }
+
+    [Fact]
+    public void OutboundQueue_keeps_no_taken_envelope_alive()
+    {
+        // Envelopes are not pooled: the writer drops each one after copying it into the
+        // unacknowledged ring, and that only keeps memory flat if the queue drops it too (its
+        // placeholder node must not link to the last envelope taken).
+        var queue = new OutboundQueue();
+        var taken = AppendAndTake(queue, count: 3);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.All(taken, weak => Assert.False(weak.IsAlive));
+        Assert.True(queue.IsEmpty);
+    }
+
+    /// <summary>In a method of its own, so that no local of the test keeps the envelopes reachable.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static List<WeakReference> AppendAndTake(OutboundQueue queue, int count)
+    {
+        var taken = new List<WeakReference>();
+        for (var i = 0; i < count; i++)
+        {
+            queue.Enqueue(Numbered(0, i));
+        }
+
+        while (queue.TryDequeue(out var envelope))
+        {
+            taken.Add(new WeakReference(envelope));
+        }
+
+        Assert.Equal(count, taken.Count);
+        return taken;
     }
 
     [Fact]
