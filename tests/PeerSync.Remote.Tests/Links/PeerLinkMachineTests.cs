@@ -273,6 +273,43 @@ public sealed class PeerLinkMachineTests
         Assert.Equal(DisconnectReason.Shutdown, Single<CloseSession>(machine.TakeReady()).Reason);
     }
 
+    [Theory]
+    [InlineData("without a session")]
+    [InlineData("after the session closed")]
+    [InlineData("quarantined by the peer")]
+    public void PeerLinkMachine_stops_the_link_before_it_reports_disconnected_when_stopping(string path)
+    {
+        // The host closes the association on StopLink and publishes the state on LinkStateChanged,
+        // in effect order: Disconnected must not be visible while Tell still queues on the link.
+        var machine = Machine(A, BAddress);
+        machine.TakeReady();
+        if (path != "without a session")
+        {
+            machine.DialSucceeded(1, Session(1, true, 0), 0);
+            machine.TakeReady();
+        }
+
+        if (path == "quarantined by the peer")
+        {
+            machine.SessionClosed(1, "Quarantined (by the peer): downed", 10, quarantinedByPeer: true);
+        }
+        else
+        {
+            machine.Disconnect("not needed", 5);
+            if (path == "after the session closed")
+            {
+                machine.TakeReady();
+                machine.SessionClosed(1, "closed", 10);
+            }
+        }
+
+        var effects = machine.TakeReady().Effects.ToList();
+        var stop = effects.FindIndex(e => e is StopLink);
+        var disconnected = effects.FindIndex(e => e is LinkStateChanged { To: PeerLinkState.Disconnected });
+        Assert.True(stop >= 0 && disconnected >= 0, string.Join(", ", effects));
+        Assert.True(stop < disconnected, "StopLink must come before Disconnected is reported: " + string.Join(", ", effects));
+    }
+
     [Fact]
     public void PeerLinkMachine_stops_at_once_when_disconnected_without_a_session()
     {
