@@ -70,6 +70,14 @@ internal sealed partial class PeerLinkActor
                 var identity = changed.Peer is { } node && _identities.TryGetValue(node, out var known) ? known : null;
                 _remoting.PeerStates.Update(Peer, changed.To, changed.Peer, identity, changed.Reason);
                 LinkLog.StateChanged(_remoting.Logger, _remoting.Self.Id, changed.Peer?.ToString() ?? Peer.Value, changed.From, changed.To, changed.Reason);
+                if (changed.From == PeerLinkState.Disconnected)
+                {
+                    // The link (re)started. The association takes messages again only now, after the
+                    // peer-state service stopped saying Disconnected: whoever sees Disconnected and
+                    // then tells the peer something gets the dead letter that state promises.
+                    _association.Reopen();
+                }
+
                 break;
             case StopLink stop:
                 _association.Close(RemoteDeliveryFailure.PeerGone, stop.Reason);

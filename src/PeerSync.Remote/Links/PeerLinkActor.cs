@@ -110,7 +110,7 @@ internal sealed partial class PeerLinkActor : ReceiveActor
 
     private void Wake(EndpointAddress? address)
     {
-        _association.Reopen();
+        // The association reopens when the new machine's first state change is carried out.
         Become(Running);
         StartMachine(address);
     }

@@ -79,10 +79,13 @@ public sealed partial class PeerLinkMachine
         _lastPeer = session.Peer;
         _failures = 0;
         _retryAtMs = null;
-        _effects.Add(new ActivateSession(session, replaced, replaced is null ? null : replacedDetail));
+        // Connected is published before the session carries anything: whoever gets a message
+        // through it (a reply, say) and then asks the peer-state service must not hear Connecting.
         if (State != PeerLinkState.Connected || replaced is null || replaced.Peer != session.Peer)
         {
             Transition(PeerLinkState.Connected, session.Peer, replaced is null ? $"{session} established" : $"{session} replaced {replaced}");
         }
+
+        _effects.Add(new ActivateSession(session, replaced, replaced is null ? null : replacedDetail));
     }
 }

@@ -281,8 +281,11 @@ public sealed partial class PeerLinkMachine
 
     private void Stop(string reason, UniqueNode? peer)
     {
-        Transition(PeerLinkState.Disconnected, peer, reason);
+        // StopLink (the association refuses sends) before the Disconnected state is published: a
+        // caller that sees Disconnected and then tells the peer something gets the dead letter at
+        // once, as the state promises, not a message queued on a link that is going away.
         _effects.Add(new StopLink(reason));
+        Transition(PeerLinkState.Disconnected, peer, reason);
     }
 
     private void Notice(string text) => _notices.Add(text);

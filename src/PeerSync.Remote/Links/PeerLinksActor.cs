@@ -124,8 +124,8 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
             return link;
         }
 
+        // A closed association reopens when the new link reports Connecting (PeerLinkActor).
         var association = remoting.Endpoints.GetOrCreate(peer);
-        association.Reopen();
         link = Context.Watch(Context.ActorOf(Props.Create(() => new PeerLinkActor(remoting, association, address)), peer.Value));
         _links[peer] = link;
         _peers[link] = peer;

@@ -189,9 +189,9 @@ public sealed class PeerLinkMachineTests
 
         var quarantine = Assert.IsType<QuarantinePrevious>(ready.Effects[0]);
         Assert.Equal(new QuarantinePrevious(B1, B2), quarantine);
-        var activate = Assert.IsType<ActivateSession>(ready.Effects[1]);
+        Assert.Equal(new LinkStateChanged(PeerLinkState.Connected, PeerLinkState.Connected, B2, "session 2 (accepted) with b#0000000000000002 replaced session 1 (dialed) with b#0000000000000001"), ready.Effects[1]);
+        var activate = Assert.IsType<ActivateSession>(ready.Effects[2]);
         Assert.Equal(1, activate.Replaced!.Id);
-        Assert.Equal(new LinkStateChanged(PeerLinkState.Connected, PeerLinkState.Connected, B2, "session 2 (accepted) with b#0000000000000002 replaced session 1 (dialed) with b#0000000000000001"), ready.Effects[2]);
         Assert.True(machine.IsQuarantined(B1.Incarnation));
     }
 
@@ -271,6 +271,76 @@ public sealed class PeerLinkMachineTests
 
         machine.SessionEstablished(Session(2, false, 200), 200);
         Assert.Equal(DisconnectReason.Shutdown, Single<CloseSession>(machine.TakeReady()).Reason);
+    }
+
+    [Theory]
+    [InlineData("dialed")]
+    [InlineData("accepted")]
+    [InlineData("after the peer restarted")]
+    public void PeerLinkMachine_reports_connected_before_the_session_carries_messages_when_a_session_is_activated(string path)
+    {
+        // The host publishes the state on LinkStateChanged and starts the session's reader and
+        // writer on ActivateSession, in effect order: a reply received through the session must
+        // not find the peer-state service still saying Connecting.
+        var machine = Machine(A, BAddress);
+        machine.TakeReady();
+        if (path == "dialed")
+        {
+            machine.DialSucceeded(1, Session(1, true, 0), 0);
+        }
+        else if (path == "accepted")
+        {
+            machine.SessionEstablished(Session(1, false, 0), 0);
+        }
+        else
+        {
+            machine.DialSucceeded(1, Session(1, true, 0), 0);
+            machine.TakeReady();
+            machine.SessionEstablished(Session(2, false, 50, B2), 50);
+        }
+
+        var effects = machine.TakeReady().Effects.ToList();
+        var connected = effects.FindIndex(e => e is LinkStateChanged { To: PeerLinkState.Connected });
+        var activate = effects.FindIndex(e => e is ActivateSession);
+        Assert.True(connected >= 0 && activate >= 0, string.Join(", ", effects));
+        Assert.True(connected < activate, "Connected must be reported before the session is activated: " + string.Join(", ", effects));
+    }
+
+    [Theory]
+    [InlineData("without a session")]
+    [InlineData("after the session closed")]
+    [InlineData("quarantined by the peer")]
+    public void PeerLinkMachine_stops_the_link_before_it_reports_disconnected_when_stopping(string path)
+    {
+        // The host closes the association on StopLink and publishes the state on LinkStateChanged,
+        // in effect order: Disconnected must not be visible while Tell still queues on the link.
+        var machine = Machine(A, BAddress);
+        machine.TakeReady();
+        if (path != "without a session")
+        {
+            machine.DialSucceeded(1, Session(1, true, 0), 0);
+            machine.TakeReady();
+        }
+
+        if (path == "quarantined by the peer")
+        {
+            machine.SessionClosed(1, "Quarantined (by the peer): downed", 10, quarantinedByPeer: true);
+        }
+        else
+        {
+            machine.Disconnect("not needed", 5);
+            if (path == "after the session closed")
+            {
+                machine.TakeReady();
+                machine.SessionClosed(1, "closed", 10);
+            }
+        }
+
+        var effects = machine.TakeReady().Effects.ToList();
+        var stop = effects.FindIndex(e => e is StopLink);
+        var disconnected = effects.FindIndex(e => e is LinkStateChanged { To: PeerLinkState.Disconnected });
+        Assert.True(stop >= 0 && disconnected >= 0, string.Join(", ", effects));
+        Assert.True(stop < disconnected, "StopLink must come before Disconnected is reported: " + string.Join(", ", effects));
     }
 
     [Fact]

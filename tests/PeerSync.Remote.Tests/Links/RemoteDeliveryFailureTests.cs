@@ -181,6 +181,27 @@ public sealed class RemoteDeliveryFailureTests
         Assert.Equal(new Ping(2), pair.InboxProbe.ExpectMsg<Ping>());
     }
 
+    [Fact]
+    public async Task A_tell_made_on_the_disconnected_event_is_a_dead_letter_at_once()
+    {
+        // A subscriber callback runs while the link publishes Disconnected: by then the link must
+        // already refuse sends, so the Tell is dead-lettered before it returns, not queued.
+        await using var pair = await Pair.StartAsync();
+        var seen = new TaskCompletionSource<string[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = pair.A.System.EventStream.Subscribe<Remote.PeerState.PeerStateChanged>(changed =>
+        {
+            if (changed.Current.Peer == pair.B.Id && changed.Current.State == Remote.Links.PeerLinkState.Disconnected)
+            {
+                pair.Inbox.Tell(new Ping(1), null);
+                seen.TrySetResult([.. pair.A.DeadLetters.Select(d => $"{d.Message}: {d.Reason}")]);
+            }
+        });
+
+        pair.A.Remoting.Disconnect(pair.B.Id, "not needed any more");
+
+        Assert.Equal(["Ping { N = 1 }: peer-gone: the link to b is closed: not needed any more"], await seen.Task.Within());
+    }
+
     private sealed record OnlyOnA(int N);
 
     private sealed record Shape(string Size);
