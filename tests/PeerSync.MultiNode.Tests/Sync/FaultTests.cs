@@ -118,4 +118,30 @@ public sealed class FaultTests(ITestOutputHelper output)
         await cluster.AwaitSyncReadyAsync([n2], TimeSpan.FromSeconds(60));
         await cluster.AwaitConvergedAsync([Tags], minCount: 2);
     }
+
+    /// <summary>
+    /// A snapshot page read that fails (beside the coordinator's turn) restarts the coordinator, as
+    /// a failed store call on its turn does; the backfilling peer asks again and finishes.
+    /// </summary>
+    [Fact]
+    public async Task A_failed_snapshot_page_read_restarts_the_coordinator_and_the_backfill_completes()
+    {
+        FaultyStore? control = null;
+        await using var cluster = await SyncTestCluster.StartAsync(2, output, SlowDowning, start: false, settings: node => new PeerSync.Hosting.Sync.SyncComponentSettings
+        {
+            WrapStore = node.Index == 1 ? store => FaultyStore.Wrap(store, out control) : null,
+        });
+        var (n1, n2) = (cluster["n1"], cluster["n2"]);
+        await cluster.StartNodeAsync(n1);
+        await cluster.AwaitSyncReadyAsync([n1]);
+        await n1.PutAsync(Tags, "before", "1");
+        control!.FailNext("ReadSnapshotPageAsync");
+
+        await cluster.StartNodeAsync(n2);
+
+        await cluster.AwaitAsync(() => n1.Logs.Entries.Any(e => e.Exception?.Message.Contains("reading a snapshot page for a backfilling peer failed: injected failure of ReadSnapshotPageAsync", StringComparison.Ordinal) ?? false), "the page read failed the coordinator");
+        await cluster.AwaitSyncReadyAsync([n2], TimeSpan.FromSeconds(60));
+        await cluster.AwaitConvergedAsync([Tags], minCount: 1);
+        Assert.Single(n1.Logs.Entries, e => e.Message.Contains("/system/sync failed", StringComparison.Ordinal));
+    }
 }

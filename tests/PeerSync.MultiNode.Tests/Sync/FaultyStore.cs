@@ -43,7 +43,10 @@ public class FaultyStore : DispatchProxy
         var armed = Volatile.Read(ref _failNext);
         if (armed == targetMethod.Name && ReferenceEquals(Interlocked.CompareExchange(ref _failNext, null, armed), armed))
         {
-            return Task.FromException(new IOException($"injected failure of {targetMethod.Name}"));
+            var failure = new IOException($"injected failure of {targetMethod.Name}");
+            return targetMethod.ReturnType.IsGenericType
+                ? Generic(nameof(Faulted), targetMethod.ReturnType).Invoke(null, [failure])
+                : Task.FromException(failure);
         }
 
         HeldCall? held = null;
@@ -58,14 +61,18 @@ public class FaultyStore : DispatchProxy
 
         if (held is not null)
         {
-            var result = targetMethod.ReturnType.GetGenericArguments()[0];
-            return typeof(FaultyStore).GetMethod(nameof(AfterReleaseAsync), BindingFlags.NonPublic | BindingFlags.Static)!
-                .MakeGenericMethod(result)
+            return Generic(nameof(AfterReleaseAsync), targetMethod.ReturnType)
                 .Invoke(null, [held, (Func<object?>)(() => Call(targetMethod, args))]);
         }
 
         return Call(targetMethod, args);
     }
+
+    /// <summary>The helper <paramref name="name"/> made for the result type of a method returning <paramref name="taskType"/> (a Task of a result).</summary>
+    private static MethodInfo Generic(string name, Type taskType) =>
+        typeof(FaultyStore).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(taskType.GetGenericArguments()[0]);
+
+    private static Task<T> Faulted<T>(Exception failure) => Task.FromException<T>(failure);
 
     private static async Task<T> AfterReleaseAsync<T>(HeldCall held, Func<object?> call)
     {

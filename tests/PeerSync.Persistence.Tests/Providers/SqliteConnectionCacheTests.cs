@@ -41,6 +41,15 @@ public sealed class SqliteConnectionCacheTests : IDisposable
         Assert.Equal(2, cache.IdleCount);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void Constructor_refuses_an_idle_bound_below_one(int maxIdle)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SqliteConnectionCache(ConnectionString, maxIdle: maxIdle));
+        Assert.Equal("maxIdle", error.ParamName);
+    }
+
     [Fact]
     public void Rent_opens_connections_without_the_drivers_pool()
     {
