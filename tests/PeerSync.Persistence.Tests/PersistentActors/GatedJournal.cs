@@ -11,7 +11,8 @@ namespace PeerSync.Persistence.Tests.PersistentActors;
 public sealed class GatedJournal(IJournal inner) : IJournal
 {
     private readonly Lock _gate = new();
-    private TaskCompletionSource? _closed;
+    private readonly Queue<TaskCompletionSource> _held = new();
+    private bool _closed;
     private TaskCompletionSource? _readsClosed;
     private int _issued;
     private int _highestReads;
@@ -45,7 +46,7 @@ public sealed class GatedJournal(IJournal inner) : IJournal
     {
         lock (_gate)
         {
-            _closed ??= new TaskCompletionSource();
+            _closed = true;
         }
     }
 
@@ -54,26 +55,52 @@ public sealed class GatedJournal(IJournal inner) : IJournal
     {
         lock (_gate)
         {
-            // Continuations run inline, in registration order, so the held writes reach the inner
-            // journal in the order they were made; under the lock, so a write made meanwhile
-            // cannot overtake them.
-            _closed?.SetResult();
-            _closed = null;
+            _closed = false;
+            ReleaseHeld(_held.Count);
+        }
+    }
+
+    /// <summary>Lets the oldest held write go to the real journal; later ones stay held.</summary>
+    public void ReleaseOldest()
+    {
+        lock (_gate)
+        {
+            if (_held.Count == 0)
+            {
+                throw new InvalidOperationException("no write is held");
+            }
+
+            ReleaseHeld(1);
+        }
+    }
+
+    private void ReleaseHeld(int count)
+    {
+        // Continuations run inline, in release order, so the held writes reach the inner journal in
+        // the order they were made; under the lock, so a write made meanwhile cannot overtake them.
+        for (var i = 0; i < count; i++)
+        {
+            _held.Dequeue().SetResult();
         }
     }
 
     public Task WriteAsync(AtomicWrite write, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _issued);
-        Task? held;
+        TaskCompletionSource held;
         lock (_gate)
         {
-            held = _closed?.Task;
+            if (!_closed)
+            {
+                return inner.WriteAsync(write, cancellationToken);
+            }
+
+            held = new TaskCompletionSource();
+            _held.Enqueue(held);
         }
 
-        return held is null
-            ? inner.WriteAsync(write, cancellationToken)
-            : held.ContinueWith(_ => inner.WriteAsync(write, cancellationToken), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap();
+        return held.Task.ContinueWith(
+            _ => inner.WriteAsync(write, cancellationToken), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap();
     }
 
     public IAsyncEnumerable<PersistentRepr> ReplayAsync(
