@@ -54,7 +54,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
         // One point lookup per key, sent together: each is a primary-key probe whatever the
         // table's statistics say (one `rkey IN (...)` query was planned as a scan of the whole
         // collection while a fresh table had not been analyzed yet).
-        await FlushAsync(ct).ConfigureAwait(false);
+        await FlushAsync(d.Records, ct).ConfigureAwait(false);
         foreach (var chunk in cursors.Chunk(MaxLookupsPerBatch))
         {
             await using var batch = NewBatch();
@@ -133,7 +133,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
             ct, ("@t", through.ToInt64()), ("@l", (long)limit)).ConfigureAwait(false);
 
     public ValueTask<long> CountTombstonesAsync(CancellationToken ct) =>
-        ScalarAsync($"SELECT COUNT(*) FROM {T("records")} WHERE deleted = 1", ct);
+        ScalarAsync(d.Records, $"SELECT COUNT(*) FROM {T("records")} WHERE deleted = 1", ct);
 
     public async ValueTask<IReadOnlyList<StoredRecord>> ReadFeedAsync(long afterPosition, int limit, CancellationToken ct) =>
         await RecordsAsync(
@@ -163,8 +163,8 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     public async ValueTask<IReadOnlyList<RecordVersion>> ReadLogAsync(OriginId origin, Hlc afterExclusive, Hlc throughInclusive, int limit, CancellationToken ct)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
-        await using var command = Command(
+        await FlushAsync(d.Log, ct).ConfigureAwait(false);
+        await using var command = Command(d.Log,
             $"SELECT collection, rkey, deleted, value, hlc FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e AND hlc > @a AND hlc <= @t ORDER BY hlc LIMIT @l",
             ("@n", origin.Node.Value), ("@e", Epoch(origin.Epoch)), ("@a", afterExclusive.ToInt64()), ("@t", throughInclusive.ToInt64()), ("@l", (long)limit));
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -194,8 +194,8 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     public async ValueTask<long> PruneLogAsync(OriginId origin, Hlc through, CancellationToken ct)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
-        await using var command = Command(
+        await FlushAsync(d.Log, ct).ConfigureAwait(false);
+        await using var command = Command(d.Log,
             $"DELETE FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e AND hlc <= @t",
             ("@n", origin.Node.Value), ("@e", Epoch(origin.Epoch)), ("@t", through.ToInt64()));
         return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -203,19 +203,19 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     public ValueTask<long> CountLogAsync(OriginId? origin, CancellationToken ct) =>
         origin is { } o
-            ? ScalarAsync($"SELECT COUNT(*) FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e", ct, ("@n", o.Node.Value), ("@e", Epoch(o.Epoch)))
-            : ScalarAsync($"SELECT COUNT(*) FROM {T("log")}", ct);
+            ? ScalarAsync(d.Log, $"SELECT COUNT(*) FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e", ct, ("@n", o.Node.Value), ("@e", Epoch(o.Epoch)))
+            : ScalarAsync(d.Log, $"SELECT COUNT(*) FROM {T("log")}", ct);
 
     public ValueTask<long> CountLogAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
-        CountStreamRowsAsync("log", "", origin, afterExclusive, ct);
+        CountStreamRowsAsync(d.Log, "", origin, afterExclusive, ct);
 
     public ValueTask<long> CountOwnedAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
-        CountStreamRowsAsync("records", "owned = 1 AND ", origin, afterExclusive, ct);
+        CountStreamRowsAsync(d.Records, "owned = 1 AND ", origin, afterExclusive, ct);
 
     public async ValueTask<IReadOnlyList<OriginState>> ReadOriginsAsync(CancellationToken ct)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
-        await using var command = Command($"SELECT node, epoch, applied_hlc, floor_hlc FROM {T("origins")} ORDER BY node, epoch");
+        await FlushAsync(d.Origins, ct).ConfigureAwait(false);
+        await using var command = Command(d.Origins, $"SELECT node, epoch, applied_hlc, floor_hlc FROM {T("origins")} ORDER BY node, epoch");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<OriginState>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -240,10 +240,10 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
             return [];
         }
 
-        await FlushAsync(ct).ConfigureAwait(false);
+        await FlushAsync(d.Buckets, ct).ConfigureAwait(false);
         await using var command = collection is { } c
-            ? Command($"SELECT collection, bucket, live_count, fingerprint FROM {T("buckets")} WHERE collection = @c{filter} ORDER BY bucket", ("@c", c.Value))
-            : Command($"SELECT collection, bucket, live_count, fingerprint FROM {T("buckets")} ORDER BY collection, bucket");
+            ? Command(d.Buckets, $"SELECT collection, bucket, live_count, fingerprint FROM {T("buckets")} WHERE collection = @c{filter} ORDER BY bucket", ("@c", c.Value))
+            : Command(d.Buckets, $"SELECT collection, bucket, live_count, fingerprint FROM {T("buckets")} ORDER BY collection, bucket");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<BucketState>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -259,10 +259,10 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     public async ValueTask<IReadOnlyList<CollectionState>> ReadCollectionStatesAsync(CollectionName? collection, CancellationToken ct)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
+        await FlushAsync(d.Collections, ct).ConfigureAwait(false);
         await using var command = collection is { } c
-            ? Command($"SELECT collection, live_count, value_hash FROM {T("collections")} WHERE collection = @c", ("@c", c.Value))
-            : Command($"SELECT collection, live_count, value_hash FROM {T("collections")} ORDER BY collection");
+            ? Command(d.Collections, $"SELECT collection, live_count, value_hash FROM {T("collections")} WHERE collection = @c", ("@c", c.Value))
+            : Command(d.Collections, $"SELECT collection, live_count, value_hash FROM {T("collections")} ORDER BY collection");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<CollectionState>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -278,8 +278,8 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     public async ValueTask<string?> GetMetaAsync(string name, CancellationToken ct)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
-        await using var command = Command($"SELECT value FROM {T("meta")} WHERE name = @n", ("@n", name));
+        await FlushAsync(d.Meta, ct).ConfigureAwait(false);
+        await using var command = Command(d.Meta, $"SELECT value FROM {T("meta")} WHERE name = @n", ("@n", name));
         return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
     }
 
@@ -288,7 +288,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     public async ValueTask CommitAsync(CancellationToken ct)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
+        await FlushAsync(null, ct).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
     }
 
@@ -308,20 +308,21 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     private static long Epoch(DataEpoch epoch) => unchecked((long)epoch.Value);
 
     /// <summary>Rows of <paramref name="table"/> matching <paramref name="filter"/> (empty, or conditions ending in AND) in an origin's stream above a position.</summary>
-    private ValueTask<long> CountStreamRowsAsync(string table, string filter, OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
+    private ValueTask<long> CountStreamRowsAsync(SqlTable table, string filter, OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
         ScalarAsync(
-            $"SELECT COUNT(*) FROM {T(table)} WHERE {filter}origin_node = @n AND origin_epoch = @e AND hlc > @a",
+            table,
+            $"SELECT COUNT(*) FROM {table.Name} WHERE {filter}origin_node = @n AND origin_epoch = @e AND hlc > @a",
             ct,
             ("@n", origin.Node.Value),
             ("@e", Epoch(origin.Epoch)),
             ("@a", afterExclusive.ToInt64()));
 
-    /// <summary>A command for a read (or a write whose result is needed): every queued write must have been sent.</summary>
-    private DbCommand Command(string sql, params (string Name, object? Value)[] args)
+    /// <summary>A command on <paramref name="table"/> (a read, or a write whose result is needed): every queued write to it must have been sent.</summary>
+    private DbCommand Command(SqlTable table, string sql, params (string Name, object? Value)[] args)
     {
-        if (_pending is { IsEmpty: false })
+        if (_pending is { } pending && pending.Touches(table))
         {
-            throw new InvalidOperationException($"a statement ran before {_pending.Count} queued row writes were sent: {sql}");
+            throw new InvalidOperationException($"a statement on {table.Name} ran before the queued writes to it were sent: {sql}");
         }
 
         var command = SqlBackend.Command(connection, transaction, sql);
@@ -338,7 +339,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     {
         if (_pending is null)
         {
-            return ExecuteAsync(table.InsertRow, row, ct);
+            return ExecuteAsync(table, table.InsertRow, row, ct);
         }
 
         _pending.Insert(table, row);
@@ -350,7 +351,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     {
         if (_pending is null)
         {
-            return ExecuteAsync(table.DeleteRow, key, ct);
+            return ExecuteAsync(table, table.DeleteRow, key, ct);
         }
 
         _pending.Delete(table, key);
@@ -358,12 +359,12 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     }
 
     private ValueTask FlushIfFullAsync(CancellationToken ct) =>
-        _pending is { } p && (p.Count >= MaxQueuedRows || p.TextChars >= MaxQueuedTextChars) ? FlushAsync(ct) : ValueTask.CompletedTask;
+        _pending is { } p && (p.Count >= MaxQueuedRows || p.TextChars >= MaxQueuedTextChars) ? FlushAsync(null, ct) : ValueTask.CompletedTask;
 
     /// <summary>One row statement, now: parameters @p0.. bound to <paramref name="values"/> in order.</summary>
-    private async ValueTask ExecuteAsync(string sql, object?[] values, CancellationToken ct)
+    private async ValueTask ExecuteAsync(SqlTable table, string sql, object?[] values, CancellationToken ct)
     {
-        await using var command = Command(sql);
+        await using var command = Command(table, sql);
         for (var i = 0; i < values.Length; i++)
         {
             SqlBackend.Add(command, SqlTable.Parameter(i), values[i]);
@@ -387,10 +388,15 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
         return batch;
     }
 
-    /// <summary>Sends the queued row writes, if any, in one round trip: one statement per table and kind.</summary>
-    private async ValueTask FlushAsync(CancellationToken ct)
+    /// <summary>
+    /// Sends the queued row writes, if any, in one round trip: one statement per table and kind.
+    /// Before a read of <paramref name="reading"/> only when a write to it is queued: tables have no
+    /// triggers or foreign keys, so a read of one table cannot see writes to another; the writes
+    /// then go out with a later read or at commit, in the same transaction.
+    /// </summary>
+    private async ValueTask FlushAsync(SqlTable? reading, CancellationToken ct)
     {
-        if (_pending is not { IsEmpty: false } pending)
+        if (_pending is not { IsEmpty: false } pending || (reading is not null && !pending.Touches(reading)))
         {
             return;
         }
@@ -400,17 +406,17 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
         await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private async ValueTask<long> ScalarAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] args)
+    private async ValueTask<long> ScalarAsync(SqlTable reads, string sql, CancellationToken ct, params (string Name, object? Value)[] args)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
-        await using var command = Command(sql, args);
+        await FlushAsync(reads, ct).ConfigureAwait(false);
+        await using var command = Command(reads, sql, args);
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private async ValueTask<List<StoredRecord>> RecordsAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] args)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
-        await using var command = Command(sql, args);
+        await FlushAsync(d.Records, ct).ConfigureAwait(false);
+        await using var command = Command(d.Records, sql, args);
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<StoredRecord>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
