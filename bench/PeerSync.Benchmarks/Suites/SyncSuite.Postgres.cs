@@ -16,10 +16,14 @@ namespace PeerSync.Benchmarks.Suites;
 /// multi-row statement (arrays through unnest) into a table shaped like the record store's;
 /// `postgres:store-write-100`: one record store writing 100 local changes per call (a record and a
 /// log entry each, as the sync coordinator's commits do); `postgres:one-writer`: as `one-writer`,
-/// on three nodes whose journals and record stores all live on that server.
+/// on three nodes whose journals and record stores all live on that server. The floor and the
+/// store's rate are each the best of <see cref="StoreRounds"/> alternating rounds (fresh schemas),
+/// so that neither is compared with the other caught in a slow spell of the shared machine.
 /// </summary>
 public sealed partial class SyncSuite
 {
+    private const int StoreRounds = 3;
+
     private static string? PostgresConnectionString =>
         Environment.GetEnvironmentVariable("PEERSYNC_BENCH_POSTGRES") is { Length: > 0 } b ? b
         : Environment.GetEnvironmentVariable("PEERSYNC_TEST_POSTGRES") is { Length: > 0 } t ? t : null;
@@ -35,13 +39,17 @@ public sealed partial class SyncSuite
         var prefix = "bench_sync_" + Guid.NewGuid().ToString("N")[..8];
         try
         {
-            var floor = await PostgresFloorAsync(connectionString, prefix + "_floor", count);
-            context.Report("floor:postgres:insert", "throughput", floor, "records/s");
-            context.Progress($"postgres floor: {floor:0} records/s (1000 rows per transaction, one unnest INSERT)");
+            var (floor, store) = (0.0, 0.0);
+            for (var round = 1; round <= StoreRounds; round++)
+            {
+                var f = await PostgresFloorAsync(connectionString, $"{prefix}_floor_{round}", count);
+                var s = await PostgresStoreWriteAsync(connectionString, $"{prefix}_store_{round}", count, 100);
+                context.Progress($"postgres round {round}: floor {f:0} records/s (1000 rows per transaction, one unnest INSERT), store {s:0} records/s ({count} local changes, 100 per call)");
+                (floor, store) = (Math.Max(floor, f), Math.Max(store, s));
+            }
 
-            var store = await PostgresStoreWriteAsync(connectionString, prefix + "_store", count, 100);
+            context.Report("floor:postgres:insert", "throughput", floor, "records/s");
             context.Report("postgres:store-write-100", "throughput", store, "records/s", floor: "floor:postgres:insert");
-            context.Progress($"postgres store: {store:0} records/s writing {count} local changes, 100 per call");
 
             await using var cluster = await StartAsync((o, i) =>
             {

@@ -23,6 +23,7 @@ namespace PeerSync.Benchmarks.Suites;
 /// until it holds everything and is ready. `floor:insert` is the raw rate of the same records
 /// written in batches of 1000 into one SQLite record store (what the disk allows).
 /// With a PostgreSQL server configured, the `postgres:*` cases follow (SyncSuite.Postgres.cs).
+/// `PEERSYNC_BENCH_SYNC_ONLY=sqlite` or `=postgres` runs one provider's cases only.
 /// </summary>
 public sealed partial class SyncSuite : IBenchmarkSuite
 {
@@ -39,8 +40,21 @@ public sealed partial class SyncSuite : IBenchmarkSuite
         var bulkCount = context.Quick ? 20_000 : 100_000;
         var latencySamples = context.Quick ? 150 : 500;
 
-        await RunSqliteAsync(context, throughputCount, bulkCount, latencySamples);
-        await RunPostgresAsync(context, throughputCount);
+        var only = Environment.GetEnvironmentVariable("PEERSYNC_BENCH_SYNC_ONLY") is { Length: > 0 } o ? o : null;
+        if (only is not (null or "sqlite" or "postgres"))
+        {
+            throw new ArgumentException($"PEERSYNC_BENCH_SYNC_ONLY is '{only}'; use sqlite or postgres, or leave it unset for both");
+        }
+
+        if (only is null or "sqlite")
+        {
+            await RunSqliteAsync(context, throughputCount, bulkCount, latencySamples);
+        }
+
+        if (only is null or "postgres")
+        {
+            await RunPostgresAsync(context, throughputCount);
+        }
     }
 
     private static async Task RunSqliteAsync(BenchmarkContext context, int throughputCount, int bulkCount, int latencySamples)
