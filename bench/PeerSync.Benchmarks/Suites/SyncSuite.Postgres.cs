@@ -15,7 +15,9 @@ namespace PeerSync.Benchmarks.Suites;
 /// `floor:postgres:insert`: the same records inserted raw, 1000 rows per transaction in one
 /// multi-row statement (arrays through unnest) into a table shaped like the record store's;
 /// `postgres:store-write-100`: one record store writing 100 local changes per call (a record and a
-/// log entry each, as the sync coordinator's commits do); `postgres:one-writer`: as `one-writer`,
+/// log entry each, as the sync coordinator's commits do), and `postgres:store-write-1000` with 1000
+/// per call (the coordinator's largest commit), which shows what a call costs beside its rows;
+/// `postgres:one-writer`: as `one-writer`,
 /// on three nodes whose journals and record stores all live on that server. The floor and the
 /// store's rate are each the best of <see cref="StoreRounds"/> alternating rounds (fresh schemas),
 /// so that neither is compared with the other caught in a slow spell of the shared machine.
@@ -39,17 +41,19 @@ public sealed partial class SyncSuite
         var prefix = "bench_sync_" + Guid.NewGuid().ToString("N")[..8];
         try
         {
-            var (floor, store) = (0.0, 0.0);
+            var (floor, store100, store1000) = (0.0, 0.0, 0.0);
             for (var round = 1; round <= StoreRounds; round++)
             {
                 var f = await PostgresFloorAsync(connectionString, $"{prefix}_floor_{round}", count);
-                var s = await PostgresStoreWriteAsync(connectionString, $"{prefix}_store_{round}", count, 100);
-                context.Progress($"postgres round {round}: floor {f:0} records/s (1000 rows per transaction, one unnest INSERT), store {s:0} records/s ({count} local changes, 100 per call)");
-                (floor, store) = (Math.Max(floor, f), Math.Max(store, s));
+                var s100 = await PostgresStoreWriteAsync(connectionString, $"{prefix}_store_{round}", count, 100);
+                var s1000 = await PostgresStoreWriteAsync(connectionString, $"{prefix}_store1000_{round}", count, 1000);
+                context.Progress($"postgres round {round}: floor {f:0} records/s (1000 rows per transaction, one unnest INSERT), store {s100:0} records/s ({count} local changes, 100 per call), {s1000:0} (1000 per call)");
+                (floor, store100, store1000) = (Math.Max(floor, f), Math.Max(store100, s100), Math.Max(store1000, s1000));
             }
 
             context.Report("floor:postgres:insert", "throughput", floor, "records/s");
-            context.Report("postgres:store-write-100", "throughput", store, "records/s", floor: "floor:postgres:insert");
+            context.Report("postgres:store-write-100", "throughput", store100, "records/s", floor: "floor:postgres:insert");
+            context.Report("postgres:store-write-1000", "throughput", store1000, "records/s", floor: "floor:postgres:insert");
 
             await using var cluster = await StartAsync((o, i) =>
             {
