@@ -10,8 +10,9 @@ namespace PeerSync.Sync.Storage.Sql;
 /// One transaction on one connection; rows mapped to and from the sync model. Disposing it ends the
 /// transaction and hands the connection to <paramref name="release"/>. Row writes whose result
 /// nobody reads run at once (SQLite) or are queued (<see cref="SqlDialect.MultiRowWrites"/>,
-/// PostgreSQL) and sent as one statement per table before any read and at commit; a failure then
-/// fails that read or the commit, and so the whole transaction, as it would have anyway.
+/// PostgreSQL) and sent as one statement per table and kind before a read of a table they write,
+/// at a bound and at commit; a failure then fails that read or the commit, and so the whole
+/// transaction, as it would have anyway.
 /// </summary>
 internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransaction transaction, Func<DbConnection, ValueTask> release) : IStoreSession
 {
@@ -24,7 +25,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     internal const long MaxQueuedTextChars = 8L << 20;
     private const int MaxLookupsPerBatch = 500;
 
-    // Row writes queued for one round trip (MultiRowWrites); sent before any read and at commit.
+    // Row writes queued for one round trip (MultiRowWrites); sent before a read of a table they write, at a bound and at commit.
     private readonly PendingRows? _pending = d.MultiRowWrites ? new PendingRows() : null;
 
     private string T(string name) => d.Table(name);
