@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using PeerSync.Benchmarks.Harness;
+using PeerSync.Hosting.Options;
 using PeerSync.Hosting.Sync;
 using PeerSync.Remote.Addressing;
 using PeerSync.Sync.Clock;
@@ -21,15 +22,17 @@ namespace PeerSync.Benchmarks.Suites;
 /// its restart until it has them all; `backfill`: n3's data wiped, restarted empty: records per second
 /// until it holds everything and is ready. `floor:insert` is the raw rate of the same records
 /// written in batches of 1000 into one SQLite record store (what the disk allows).
+/// With a PostgreSQL server configured, the `postgres:*` cases follow (SyncSuite.Postgres.cs).
+/// `PEERSYNC_BENCH_SYNC_ONLY=sqlite` or `=postgres` runs one provider's cases only.
 /// </summary>
-public sealed class SyncSuite : IBenchmarkSuite
+public sealed partial class SyncSuite : IBenchmarkSuite
 {
     private static readonly CollectionName Collection = CollectionName.Parse("bench");
     private static readonly string Value = "\"" + new string('x', 98) + "\"";
 
     public string Name => "sync";
 
-    public string Description => "replication on 3 nodes over loopback with SQLite: throughput (one and three writers), latency p50/p99, catch-up and backfill rates, raw insert floor";
+    public string Description => "replication on 3 nodes over loopback with SQLite (and PostgreSQL when configured): throughput (one and three writers), latency p50/p99, catch-up and backfill rates, store write rate, raw insert floors";
 
     public async Task RunAsync(BenchmarkContext context)
     {
@@ -37,6 +40,25 @@ public sealed class SyncSuite : IBenchmarkSuite
         var bulkCount = context.Quick ? 20_000 : 100_000;
         var latencySamples = context.Quick ? 150 : 500;
 
+        var only = Environment.GetEnvironmentVariable("PEERSYNC_BENCH_SYNC_ONLY") is { Length: > 0 } o ? o : null;
+        if (only is not (null or "sqlite" or "postgres"))
+        {
+            throw new ArgumentException($"PEERSYNC_BENCH_SYNC_ONLY is '{only}'; use sqlite or postgres, or leave it unset for both");
+        }
+
+        if (only is null or "sqlite")
+        {
+            await RunSqliteAsync(context, throughputCount, bulkCount, latencySamples);
+        }
+
+        if (only is null or "postgres")
+        {
+            await RunPostgresAsync(context, throughputCount);
+        }
+    }
+
+    private static async Task RunSqliteAsync(BenchmarkContext context, int throughputCount, int bulkCount, int latencySamples)
+    {
         var floor = await FloorAsync(throughputCount);
         context.Report("floor:insert", "throughput", floor, "records/s");
         context.Progress($"floor: {floor:0} records/s (batches of 1000 into one SQLite store)");
@@ -66,16 +88,17 @@ public sealed class SyncSuite : IBenchmarkSuite
         context.Progress($"backfill of {backfill.Records} records: {backfill.Rate:0} records/s");
     }
 
-    private static async Task<MultiNodeCluster> StartAsync()
+    private static async Task<MultiNodeCluster> StartAsync(Action<PeerSyncOptions, int>? configure = null)
     {
         var cluster = await MultiNodeCluster.StartAsync(3, new MultiNodeOptions
         {
             OutputLevel = LogLevel.Warning,
             CaptureLevel = LogLevel.Warning,
-            Configure = (o, _) =>
+            Configure = (o, i) =>
             {
                 o.Sync.CatchUpSettle = TimeSpan.FromSeconds(2);
                 o.Cluster.Downing.StableAfter = TimeSpan.FromSeconds(120);
+                configure?.Invoke(o, i);
             },
             Components = _ => [new SyncComponent()],
         });

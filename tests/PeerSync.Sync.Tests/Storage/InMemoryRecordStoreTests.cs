@@ -7,7 +7,7 @@ public sealed class InMemoryRecordStoreTests : RecordStoreConformance
 {
     private readonly InMemoryStorage _storage = new();
 
-    protected override IRecordStore CreateStore() => RecordStores.InMemory(_storage);
+    internal override IStoreBackend CreateBackend() => new InMemoryBackend(_storage);
 
     protected override Task MakeSchemaNewerAsync()
     {

@@ -1,6 +1,7 @@
 using Npgsql;
 using PeerSync.Sync.Records;
 using PeerSync.Sync.Storage;
+using PeerSync.Sync.Storage.Sql;
 using PeerSync.Sync.Tests.Support;
 
 namespace PeerSync.Sync.Tests.Storage;
@@ -17,8 +18,8 @@ public sealed class PostgresRecordStoreTests : RecordStoreConformance
     // The stores' own connections carry this name, so a test can end exactly them.
     private string StoreConnectionString => new NpgsqlConnectionStringBuilder(ConnectionString) { ApplicationName = _schema }.ConnectionString;
 
-    protected override IRecordStore CreateStore() =>
-        RecordStores.Postgres(new PostgresRecordStoreOptions { ConnectionString = StoreConnectionString, Schema = _schema });
+    internal override IStoreBackend CreateBackend() =>
+        new PostgresBackend(new PostgresRecordStoreOptions { ConnectionString = StoreConnectionString, Schema = _schema });
 
     [StoreFact]
     public async Task Reads_and_writes_run_on_a_fresh_connection_when_the_server_ended_the_pooled_ones()
@@ -54,6 +55,11 @@ public sealed class PostgresRecordStoreTests : RecordStoreConformance
         Assert.Equal(PostgresErrorCodes.UndefinedTable, failure.SqlState);
         Assert.Equal("1", (await store.GetAsync(Ids.C("tags"), Ids.K("k")))!.Value);
     }
+
+    [StoreFact]
+    public Task WriteLocal_leaves_nothing_of_its_session_when_a_statement_fails() =>
+        AssertAFailedStatementLeavesNothingOfItsSessionAsync(key =>
+            ExecuteAsync($"ALTER TABLE \"{_schema}\".sync_log ADD CONSTRAINT reject_poison CHECK (rkey <> '{key}')"));
 
     private async Task<long> TerminateStoreConnectionsAsync()
     {

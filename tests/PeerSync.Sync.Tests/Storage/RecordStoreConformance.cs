@@ -17,10 +17,13 @@ public abstract partial class RecordStoreConformance : IAsyncLifetime
     protected static readonly OriginId A = Origin("a", 0xA);
     protected static readonly OriginId B = Origin("b", 0xB);
     protected static readonly OriginId Cn = Origin("c", 0xC);
-    private readonly List<IRecordStore> _opened = [];
+    private readonly List<IAsyncDisposable> _opened = [];
+
+    /// <summary>A provider on this test's storage; every call returns a new instance on the same data.</summary>
+    internal abstract IStoreBackend CreateBackend();
 
     /// <summary>A store on this test's storage; every call returns a new instance on the same data.</summary>
-    protected abstract IRecordStore CreateStore();
+    protected IRecordStore CreateStore() => new RecordStore(CreateBackend());
 
     /// <summary>Marks the storage's schema as one version newer than this build.</summary>
     protected abstract Task MakeSchemaNewerAsync();

@@ -7,6 +7,31 @@ namespace PeerSync.Sync.Storage.Sql;
 /// </summary>
 internal sealed record SqlDialect(string Name, Func<string, string> Table, string Text, string Integer)
 {
+    /// <summary>
+    /// Whether a session queues its row writes and sends them as one statement per table (arrays
+    /// through `unnest`, PostgreSQL) rather than one statement per row (SQLite, where a statement on
+    /// the session's own connection costs no round trip).
+    /// </summary>
+    public bool MultiRowWrites { get; init; }
+
+    public SqlTable Records { get; } = new(Table("records"), 2, false,
+        new("collection", true), new("rkey", true), new("owned", false), new("deleted", false), new("value", true),
+        new("hlc", false), new("origin_node", true), new("origin_epoch", false), new("position", false), new("bucket", false));
+
+    public SqlTable Log { get; } = new(Table("log"), 3, true,
+        new("origin_node", true), new("origin_epoch", false), new("hlc", false), new("collection", true), new("rkey", true), new("deleted", false), new("value", true));
+
+    public SqlTable Origins { get; } = new(Table("origins"), 2, false,
+        new("node", true), new("epoch", false), new("applied_hlc", false), new("floor_hlc", false));
+
+    public SqlTable Buckets { get; } = new(Table("buckets"), 2, false,
+        new("collection", true), new("bucket", false), new("live_count", false), new("fingerprint", false));
+
+    public SqlTable Collections { get; } = new(Table("collections"), 1, false,
+        new("collection", true), new("live_count", false), new("value_hash", false));
+
+    public SqlTable Meta { get; } = new(Table("meta"), 1, false, new("name", true), new("value", true));
+
     /// <summary>The versioned migrations of the sync schema. Never edit a shipped one: add the next.</summary>
     public IReadOnlyList<(int Version, string Description, string[] Statements)> Migrations() =>
     [

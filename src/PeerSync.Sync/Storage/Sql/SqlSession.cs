@@ -8,18 +8,25 @@ namespace PeerSync.Sync.Storage.Sql;
 
 /// <summary>
 /// One transaction on one connection; rows mapped to and from the sync model. Disposing it ends the
-/// transaction and hands the connection to <paramref name="release"/>.
+/// transaction and hands the connection to <paramref name="release"/>. Row writes whose result
+/// nobody reads run at once (SQLite) or are queued (<see cref="SqlDialect.MultiRowWrites"/>,
+/// PostgreSQL) and sent as one statement per table and kind before a read of a table they write,
+/// at a bound and at commit; a failure then fails that read or the commit, and so the whole
+/// transaction, as it would have anyway.
 /// </summary>
 internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransaction transaction, Func<DbConnection, ValueTask> release) : IStoreSession
 {
     private const string RecordColumns = "collection, rkey, owned, deleted, value, hlc, origin_node, origin_epoch, position";
 
-    // Bounds one round trip: queued writes, and point lookups.
-    private const int MaxQueuedWrites = 512;
+    // Bounds one round trip: queued rows (a commit of 1000 local changes writes 2000 rows, a record
+    // and a log entry each, so it goes out at once), their text (at most a few tens of MB in one
+    // statement, far below PostgreSQL's 1 GB per array), and point lookups.
+    internal const int MaxQueuedRows = 4096;
+    internal const long MaxQueuedTextChars = 8L << 20;
     private const int MaxLookupsPerBatch = 500;
 
-    // Writes queued for one round trip (providers that batch); sent before any read and at commit.
-    private DbBatch? _pending;
+    // Row writes queued for one round trip (MultiRowWrites); sent before a read of a table they write, at a bound and at commit.
+    private readonly PendingRows? _pending = d.MultiRowWrites ? new PendingRows() : null;
 
     private string T(string name) => d.Table(name);
 
@@ -48,7 +55,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
         // One point lookup per key, sent together: each is a primary-key probe whatever the
         // table's statistics say (one `rkey IN (...)` query was planned as a scan of the whole
         // collection while a fresh table had not been analyzed yet).
-        await FlushAsync(ct).ConfigureAwait(false);
+        await FlushAsync(d.Records, ct).ConfigureAwait(false);
         foreach (var chunk in cursors.Chunk(MaxLookupsPerBatch))
         {
             await using var batch = NewBatch();
@@ -78,18 +85,16 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     public ValueTask UpsertRecordAsync(StoredRecord record, CancellationToken ct)
     {
         var v = record.Version;
-        return ExecuteAsync(
-            $"INSERT INTO {T("records")} ({RecordColumns}, bucket) VALUES (@c, @k, @o, @d, @v, @h, @n, @e, @p, @b) " +
-            "ON CONFLICT (collection, rkey) DO UPDATE SET owned = excluded.owned, deleted = excluded.deleted, value = excluded.value, hlc = excluded.hlc, " +
-            "origin_node = excluded.origin_node, origin_epoch = excluded.origin_epoch, position = excluded.position, bucket = excluded.bucket",
-            ct,
-            ("@c", v.Collection.Value), ("@k", v.Key.Value), ("@o", v.Kind == CollectionKind.Owned ? 1L : 0L), ("@d", v.Deleted ? 1L : 0L),
-            ("@v", v.Value), ("@h", v.Stamp.Hlc.ToInt64()), ("@n", v.Stamp.Origin.Node.Value), ("@e", Epoch(v.Stamp.Origin.Epoch)),
-            ("@p", record.Position), ("@b", (long)RecordHashing.Bucket(v.Collection, v.Key)));
+        return InsertAsync(
+            d.Records,
+            [
+                v.Collection.Value, v.Key.Value, v.Kind == CollectionKind.Owned ? 1L : 0L, v.Deleted ? 1L : 0L, v.Value,
+                v.Stamp.Hlc.ToInt64(), v.Stamp.Origin.Node.Value, Epoch(v.Stamp.Origin.Epoch), record.Position, (long)RecordHashing.Bucket(v.Collection, v.Key),
+            ],
+            ct);
     }
 
-    public ValueTask DeleteRecordAsync(RecordCursor at, CancellationToken ct) =>
-        ExecuteAsync($"DELETE FROM {T("records")} WHERE collection = @c AND rkey = @k", ct, ("@c", at.Collection.Value), ("@k", at.Key.Value));
+    public ValueTask DeleteRecordAsync(RecordCursor at, CancellationToken ct) => DeleteAsync(d.Records, [at.Collection.Value, at.Key.Value], ct);
 
     public async ValueTask<IReadOnlyList<StoredRecord>> ScanRecordsAsync(RecordCursor? afterExclusive, RecordCursor? throughInclusive, int limit, CancellationToken ct)
     {
@@ -129,7 +134,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
             ct, ("@t", through.ToInt64()), ("@l", (long)limit)).ConfigureAwait(false);
 
     public ValueTask<long> CountTombstonesAsync(CancellationToken ct) =>
-        ScalarAsync($"SELECT COUNT(*) FROM {T("records")} WHERE deleted = 1", ct);
+        ScalarAsync(d.Records, $"SELECT COUNT(*) FROM {T("records")} WHERE deleted = 1", ct);
 
     public async ValueTask<IReadOnlyList<StoredRecord>> ReadFeedAsync(long afterPosition, int limit, CancellationToken ct) =>
         await RecordsAsync(
@@ -159,8 +164,8 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     public async ValueTask<IReadOnlyList<RecordVersion>> ReadLogAsync(OriginId origin, Hlc afterExclusive, Hlc throughInclusive, int limit, CancellationToken ct)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
-        await using var command = Command(
+        await FlushAsync(d.Log, ct).ConfigureAwait(false);
+        await using var command = Command(d.Log,
             $"SELECT collection, rkey, deleted, value, hlc FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e AND hlc > @a AND hlc <= @t ORDER BY hlc LIMIT @l",
             ("@n", origin.Node.Value), ("@e", Epoch(origin.Epoch)), ("@a", afterExclusive.ToInt64()), ("@t", throughInclusive.ToInt64()), ("@l", (long)limit));
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -180,15 +185,18 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     }
 
     public ValueTask AppendLogAsync(RecordVersion change, CancellationToken ct) =>
-        ExecuteAsync(
-            $"INSERT INTO {T("log")} (origin_node, origin_epoch, hlc, collection, rkey, deleted, value) VALUES (@n, @e, @h, @c, @k, @d, @v) ON CONFLICT DO NOTHING",
-            ct, ("@n", change.Stamp.Origin.Node.Value), ("@e", Epoch(change.Stamp.Origin.Epoch)), ("@h", change.Stamp.Hlc.ToInt64()),
-            ("@c", change.Collection.Value), ("@k", change.Key.Value), ("@d", change.Deleted ? 1L : 0L), ("@v", change.Value));
+        InsertAsync(
+            d.Log,
+            [
+                change.Stamp.Origin.Node.Value, Epoch(change.Stamp.Origin.Epoch), change.Stamp.Hlc.ToInt64(),
+                change.Collection.Value, change.Key.Value, change.Deleted ? 1L : 0L, change.Value,
+            ],
+            ct);
 
     public async ValueTask<long> PruneLogAsync(OriginId origin, Hlc through, CancellationToken ct)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
-        await using var command = Command(
+        await FlushAsync(d.Log, ct).ConfigureAwait(false);
+        await using var command = Command(d.Log,
             $"DELETE FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e AND hlc <= @t",
             ("@n", origin.Node.Value), ("@e", Epoch(origin.Epoch)), ("@t", through.ToInt64()));
         return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -196,19 +204,19 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     public ValueTask<long> CountLogAsync(OriginId? origin, CancellationToken ct) =>
         origin is { } o
-            ? ScalarAsync($"SELECT COUNT(*) FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e", ct, ("@n", o.Node.Value), ("@e", Epoch(o.Epoch)))
-            : ScalarAsync($"SELECT COUNT(*) FROM {T("log")}", ct);
+            ? ScalarAsync(d.Log, $"SELECT COUNT(*) FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e", ct, ("@n", o.Node.Value), ("@e", Epoch(o.Epoch)))
+            : ScalarAsync(d.Log, $"SELECT COUNT(*) FROM {T("log")}", ct);
 
     public ValueTask<long> CountLogAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
-        CountStreamRowsAsync("log", "", origin, afterExclusive, ct);
+        CountStreamRowsAsync(d.Log, "", origin, afterExclusive, ct);
 
     public ValueTask<long> CountOwnedAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
-        CountStreamRowsAsync("records", "owned = 1 AND ", origin, afterExclusive, ct);
+        CountStreamRowsAsync(d.Records, "owned = 1 AND ", origin, afterExclusive, ct);
 
     public async ValueTask<IReadOnlyList<OriginState>> ReadOriginsAsync(CancellationToken ct)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
-        await using var command = Command($"SELECT node, epoch, applied_hlc, floor_hlc FROM {T("origins")} ORDER BY node, epoch");
+        await FlushAsync(d.Origins, ct).ConfigureAwait(false);
+        await using var command = Command(d.Origins, $"SELECT node, epoch, applied_hlc, floor_hlc FROM {T("origins")} ORDER BY node, epoch");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<OriginState>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -223,9 +231,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     }
 
     public ValueTask UpsertOriginAsync(OriginState state, CancellationToken ct) =>
-        ExecuteAsync(
-            $"INSERT INTO {T("origins")} (node, epoch, applied_hlc, floor_hlc) VALUES (@n, @e, @a, @f) ON CONFLICT (node, epoch) DO UPDATE SET applied_hlc = excluded.applied_hlc, floor_hlc = excluded.floor_hlc",
-            ct, ("@n", state.Origin.Node.Value), ("@e", Epoch(state.Origin.Epoch)), ("@a", state.Applied.ToInt64()), ("@f", state.Floor.ToInt64()));
+        InsertAsync(d.Origins, [state.Origin.Node.Value, Epoch(state.Origin.Epoch), state.Applied.ToInt64(), state.Floor.ToInt64()], ct);
 
     public async ValueTask<IReadOnlyList<BucketState>> ReadBucketStatesAsync(CollectionName? collection, IReadOnlyCollection<int>? buckets, CancellationToken ct)
     {
@@ -235,10 +241,10 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
             return [];
         }
 
-        await FlushAsync(ct).ConfigureAwait(false);
+        await FlushAsync(d.Buckets, ct).ConfigureAwait(false);
         await using var command = collection is { } c
-            ? Command($"SELECT collection, bucket, live_count, fingerprint FROM {T("buckets")} WHERE collection = @c{filter} ORDER BY bucket", ("@c", c.Value))
-            : Command($"SELECT collection, bucket, live_count, fingerprint FROM {T("buckets")} ORDER BY collection, bucket");
+            ? Command(d.Buckets, $"SELECT collection, bucket, live_count, fingerprint FROM {T("buckets")} WHERE collection = @c{filter} ORDER BY bucket", ("@c", c.Value))
+            : Command(d.Buckets, $"SELECT collection, bucket, live_count, fingerprint FROM {T("buckets")} ORDER BY collection, bucket");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<BucketState>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -250,16 +256,14 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     }
 
     public ValueTask UpsertBucketStateAsync(BucketState state, CancellationToken ct) =>
-        ExecuteAsync(
-            $"INSERT INTO {T("buckets")} (collection, bucket, live_count, fingerprint) VALUES (@c, @b, @n, @f) ON CONFLICT (collection, bucket) DO UPDATE SET live_count = excluded.live_count, fingerprint = excluded.fingerprint",
-            ct, ("@c", state.Collection.Value), ("@b", (long)state.Bucket), ("@n", state.Count), ("@f", unchecked((long)state.Fingerprint)));
+        InsertAsync(d.Buckets, [state.Collection.Value, (long)state.Bucket, state.Count, unchecked((long)state.Fingerprint)], ct);
 
     public async ValueTask<IReadOnlyList<CollectionState>> ReadCollectionStatesAsync(CollectionName? collection, CancellationToken ct)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
+        await FlushAsync(d.Collections, ct).ConfigureAwait(false);
         await using var command = collection is { } c
-            ? Command($"SELECT collection, live_count, value_hash FROM {T("collections")} WHERE collection = @c", ("@c", c.Value))
-            : Command($"SELECT collection, live_count, value_hash FROM {T("collections")} ORDER BY collection");
+            ? Command(d.Collections, $"SELECT collection, live_count, value_hash FROM {T("collections")} WHERE collection = @c", ("@c", c.Value))
+            : Command(d.Collections, $"SELECT collection, live_count, value_hash FROM {T("collections")} ORDER BY collection");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<CollectionState>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -271,39 +275,29 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     }
 
     public ValueTask UpsertCollectionStateAsync(CollectionState state, CancellationToken ct) =>
-        ExecuteAsync(
-            $"INSERT INTO {T("collections")} (collection, live_count, value_hash) VALUES (@c, @n, @h) ON CONFLICT (collection) DO UPDATE SET live_count = excluded.live_count, value_hash = excluded.value_hash",
-            ct, ("@c", state.Collection.Value), ("@n", state.Count), ("@h", unchecked((long)state.ValueHash)));
+        InsertAsync(d.Collections, [state.Collection.Value, state.Count, unchecked((long)state.ValueHash)], ct);
 
     public async ValueTask<string?> GetMetaAsync(string name, CancellationToken ct)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
-        await using var command = Command($"SELECT value FROM {T("meta")} WHERE name = @n", ("@n", name));
+        await FlushAsync(d.Meta, ct).ConfigureAwait(false);
+        await using var command = Command(d.Meta, $"SELECT value FROM {T("meta")} WHERE name = @n", ("@n", name));
         return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
     }
 
     public ValueTask SetMetaAsync(string name, string? value, CancellationToken ct) =>
-        value is null
-            ? ExecuteAsync($"DELETE FROM {T("meta")} WHERE name = @n", ct, ("@n", name))
-            : ExecuteAsync($"INSERT INTO {T("meta")} (name, value) VALUES (@n, @v) ON CONFLICT (name) DO UPDATE SET value = excluded.value", ct, ("@n", name), ("@v", value));
+        value is null ? DeleteAsync(d.Meta, [name], ct) : InsertAsync(d.Meta, [name, value], ct);
 
     public async ValueTask CommitAsync(CancellationToken ct)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
+        await FlushAsync(null, ct).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
-        // Writes never sent are dropped; disposing an uncommitted transaction rolls it back.
+        // Writes never sent are dropped with the session; disposing an uncommitted transaction rolls it back.
         try
         {
-            if (_pending is { } unsent)
-            {
-                _pending = null;
-                await unsent.DisposeAsync().ConfigureAwait(false);
-            }
-
             await transaction.DisposeAsync().ConfigureAwait(false);
         }
         finally
@@ -315,20 +309,21 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     private static long Epoch(DataEpoch epoch) => unchecked((long)epoch.Value);
 
     /// <summary>Rows of <paramref name="table"/> matching <paramref name="filter"/> (empty, or conditions ending in AND) in an origin's stream above a position.</summary>
-    private ValueTask<long> CountStreamRowsAsync(string table, string filter, OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
+    private ValueTask<long> CountStreamRowsAsync(SqlTable table, string filter, OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
         ScalarAsync(
-            $"SELECT COUNT(*) FROM {T(table)} WHERE {filter}origin_node = @n AND origin_epoch = @e AND hlc > @a",
+            table,
+            $"SELECT COUNT(*) FROM {table.Name} WHERE {filter}origin_node = @n AND origin_epoch = @e AND hlc > @a",
             ct,
             ("@n", origin.Node.Value),
             ("@e", Epoch(origin.Epoch)),
             ("@a", afterExclusive.ToInt64()));
 
-    /// <summary>A command for a read (or a write whose result is needed): every queued write must have been sent.</summary>
-    private DbCommand Command(string sql, params (string Name, object? Value)[] args)
+    /// <summary>A command on <paramref name="table"/> (a read, or a write whose result is needed): every queued write to it must have been sent.</summary>
+    private DbCommand Command(SqlTable table, string sql, params (string Name, object? Value)[] args)
     {
-        if (_pending is not null)
+        if (_pending is { } pending && pending.Touches(table))
         {
-            throw new InvalidOperationException($"a statement ran before {_pending.BatchCommands.Count} queued writes were sent: {sql}");
+            throw new InvalidOperationException($"a statement on {table.Name} ran before the queued writes to it were sent: {sql}");
         }
 
         var command = SqlBackend.Command(connection, transaction, sql);
@@ -340,33 +335,43 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
         return command;
     }
 
-    /// <summary>
-    /// A write whose result nobody reads. Where the provider batches (PostgreSQL), it is queued and
-    /// sent with the others in one round trip before the next read or the commit; a failure then
-    /// fails that read or the commit, and so the whole transaction, as it would have anyway.
-    /// </summary>
-    private async ValueTask ExecuteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] args)
+    /// <summary>Inserts (or upserts, by the table's conflict rule) a row whose result nobody reads: queued where the dialect writes many rows at once.</summary>
+    private ValueTask InsertAsync(SqlTable table, object?[] row, CancellationToken ct)
     {
-        if (!connection.CanCreateBatch)
+        if (_pending is null)
         {
-            await using var command = Command(sql, args);
-            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            return;
+            return ExecuteAsync(table, table.InsertRow, row, ct);
         }
 
-        var batch = _pending ??= NewBatch();
-        var queued = batch.CreateBatchCommand();
-        queued.CommandText = sql;
-        foreach (var (name, value) in args)
+        _pending.Insert(table, row);
+        return FlushIfFullAsync(ct);
+    }
+
+    /// <summary>Deletes the row of <paramref name="key"/>: queued where the dialect writes many rows at once.</summary>
+    private ValueTask DeleteAsync(SqlTable table, object?[] key, CancellationToken ct)
+    {
+        if (_pending is null)
         {
-            AddParameter(queued, name, value);
+            return ExecuteAsync(table, table.DeleteRow, key, ct);
         }
 
-        batch.BatchCommands.Add(queued);
-        if (batch.BatchCommands.Count >= MaxQueuedWrites)
+        _pending.Delete(table, key);
+        return FlushIfFullAsync(ct);
+    }
+
+    private ValueTask FlushIfFullAsync(CancellationToken ct) =>
+        _pending is { } p && (p.Count >= MaxQueuedRows || p.TextChars >= MaxQueuedTextChars) ? FlushAsync(null, ct) : ValueTask.CompletedTask;
+
+    /// <summary>One row statement, now: parameters @p0.. bound to <paramref name="values"/> in order.</summary>
+    private async ValueTask ExecuteAsync(SqlTable table, string sql, object?[] values, CancellationToken ct)
+    {
+        await using var command = Command(table, sql);
+        for (var i = 0; i < values.Length; i++)
         {
-            await FlushAsync(ct).ConfigureAwait(false);
+            SqlBackend.Add(command, SqlTable.Parameter(i), values[i]);
         }
+
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     private static void AddParameter(DbBatchCommand command, string name, object? value)
@@ -384,32 +389,35 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
         return batch;
     }
 
-    /// <summary>Sends the queued writes, if any, in one round trip.</summary>
-    private async ValueTask FlushAsync(CancellationToken ct)
+    /// <summary>
+    /// Sends the queued row writes, if any, in one round trip: one statement per table and kind.
+    /// Before a read of <paramref name="reading"/> only when a write to it is queued: tables have no
+    /// triggers or foreign keys, so a read of one table cannot see writes to another; the writes
+    /// then go out with a later read or at commit, in the same transaction.
+    /// </summary>
+    private async ValueTask FlushAsync(SqlTable? reading, CancellationToken ct)
     {
-        if (_pending is not { } batch)
+        if (_pending is not { IsEmpty: false } pending || (reading is not null && !pending.Touches(reading)))
         {
             return;
         }
 
-        _pending = null;
-        await using (batch.ConfigureAwait(false))
-        {
-            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
+        await using var batch = NewBatch();
+        pending.MoveTo(batch);
+        await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private async ValueTask<long> ScalarAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] args)
+    private async ValueTask<long> ScalarAsync(SqlTable reads, string sql, CancellationToken ct, params (string Name, object? Value)[] args)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
-        await using var command = Command(sql, args);
+        await FlushAsync(reads, ct).ConfigureAwait(false);
+        await using var command = Command(reads, sql, args);
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private async ValueTask<List<StoredRecord>> RecordsAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] args)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
-        await using var command = Command(sql, args);
+        await FlushAsync(d.Records, ct).ConfigureAwait(false);
+        await using var command = Command(d.Records, sql, args);
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<StoredRecord>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
