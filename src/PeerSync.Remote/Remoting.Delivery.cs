@@ -61,7 +61,7 @@ public sealed partial class Remoting
     /// An outbound entry that cannot be delivered: a dead letter (user) or a watcher told its
     /// watchee is gone (system).
     /// </summary>
-    internal void Undeliverable(OutboundEnvelope envelope, RemoteDeliveryFailure failure, string reason)
+    internal void Undeliverable(in OutboundEnvelope envelope, RemoteDeliveryFailure failure, string reason)
     {
         if (!envelope.IsSystem)
         {

@@ -12,8 +12,10 @@ internal sealed partial class Association
 
     private readonly ITimer _ackTimer;
 
-    /// <summary>An entry taken from the queue that did not fit the last batch; the next writer sends it first (under the take lock).</summary>
-    private OutboundEnvelope? _carry;
+    /// <summary>An entry taken from the queue that did not fit the last batch, when <see cref="_hasCarry"/>; the next writer sends it first (under the take lock).</summary>
+    private OutboundEnvelope _carry;
+
+    private bool _hasCarry;
 
     /// <summary>The next sequence number to assign (writer-owned).</summary>
     private ulong _nextSequence = 1;
@@ -157,7 +159,7 @@ internal sealed partial class Association
 
             lock (_takeLock)
             {
-                return _queue.IsEmpty && _carry is null;
+                return _queue.IsEmpty && !_hasCarry;
             }
         }
         finally
@@ -264,7 +266,6 @@ internal sealed partial class Association
                 }
             }
 
-            // The ring holds copies: the envelopes are garbage now, young enough to die in gen 0.
             fresh.Clear();
         }
 
@@ -284,22 +285,25 @@ internal sealed partial class Association
         var maxBatchBytes = _options.MaxBatchBytes;
         var peer = run.Peer;
         var queue = _queue;
+        var carried = _hasCarry;
         var envelope = _carry;
-        _carry = null;
-        while (envelope is not null || queue.TryDequeue(out envelope))
+        _hasCarry = false;
+        _carry = default;
+        while (carried || queue.TryDequeue(out envelope))
         {
+            carried = false;
             if (envelope.Target is { } target && target.Node != peer.Node)
             {
                 // Told for an incarnation that has since been replaced by a restart.
                 Release(envelope);
                 _remoting.Undeliverable(envelope, RemoteDeliveryFailure.Quarantined, $"incarnation {target.Node} is gone; {peer.Node} is running now");
-                envelope = null;
                 continue;
             }
 
             if (!Fits(builder, envelope.SizeBound, maxFrame, maxBatchBytes))
             {
                 _carry = envelope;
+                _hasCarry = true;
                 break;
             }
 
@@ -312,7 +316,6 @@ internal sealed partial class Association
             first = first == 0 ? envelope.Sequence : first;
             Add(builder, tables, envelope);
             fresh.Add(envelope);
-            envelope = null;
         }
 
         _nextSequence = next;
@@ -326,7 +329,7 @@ internal sealed partial class Association
         || (builder.EntryBytes + sizeBound <= maxBatchBytes
             && BatchLayout.HeaderReserveBytes + builder.EntryBytes + sizeBound + BatchLayout.FrameOverheadBytes <= maxFrame);
 
-    private static void Add(BatchBuilder builder, OutboundTables tables, OutboundEnvelope envelope)
+    private static void Add(BatchBuilder builder, OutboundTables tables, in OutboundEnvelope envelope)
     {
         if (envelope.IsSystem)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PeerSync.Actors;
 using PeerSync.Remote.Addressing;
 using PeerSync.Remote.Configuration;
@@ -18,11 +19,20 @@ internal sealed partial class Association
 {
     private readonly Remoting _remoting;
     private readonly RemoteLinkOptions _options;
-    private readonly OutboundQueue _queue = new();
 
     /// <summary>
-    /// Held while taking from <see cref="_queue"/>, which allows one consumer at a time: by the
-    /// writer for a whole batch, and by <see cref="DrainAll"/> (closing can race with a writer).
+    /// What senders told and the writer has not taken yet, as structs in the queue's own segments.
+    /// The queue reuses a segment as a ring for as long as the backlog fits it and grows by doubling
+    /// when it does (to at most about twice link.buffer-messages slots), so steady traffic
+    /// allocates nothing here; it is never peeked or enumerated, which would freeze a segment
+    /// against reuse. Senders each append with one compare-and-swap on the tail.
+    /// </summary>
+    private readonly ConcurrentQueue<OutboundEnvelope> _queue = new();
+
+    /// <summary>
+    /// Held while taking from <see cref="_queue"/>, so that the carried entry and the queue are
+    /// taken in order by one consumer: the writer for a whole batch, or <see cref="DrainAll"/>
+    /// (closing can race with a writer).
     /// </summary>
     private readonly object _takeLock = new();
     private readonly AsyncSignal _signal = new();
@@ -183,7 +193,7 @@ internal sealed partial class Association
         }
     }
 
-    private void Release(OutboundEnvelope envelope) => Release(1, envelope.SizeBound);
+    private void Release(in OutboundEnvelope envelope) => Release(1, envelope.SizeBound);
 
     /// <summary>Takes <paramref name="count"/> entries of <paramref name="bytes"/> in all off the buffer.</summary>
     private void Release(long count, long bytes)
@@ -207,10 +217,11 @@ internal sealed partial class Association
         List<OutboundEnvelope> taken = [];
         lock (_takeLock)
         {
-            if (_carry is { } carried)
+            if (_hasCarry)
             {
-                _carry = null;
-                taken.Add(carried);
+                _hasCarry = false;
+                taken.Add(_carry);
+                _carry = default;
             }
 
             while (_queue.TryDequeue(out var queued))
@@ -230,7 +241,7 @@ internal sealed partial class Association
 
     private void FailUnacked(RemoteDeliveryFailure failure, string reason)
     {
-        List<SentEntry> failed = [];
+        List<OutboundEnvelope> failed = [];
         lock (_unackedLock)
         {
             while (_unacked.Count > 0)
@@ -239,9 +250,8 @@ internal sealed partial class Association
             }
         }
 
-        foreach (var entry in failed)
+        foreach (var envelope in failed)
         {
-            var envelope = entry.ToEnvelope();
             Release(envelope);
             _remoting.Undeliverable(envelope, failure, reason);
         }

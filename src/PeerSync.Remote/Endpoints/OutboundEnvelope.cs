@@ -6,33 +6,25 @@ namespace PeerSync.Remote.Endpoints;
 /// <summary>
 /// One message on its way to a peer: serialized at Tell time (on the caller's thread, so a busy
 /// link's single writer only copies bytes), kept with the original message so that any failure can
-/// dead-letter it as it was told. It lives only from Tell until the writer copies it into the
-/// unacknowledged ring (<see cref="EnvelopeRing"/>), usually microseconds, so it is allocated fresh
-/// and left to the gen-0 collector: recycling envelopes through a pool made every one of them cross
-/// between the sender's and the writer's cores twice more (cleared and pooled by the writer, written
-/// again by a sender), which cost more CPU per message than the allocation (see
+/// dead-letter it as it was told. A struct, copied from the sender into the association's queue,
+/// then into the unacknowledged ring (<see cref="EnvelopeRing"/>), where it stays until the peer
+/// acknowledges it: a message allocates nothing of its own on the way out, so a link holding tens
+/// of thousands of messages gives the collector no young objects to promote (see
 /// docs/design/remote-links.md, "Performance").
 /// </summary>
-internal sealed class OutboundEnvelope
+internal struct OutboundEnvelope
 {
-    public RemoteActorRef Recipient { get; private init; } = null!;
+    public RemoteActorRef Recipient { get; private init; }
 
     public IActorRef? Sender { get; private init; }
 
     /// <summary>The message as told (for dead letters); the SystemMessage for a system entry.</summary>
-    public object Message { get; private init; } = null!;
-
-    public int SerializerId { get; private init; }
-
-    public string Manifest { get; private init; } = "";
+    public object Message { get; private init; }
 
     /// <summary>The serialized message, or the protobuf RemoteSystemMessage of a system entry.</summary>
-    public byte[] Payload { get; private init; } = [];
+    public byte[] Payload { get; private init; }
 
-    public bool IsSystem { get; private init; }
-
-    /// <summary>An upper bound of the bytes this entry takes in a batch; also what the buffer bound counts.</summary>
-    public int SizeBound { get; private init; }
+    public string Manifest { get; private init; }
 
     /// <summary>The incarnation the message was meant for when told (null: whichever is there).</summary>
     public BoundNode? Target { get; set; }
@@ -40,8 +32,12 @@ internal sealed class OutboundEnvelope
     /// <summary>Assigned by the link's writer when the entry is first sent (0 before).</summary>
     public ulong Sequence { get; set; }
 
-    /// <summary>The envelope queued after this one (<see cref="OutboundQueue"/>'s link; a field, for atomic access).</summary>
-    internal OutboundEnvelope? Next;
+    public int SerializerId { get; private init; }
+
+    /// <summary>An upper bound of the bytes this entry takes in a batch; also what the buffer bound counts.</summary>
+    public int SizeBound { get; private init; }
+
+    public bool IsSystem { get; private init; }
 
     public static OutboundEnvelope Create(
         RemoteActorRef recipient,
