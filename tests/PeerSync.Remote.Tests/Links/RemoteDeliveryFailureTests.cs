@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using PeerSync.Actors;
 using PeerSync.Actors.Serialization;
 using PeerSync.Remote.Tests.Support;
+using PeerSync.Remote.Transport.Faults;
 
 namespace PeerSync.Remote.Tests.Links;
 
@@ -167,7 +168,13 @@ public sealed class RemoteDeliveryFailureTests
     [Fact]
     public async Task Messages_to_a_disconnected_peer_are_dead_letters_until_it_is_connected_again()
     {
-        await using var pair = await Pair.StartAsync();
+        var faults = new FaultInjector(seed: 1);
+        await using var pair = await Pair.StartAsync(faults: faults);
+        // b dials a again once a drops the link, and a takes a peer that dials it: keep b's dials
+        // from completing, so that a's link is still disconnected when the test tells (under load,
+        // b's next dial could otherwise land between the state check and the Tell).
+        await Eventually.TrueAsync(() => pair.A.Remoting.BufferedMessages(pair.B.Id) == 0, "the first message acknowledged");
+        faults.Blackhole(pair.A.Endpoint, pair.B.Endpoint);
         pair.A.Remoting.Disconnect(pair.B.Id, "not needed any more");
         await Eventually.TrueAsync(() => pair.A.Remoting.PeerStates.StateOf(pair.B.Id) == Remote.Links.PeerLinkState.Disconnected, "a disconnected from b");
 
@@ -175,6 +182,7 @@ public sealed class RemoteDeliveryFailureTests
 
         Assert.Equal(["Ping { N = 1 }: peer-gone: the link to b is closed: not needed any more"], pair.A.DeadLetters.Select(d => $"{d.Message}: {d.Reason}"));
 
+        faults.Heal(pair.A.Endpoint, pair.B.Endpoint);
         pair.A.Remoting.Connect(pair.B.Endpoint);
         await Eventually.TrueAsync(() => pair.A.Remoting.PeerStates.IsAvailable(pair.B.Id), "a connected to b again");
         pair.Inbox.Tell(new Ping(2), null);
@@ -240,9 +248,9 @@ public sealed class RemoteDeliveryFailureTests
 
         public TestKit.TestProbe InboxProbe { get; }
 
-        public static async Task<Pair> StartAsync(string a = "a", string b = "b")
+        public static async Task<Pair> StartAsync(string a = "a", string b = "b", FaultInjector? faults = null)
         {
-            var network = new TestNetwork(TransportKind.InMemory);
+            var network = new TestNetwork(TransportKind.InMemory, faults);
             var nodeA = await RemoteTestNode.StartAsync(network, a);
             var nodeB = await RemoteTestNode.StartAsync(network, b);
             nodeA.System.WithTestMessages();
