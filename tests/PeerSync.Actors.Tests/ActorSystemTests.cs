@@ -93,7 +93,7 @@ public sealed class ActorSystemTests(ITestOutputHelper output) : TestKitBase(out
         var lifecycle = CreateTestProbe();
         var a = Sys.ActorOf(Props.Create(() => new CounterActor(lifecycle.Ref)), "a");
         lifecycle.ExpectMsg("PreStart");
-        await Sys.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
+        await Sys.Terminate().WaitAsync(TestKitSettings.Dilated(TimeSpan.FromSeconds(10)));
         Assert.True(Sys.IsTerminated);
         Assert.Throws<InvalidOperationException>(() => Sys.ActorOf(Props.Create(() => new EchoActor())));
         a.Tell("inc", null);

@@ -10,7 +10,7 @@ public sealed class AskAndPipeToTests(ITestOutputHelper output) : TestKitBase(ou
     public async Task Ask_returns_the_reply()
     {
         var echo = Sys.ActorOf(Props.Create(() => new EchoActor()));
-        Assert.Equal("hi", await echo.Ask<string>("hi", TimeSpan.FromSeconds(5)));
+        Assert.Equal("hi", await echo.Ask<string>("hi", TestKitSettings.Dilated(TimeSpan.FromSeconds(5))));
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class AskAndPipeToTests(ITestOutputHelper output) : TestKitBase(ou
     public async Task Ask_with_a_failure_reply_throws_its_cause()
     {
         var failing = Sys.ActorOf(Props.Create(() => new FailureReplier()));
-        var error = await Assert.ThrowsAsync<TestException>(() => failing.Ask<string>("x", TimeSpan.FromSeconds(5)));
+        var error = await Assert.ThrowsAsync<TestException>(() => failing.Ask<string>("x", TestKitSettings.Dilated(TimeSpan.FromSeconds(5))));
         Assert.Equal("no", error.Message);
     }
 
@@ -34,7 +34,7 @@ public sealed class AskAndPipeToTests(ITestOutputHelper output) : TestKitBase(ou
     public async Task Ask_with_a_reply_of_another_type_says_what_it_got()
     {
         var echo = Sys.ActorOf(Props.Create(() => new EchoActor()));
-        var error = await Assert.ThrowsAsync<InvalidCastException>(() => echo.Ask<int>("text", TimeSpan.FromSeconds(5)));
+        var error = await Assert.ThrowsAsync<InvalidCastException>(() => echo.Ask<int>("text", TestKitSettings.Dilated(TimeSpan.FromSeconds(5))));
         Assert.Contains("expected a Int32 but the reply was a String", error.Message, StringComparison.Ordinal);
     }
 

@@ -150,7 +150,7 @@ public sealed class MailboxTests(ITestOutputHelper output) : TestKitBase(output)
             }
         });
         counter.Tell("get", TestActor);
-        ExpectMsg(40_000, TimeSpan.FromSeconds(20));
+        ExpectMsg(40_000, TestKitSettings.Dilated(TimeSpan.FromSeconds(20)));
     }
 
     private sealed class Blocker : ReceiveActor

@@ -57,7 +57,7 @@ public sealed class PausableDispatcherTests(ITestOutputHelper output) : TestKitB
         Assert.False(paused.IsCompleted);
         blocker.Tell("after", null);
         gate.Set();
-        await paused.WaitAsync(TimeSpan.FromSeconds(10));
+        await paused.WaitAsync(TestKitSettings.Dilated(TimeSpan.FromSeconds(10)));
 
         // The message told during the pause waits for Resume: either the blocker is parked with it,
         // or (when its turn went on to "after" before the pause took hold) the probe's mailbox is

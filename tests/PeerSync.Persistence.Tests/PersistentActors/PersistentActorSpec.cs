@@ -294,7 +294,7 @@ public abstract class PersistentActorSpec(ITestOutputHelper output) : Persistent
             }
         }
 
-        var acks = ReceiveN(actors * eventsEach, TimeSpan.FromSeconds(30)).Cast<Added>().ToList();
+        var acks = ReceiveN(actors * eventsEach, TestKitSettings.Dilated(TimeSpan.FromSeconds(30))).Cast<Added>().ToList();
         foreach (var group in acks.GroupBy(a => a.Value.Split(':')[0]))
         {
             // Per actor: every event acknowledged once, in order, with its own sequence nrs 1..N.
