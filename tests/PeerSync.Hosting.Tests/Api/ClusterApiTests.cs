@@ -62,8 +62,10 @@ public sealed class ClusterApiTests(ITestOutputHelper output)
         Assert.Equal("snapshot", snapshot.Type);
         Assert.Equal(3, snapshot.Snapshot!.Members.Count);
         Assert.Equal(new MemberCommandView("n3", "Leaving"), leave);
-        Assert.Equal("MemberLeft", seen[0]);
-        Assert.Equal("MemberRemoved", seen[^1]);
+        // Reachability is not part of a leave: a stall of the machine can let the failure detector
+        // report n3 unreachable (and reachable again) at any point, so only membership events count.
+        var membership = seen.Where(type => type is not ("UnreachableMember" or "ReachableMember")).ToList();
+        Assert.True(membership is ["MemberLeft", .., "MemberRemoved"], $"n3's events: {string.Join(", ", seen)}");
     }
 
     [Fact]
