@@ -96,16 +96,10 @@ public sealed class FaultTests(ITestOutputHelper output)
     [Fact]
     public async Task A_snapshot_page_being_read_for_a_backfilling_peer_does_not_hold_up_local_writes()
     {
-        FaultyStore? control = null;
-        await using var cluster = await SyncTestCluster.StartAsync(2, output, SlowDowning, start: false, settings: node => new PeerSync.Hosting.Sync.SyncComponentSettings
-        {
-            WrapStore = node.Index == 1 ? store => FaultyStore.Wrap(store, out control) : null,
-        });
+        var (cluster, control) = await StartOnlyN1WithOneRecordAsync();
+        await using var _ = cluster;
         var (n1, n2) = (cluster["n1"], cluster["n2"]);
-        await cluster.StartNodeAsync(n1);
-        await cluster.AwaitSyncReadyAsync([n1]);
-        await n1.PutAsync(Tags, "before", "1");
-        var pageRead = control!.HoldNext("ReadSnapshotPageAsync");
+        var pageRead = control.HoldNext("ReadSnapshotPageAsync");
 
         await cluster.StartNodeAsync(n2);
         await pageRead.Made.WaitAsync(TimeSpan.FromSeconds(60));
@@ -126,16 +120,10 @@ public sealed class FaultTests(ITestOutputHelper output)
     [Fact]
     public async Task A_failed_snapshot_page_read_restarts_the_coordinator_and_the_backfill_completes()
     {
-        FaultyStore? control = null;
-        await using var cluster = await SyncTestCluster.StartAsync(2, output, SlowDowning, start: false, settings: node => new PeerSync.Hosting.Sync.SyncComponentSettings
-        {
-            WrapStore = node.Index == 1 ? store => FaultyStore.Wrap(store, out control) : null,
-        });
+        var (cluster, control) = await StartOnlyN1WithOneRecordAsync();
+        await using var _ = cluster;
         var (n1, n2) = (cluster["n1"], cluster["n2"]);
-        await cluster.StartNodeAsync(n1);
-        await cluster.AwaitSyncReadyAsync([n1]);
-        await n1.PutAsync(Tags, "before", "1");
-        control!.FailNext("ReadSnapshotPageAsync");
+        control.FailNext("ReadSnapshotPageAsync");
 
         await cluster.StartNodeAsync(n2);
 
@@ -143,5 +131,31 @@ public sealed class FaultTests(ITestOutputHelper output)
         await cluster.AwaitSyncReadyAsync([n2], TimeSpan.FromSeconds(60));
         await cluster.AwaitConvergedAsync([Tags], minCount: 1);
         Assert.Single(n1.Logs.Entries, e => e.Message.Contains("/system/sync failed", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Two nodes with n1's store behind a <see cref="FaultyStore"/>; only n1 is started (ready,
+    /// holding one record), so n2 backfills from it once the test starts n2.
+    /// </summary>
+    private async Task<(MultiNodeCluster Cluster, FaultyStore Control)> StartOnlyN1WithOneRecordAsync()
+    {
+        FaultyStore? control = null;
+        var cluster = await SyncTestCluster.StartAsync(2, output, SlowDowning, start: false, settings: node => new PeerSync.Hosting.Sync.SyncComponentSettings
+        {
+            WrapStore = node.Index == 1 ? store => FaultyStore.Wrap(store, out control) : null,
+        });
+        try
+        {
+            var n1 = cluster["n1"];
+            await cluster.StartNodeAsync(n1);
+            await cluster.AwaitSyncReadyAsync([n1]);
+            await n1.PutAsync(Tags, "before", "1");
+            return (cluster, control!);
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
 }
