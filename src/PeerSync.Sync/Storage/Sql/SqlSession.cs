@@ -28,11 +28,9 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     // Row writes queued for one round trip (MultiRowWrites); sent before a read of a table they write, at a bound and at commit.
     private readonly PendingRows? _pending = d.MultiRowWrites ? new PendingRows() : null;
 
-    private string T(string name) => d.Table(name);
-
     public async ValueTask<StoredRecord?> GetRecordAsync(RecordCursor at, CancellationToken ct)
     {
-        var rows = await RecordsAsync($"SELECT {RecordColumns} FROM {T("records")} WHERE collection = @c AND rkey = @k", ct, ("@c", at.Collection.Value), ("@k", at.Key.Value)).ConfigureAwait(false);
+        var rows = await RecordsAsync($"SELECT {RecordColumns} FROM {d.Records.Name} WHERE collection = @c AND rkey = @k", ct, ("@c", at.Collection.Value), ("@k", at.Key.Value)).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
@@ -62,7 +60,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
             foreach (var cursor in chunk)
             {
                 var lookup = batch.CreateBatchCommand();
-                lookup.CommandText = $"SELECT {RecordColumns} FROM {T("records")} WHERE collection = @c AND rkey = @k";
+                lookup.CommandText = $"SELECT {RecordColumns} FROM {d.Records.Name} WHERE collection = @c AND rkey = @k";
                 AddParameter(lookup, "@c", cursor.Collection.Value);
                 AddParameter(lookup, "@k", cursor.Key.Value);
                 batch.BatchCommands.Add(lookup);
@@ -115,30 +113,30 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
         }
 
         var filter = where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where);
-        return await RecordsAsync($"SELECT {RecordColumns} FROM {T("records")}{filter} ORDER BY collection, rkey LIMIT @l", ct, [.. args]).ConfigureAwait(false);
+        return await RecordsAsync($"SELECT {RecordColumns} FROM {d.Records.Name}{filter} ORDER BY collection, rkey LIMIT @l", ct, [.. args]).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<StoredRecord>> ListLiveAsync(CollectionName collection, RecordKey? afterExclusive, int limit, CancellationToken ct) =>
         await RecordsAsync(
-            $"SELECT {RecordColumns} FROM {T("records")} WHERE collection = @c AND rkey > @k AND deleted = 0 ORDER BY rkey LIMIT @l",
+            $"SELECT {RecordColumns} FROM {d.Records.Name} WHERE collection = @c AND rkey > @k AND deleted = 0 ORDER BY rkey LIMIT @l",
             ct, ("@c", collection.Value), ("@k", afterExclusive?.Value ?? ""), ("@l", (long)limit)).ConfigureAwait(false);
 
     public async ValueTask<IReadOnlyList<StoredRecord>> ReadOwnedStreamAsync(OriginId origin, Hlc afterExclusive, Hlc throughInclusive, int limit, CancellationToken ct) =>
         await RecordsAsync(
-            $"SELECT {RecordColumns} FROM {T("records")} WHERE owned = 1 AND origin_node = @n AND origin_epoch = @e AND hlc > @a AND hlc <= @t ORDER BY hlc LIMIT @l",
+            $"SELECT {RecordColumns} FROM {d.Records.Name} WHERE owned = 1 AND origin_node = @n AND origin_epoch = @e AND hlc > @a AND hlc <= @t ORDER BY hlc LIMIT @l",
             ct, ("@n", origin.Node.Value), ("@e", Epoch(origin.Epoch)), ("@a", afterExclusive.ToInt64()), ("@t", throughInclusive.ToInt64()), ("@l", (long)limit)).ConfigureAwait(false);
 
     public async ValueTask<IReadOnlyList<StoredRecord>> ReadTombstonesAsync(Hlc through, int limit, CancellationToken ct) =>
         await RecordsAsync(
-            $"SELECT {RecordColumns} FROM {T("records")} WHERE deleted = 1 AND hlc <= @t ORDER BY hlc LIMIT @l",
+            $"SELECT {RecordColumns} FROM {d.Records.Name} WHERE deleted = 1 AND hlc <= @t ORDER BY hlc LIMIT @l",
             ct, ("@t", through.ToInt64()), ("@l", (long)limit)).ConfigureAwait(false);
 
     public ValueTask<long> CountTombstonesAsync(CancellationToken ct) =>
-        ScalarAsync(d.Records, $"SELECT COUNT(*) FROM {T("records")} WHERE deleted = 1", ct);
+        ScalarAsync(d.Records, $"SELECT COUNT(*) FROM {d.Records.Name} WHERE deleted = 1", ct);
 
     public async ValueTask<IReadOnlyList<StoredRecord>> ReadFeedAsync(long afterPosition, int limit, CancellationToken ct) =>
         await RecordsAsync(
-            $"SELECT {RecordColumns} FROM {T("records")} WHERE position > @p ORDER BY position LIMIT @l",
+            $"SELECT {RecordColumns} FROM {d.Records.Name} WHERE position > @p ORDER BY position LIMIT @l",
             ct, ("@p", afterPosition), ("@l", (long)limit)).ConfigureAwait(false);
 
     public async ValueTask<IReadOnlyList<StoredRecord>> ReadBucketsAsync(CollectionName collection, IReadOnlyCollection<int> buckets, CancellationToken ct)
@@ -158,7 +156,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
         }
 
         return await RecordsAsync(
-            $"SELECT {RecordColumns} FROM {T("records")} WHERE collection = @c AND bucket IN ({string.Join(", ", names)})",
+            $"SELECT {RecordColumns} FROM {d.Records.Name} WHERE collection = @c AND bucket IN ({string.Join(", ", names)})",
             ct, [.. args]).ConfigureAwait(false);
     }
 
@@ -166,7 +164,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     {
         await FlushAsync(d.Log, ct).ConfigureAwait(false);
         await using var command = Command(d.Log,
-            $"SELECT collection, rkey, deleted, value, hlc FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e AND hlc > @a AND hlc <= @t ORDER BY hlc LIMIT @l",
+            $"SELECT collection, rkey, deleted, value, hlc FROM {d.Log.Name} WHERE origin_node = @n AND origin_epoch = @e AND hlc > @a AND hlc <= @t ORDER BY hlc LIMIT @l",
             ("@n", origin.Node.Value), ("@e", Epoch(origin.Epoch)), ("@a", afterExclusive.ToInt64()), ("@t", throughInclusive.ToInt64()), ("@l", (long)limit));
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<RecordVersion>();
@@ -197,15 +195,15 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     {
         await FlushAsync(d.Log, ct).ConfigureAwait(false);
         await using var command = Command(d.Log,
-            $"DELETE FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e AND hlc <= @t",
+            $"DELETE FROM {d.Log.Name} WHERE origin_node = @n AND origin_epoch = @e AND hlc <= @t",
             ("@n", origin.Node.Value), ("@e", Epoch(origin.Epoch)), ("@t", through.ToInt64()));
         return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     public ValueTask<long> CountLogAsync(OriginId? origin, CancellationToken ct) =>
         origin is { } o
-            ? ScalarAsync(d.Log, $"SELECT COUNT(*) FROM {T("log")} WHERE origin_node = @n AND origin_epoch = @e", ct, ("@n", o.Node.Value), ("@e", Epoch(o.Epoch)))
-            : ScalarAsync(d.Log, $"SELECT COUNT(*) FROM {T("log")}", ct);
+            ? ScalarAsync(d.Log, $"SELECT COUNT(*) FROM {d.Log.Name} WHERE origin_node = @n AND origin_epoch = @e", ct, ("@n", o.Node.Value), ("@e", Epoch(o.Epoch)))
+            : ScalarAsync(d.Log, $"SELECT COUNT(*) FROM {d.Log.Name}", ct);
 
     public ValueTask<long> CountLogAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
         CountStreamRowsAsync(d.Log, "", origin, afterExclusive, ct);
@@ -216,7 +214,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     public async ValueTask<IReadOnlyList<OriginState>> ReadOriginsAsync(CancellationToken ct)
     {
         await FlushAsync(d.Origins, ct).ConfigureAwait(false);
-        await using var command = Command(d.Origins, $"SELECT node, epoch, applied_hlc, floor_hlc FROM {T("origins")} ORDER BY node, epoch");
+        await using var command = Command(d.Origins, $"SELECT node, epoch, applied_hlc, floor_hlc FROM {d.Origins.Name} ORDER BY node, epoch");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<OriginState>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -243,8 +241,8 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
         await FlushAsync(d.Buckets, ct).ConfigureAwait(false);
         await using var command = collection is { } c
-            ? Command(d.Buckets, $"SELECT collection, bucket, live_count, fingerprint FROM {T("buckets")} WHERE collection = @c{filter} ORDER BY bucket", ("@c", c.Value))
-            : Command(d.Buckets, $"SELECT collection, bucket, live_count, fingerprint FROM {T("buckets")} ORDER BY collection, bucket");
+            ? Command(d.Buckets, $"SELECT collection, bucket, live_count, fingerprint FROM {d.Buckets.Name} WHERE collection = @c{filter} ORDER BY bucket", ("@c", c.Value))
+            : Command(d.Buckets, $"SELECT collection, bucket, live_count, fingerprint FROM {d.Buckets.Name} ORDER BY collection, bucket");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<BucketState>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -262,8 +260,8 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     {
         await FlushAsync(d.Collections, ct).ConfigureAwait(false);
         await using var command = collection is { } c
-            ? Command(d.Collections, $"SELECT collection, live_count, value_hash FROM {T("collections")} WHERE collection = @c", ("@c", c.Value))
-            : Command(d.Collections, $"SELECT collection, live_count, value_hash FROM {T("collections")} ORDER BY collection");
+            ? Command(d.Collections, $"SELECT collection, live_count, value_hash FROM {d.Collections.Name} WHERE collection = @c", ("@c", c.Value))
+            : Command(d.Collections, $"SELECT collection, live_count, value_hash FROM {d.Collections.Name} ORDER BY collection");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<CollectionState>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -280,7 +278,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     public async ValueTask<string?> GetMetaAsync(string name, CancellationToken ct)
     {
         await FlushAsync(d.Meta, ct).ConfigureAwait(false);
-        await using var command = Command(d.Meta, $"SELECT value FROM {T("meta")} WHERE name = @n", ("@n", name));
+        await using var command = Command(d.Meta, $"SELECT value FROM {d.Meta.Name} WHERE name = @n", ("@n", name));
         return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
     }
 
