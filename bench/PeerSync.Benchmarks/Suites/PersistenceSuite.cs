@@ -29,11 +29,10 @@ public sealed class PersistenceSuite : IBenchmarkSuite
     {
         ArgumentNullException.ThrowIfNull(context);
         var targets = new List<PersistenceBenchTarget> { new SqliteBenchTarget() };
-        var postgres = Environment.GetEnvironmentVariable("PEERSYNC_BENCH_POSTGRES") is { Length: > 0 } b ? b
-            : Environment.GetEnvironmentVariable("PEERSYNC_TEST_POSTGRES") is { Length: > 0 } t ? t : null;
+        var postgres = BenchPostgres.ConnectionString;
         if (postgres is null)
         {
-            context.Progress("postgres skipped: set PEERSYNC_BENCH_POSTGRES (or PEERSYNC_TEST_POSTGRES) to an Npgsql connection string");
+            context.Progress(BenchPostgres.SkippedMessage);
         }
         else
         {

@@ -26,15 +26,11 @@ public sealed partial class SyncSuite
 {
     private const int StoreRounds = 3;
 
-    private static string? PostgresConnectionString =>
-        Environment.GetEnvironmentVariable("PEERSYNC_BENCH_POSTGRES") is { Length: > 0 } b ? b
-        : Environment.GetEnvironmentVariable("PEERSYNC_TEST_POSTGRES") is { Length: > 0 } t ? t : null;
-
     private static async Task RunPostgresAsync(BenchmarkContext context, int count)
     {
-        if (PostgresConnectionString is not { } connectionString)
+        if (BenchPostgres.ConnectionString is not { } connectionString)
         {
-            context.Progress("postgres skipped: set PEERSYNC_BENCH_POSTGRES (or PEERSYNC_TEST_POSTGRES) to an Npgsql connection string");
+            context.Progress(BenchPostgres.SkippedMessage);
             return;
         }
 
