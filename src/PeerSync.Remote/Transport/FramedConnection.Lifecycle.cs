@@ -62,6 +62,12 @@ internal sealed partial class FramedConnection
         _writerSignal.Set();
     }
 
+    /// <summary>
+    /// Fails the connection at once as a TCP reset would (fault injection, <see cref="Faults.FaultInjector.Reset"/>):
+    /// what is queued is discarded, no Disconnect notice is written, and the close reads as a lost connection.
+    /// </summary>
+    internal void Reset(string detail) => Abort(DisconnectReason.ConnectionLost, detail);
+
     private async Task RunWriterAsync()
     {
         var batch = new List<SendSegment>();
