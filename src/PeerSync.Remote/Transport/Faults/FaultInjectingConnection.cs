@@ -96,6 +96,9 @@ internal sealed class FaultInjectingConnection : IFrameConnection
         await _inner.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>First step of a reset: both ends are marked before either fails, so each reports the reset.</summary>
+    internal void MarkReset(string detail) => (_inner as FramedConnection)?.MarkReset(detail);
+
     /// <summary>Fails the connection at once, as a TCP reset: nothing more is written (no Disconnect notice), delayed frames are lost.</summary>
     internal void Reset(string detail)
     {

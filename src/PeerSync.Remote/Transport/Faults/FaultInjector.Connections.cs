@@ -64,6 +64,11 @@ public sealed partial class FaultInjector
         var detail = $"connection reset (fault injected between {first} and {second})";
         foreach (var connection in victims)
         {
+            connection.MarkReset(detail);
+        }
+
+        foreach (var connection in victims)
+        {
             connection.Reset(detail);
         }
 
