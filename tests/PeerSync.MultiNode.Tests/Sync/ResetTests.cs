@@ -88,39 +88,6 @@ public sealed class ResetTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>A link fault names two different nodes of the cluster: anything else is refused, saying which.</summary>
-    [Fact]
-    public async Task Link_faults_naming_a_node_of_another_cluster_or_one_node_twice_are_refused()
-    {
-        await using var cluster = MultiNodeCluster.Create(2, new MultiNodeOptions { Transport = MultiNodeTransport.InMemory }, output);
-        await using var other = MultiNodeCluster.Create(1, new MultiNodeOptions { Transport = MultiNodeTransport.InMemory }, output);
-        var (n1, n2, stranger) = (cluster["n1"], cluster["n2"], other["n1"]);
-        var faults = new Dictionary<string, Action<MultiNodeNode, MultiNodeNode>>
-        {
-            ["blackhole"] = (x, y) => cluster.Blackhole(x, y),
-            ["reset"] = (x, y) => cluster.ResetLinks(x, y),
-            ["refuse"] = (x, y) => cluster.Refuse(x, y),
-            ["heal"] = (x, y) => cluster.Heal(x, y),
-            ["partition"] = (x, y) => cluster.Partition([x], [y]),
-        };
-
-        foreach (var (kind, fault) in faults)
-        {
-            var foreign = Assert.Throws<ArgumentException>(() => fault(n1, stranger));
-            Assert.True(foreign.Message.Contains("is not a node of this cluster; nodes are n1, n2", StringComparison.Ordinal), $"{kind}: {foreign.Message}");
-            if (kind != "partition")
-            {
-                var itself = Assert.Throws<ArgumentException>(() => fault(n2, n2));
-                Assert.True(itself.Message.Contains("a link fault needs two different nodes, but both are n2", StringComparison.Ordinal), $"{kind}: {itself.Message}");
-            }
-        }
-
-        // Faults may be set up before the nodes start: the cluster declares its nodes to the injector.
-        cluster.Refuse(n1, n2);
-        Assert.Equal(0, cluster.ResetLinks(n1, n2));
-        cluster.Heal(n1, n2);
-    }
-
     /// <summary>The node's link to the peer is connected on a session newer than the status it had (version <paramref name="after"/>).</summary>
     private static bool Connected(MultiNodeNode node, MultiNodeNode peer, long after) =>
         node.Node.Remoting.PeerStates.Get(peer.Id) is { State: PeerLinkState.Connected } status && status.Version > after;
