@@ -83,6 +83,39 @@ public sealed class HarnessTests(ITestOutputHelper output)
         Assert.Contains("only a running node can be paused", (await Assert.ThrowsAsync<InvalidOperationException>(() => cluster.PauseAsync(n2))).Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A link fault names two different nodes of the cluster: anything else is refused, saying which.</summary>
+    [Fact]
+    public async Task Link_faults_naming_a_node_of_another_cluster_or_one_node_twice_are_refused()
+    {
+        await using var cluster = MultiNodeCluster.Create(2, new MultiNodeOptions { Transport = MultiNodeTransport.InMemory }, output);
+        await using var other = MultiNodeCluster.Create(3, new MultiNodeOptions { Transport = MultiNodeTransport.InMemory }, output);
+        var (n1, n2, stranger) = (cluster["n1"], cluster["n2"], other["n3"]);
+        var faults = new Dictionary<string, Action<MultiNodeNode, MultiNodeNode>>
+        {
+            ["blackhole"] = (x, y) => cluster.Blackhole(x, y),
+            ["reset"] = (x, y) => cluster.ResetLinks(x, y),
+            ["refuse"] = (x, y) => cluster.Refuse(x, y),
+            ["heal"] = (x, y) => cluster.Heal(x, y),
+            ["partition"] = (x, y) => cluster.Partition([x], [y]),
+        };
+
+        foreach (var (kind, fault) in faults)
+        {
+            var foreign = Assert.Throws<ArgumentException>(() => fault(n1, stranger));
+            Assert.True(foreign.Message.Contains("n3 at 127.0.0.1:20003 is not a node of this cluster; nodes are n1, n2", StringComparison.Ordinal), $"{kind}: {foreign.Message}");
+            if (kind != "partition")
+            {
+                var itself = Assert.Throws<ArgumentException>(() => fault(n2, n2));
+                Assert.True(itself.Message.Contains("a link fault needs two different nodes, but both are n2", StringComparison.Ordinal), $"{kind}: {itself.Message}");
+            }
+        }
+
+        // Faults may be set up before the nodes start: the cluster declares its nodes to the injector.
+        cluster.Refuse(n1, n2);
+        Assert.Equal(0, cluster.ResetLinks(n1, n2));
+        cluster.Heal(n1, n2);
+    }
+
     [Fact]
     public async Task A_probe_on_a_node_event_stream_sees_its_member_events()
     {

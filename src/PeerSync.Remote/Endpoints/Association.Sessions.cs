@@ -51,9 +51,14 @@ internal sealed partial class Association
         if (node.Incarnation != _receiveIncarnation)
         {
             Volatile.Write(ref _delivered, 0UL);
-            Volatile.Write(ref _ackSent, 0UL);
             _receiveIncarnation = node.Incarnation;
         }
+
+        // The last acknowledgement may have been lost with the previous connection (a reset, a
+        // blackhole): acknowledge what was delivered again on this one. Otherwise the peer's
+        // resent entries, all skipped as already delivered, would never be acknowledged and would
+        // stay in its buffer for good.
+        Volatile.Write(ref _ackSent, 0UL);
 
         _current = bound;
         Interlocked.Exchange(ref _lastReceivedTimestamp, _remoting.TimeProvider.GetTimestamp());

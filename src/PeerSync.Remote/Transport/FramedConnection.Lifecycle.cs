@@ -62,6 +62,25 @@ internal sealed partial class FramedConnection
         _writerSignal.Set();
     }
 
+    /// <summary>
+    /// Fault injection (<see cref="Faults.FaultInjector.Reset"/>), first step: records why the
+    /// connection is about to be reset. Both ends of a connection are marked before either is
+    /// reset, so each reports the reset rather than the close of the end reset first.
+    /// </summary>
+    internal void MarkReset(string detail)
+    {
+        lock (_gate)
+        {
+            _closeInfo ??= new ConnectionClosed(DisconnectReason.ConnectionLost, detail, ByPeer: true);
+        }
+    }
+
+    /// <summary>
+    /// Fault injection, second step: fails the connection at once as a TCP reset would: what is
+    /// queued is discarded, no Disconnect notice is written, and the close reads as a lost connection.
+    /// </summary>
+    internal void Reset(string detail) => Abort(DisconnectReason.ConnectionLost, detail);
+
     private async Task RunWriterAsync()
     {
         var batch = new List<SendSegment>();

@@ -2,19 +2,51 @@ using PeerSync.Remote.Transport.Faults;
 
 namespace PeerSync.TestKit.MultiNode;
 
-/// <summary>Faults: link blackholes and partitions, kill, pause (freeze), restart, graceful stop.</summary>
+/// <summary>
+/// Faults: link blackholes, resets, refusals and partitions, kill, pause (freeze), restart, graceful
+/// stop. A link fault names two different nodes of this cluster; anything else is an
+/// <see cref="ArgumentException"/> saying which.
+/// </summary>
 public sealed partial class MultiNodeCluster
 {
     /// <summary>Every frame between the two nodes is lost (in <paramref name="direction"/>); connections stay open and silent.</summary>
     public void Blackhole(MultiNodeNode first, MultiNodeNode second, FaultDirection direction = FaultDirection.Both)
     {
+        RequirePair(first, second);
         Faults.Blackhole(first.Address, second.Address, direction);
         Note($"blackhole {first.Id} {Arrow(direction)} {second.Id}");
     }
 
-    /// <summary>Removes every fault between the two nodes.</summary>
+    /// <summary>
+    /// Every live connection between the two nodes fails at once, as after a TCP reset: each side
+    /// sees its connection lost, no goodbye crosses, what was in flight is lost. Links reconnect
+    /// with their backoff right away (nothing stays broken), so the cluster should ride it out.
+    /// </summary>
+    /// <returns>How many connections were reset.</returns>
+    public int ResetLinks(MultiNodeNode first, MultiNodeNode second)
+    {
+        RequirePair(first, second);
+        var reset = Faults.Reset(first.Address, second.Address);
+        Note($"reset links {first.Id} - {second.Id} ({reset} connection{(reset == 1 ? "" : "s")})");
+        return reset;
+    }
+
+    /// <summary>
+    /// Dials between the two nodes (in <paramref name="direction"/>) fail at once with "connection
+    /// refused (fault injected)", as with a REJECT firewall rule; open connections are untouched.
+    /// Lifted by <see cref="Heal"/> or <see cref="HealAll"/>.
+    /// </summary>
+    public void Refuse(MultiNodeNode first, MultiNodeNode second, FaultDirection direction = FaultDirection.Both)
+    {
+        RequirePair(first, second);
+        Faults.Refuse(first.Address, second.Address, direction);
+        Note($"refuse dials {first.Id} {Arrow(direction)} {second.Id}");
+    }
+
+    /// <summary>Removes every fault between the two nodes (blackholes, delays, drops, refusals).</summary>
     public void Heal(MultiNodeNode first, MultiNodeNode second)
     {
+        RequirePair(first, second);
         Faults.Heal(first.Address, second.Address);
         Note($"heal {first.Id} - {second.Id}");
     }
@@ -22,8 +54,12 @@ public sealed partial class MultiNodeCluster
     /// <summary>Blackholes every link between the two sides, both ways.</summary>
     public void Partition(IEnumerable<MultiNodeNode> sideA, IEnumerable<MultiNodeNode> sideB)
     {
+        ArgumentNullException.ThrowIfNull(sideA);
+        ArgumentNullException.ThrowIfNull(sideB);
         var a = sideA.ToList();
         var b = sideB.ToList();
+        a.ForEach(n => RequireMember(n, nameof(sideA)));
+        b.ForEach(n => RequireMember(n, nameof(sideB)));
         if (a.Intersect(b).Any())
         {
             throw new ArgumentException($"{string.Join(",", a.Intersect(b))} cannot be on both sides of a partition");
@@ -127,6 +163,26 @@ public sealed partial class MultiNodeCluster
         node.Dispatcher!.Resume();
         node.State = MultiNodeState.Killed;
         await run.KillAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A link fault names two different nodes of this cluster.</summary>
+    private void RequirePair(MultiNodeNode first, MultiNodeNode second)
+    {
+        RequireMember(first, nameof(first));
+        RequireMember(second, nameof(second));
+        if (ReferenceEquals(first, second))
+        {
+            throw new ArgumentException($"a link fault needs two different nodes, but both are {first.Id}", nameof(second));
+        }
+    }
+
+    private void RequireMember(MultiNodeNode node, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(node, parameter);
+        if (!_nodes.Contains(node))
+        {
+            throw new ArgumentException($"{node.Id} at {node.Address} is not a node of this cluster; nodes are {string.Join(", ", _nodes)}", parameter);
+        }
     }
 
     private static void RequireAlive(MultiNodeNode node, string what)

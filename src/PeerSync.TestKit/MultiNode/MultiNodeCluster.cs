@@ -16,8 +16,8 @@ namespace PeerSync.TestKit.MultiNode;
 
 /// <summary>
 /// N in-process nodes (each a real <see cref="PeerSyncNode"/>: actor system, remoting, cluster) on
-/// loopback TCP (or in-memory pipes), with the faults multi-node tests need: blackhole and heal
-/// links between chosen nodes, kill a node abruptly, pause it as a frozen process, restart it on its
+/// loopback TCP (or in-memory pipes), with the faults multi-node tests need: blackhole, reset,
+/// refuse and heal links between chosen nodes, kill a node abruptly, pause it as a frozen process, restart it on its
 /// data directory as a new incarnation, and await helpers that poll the nodes' cluster state
 /// (docs/design/cluster-host.md, "Multi-node harness"). Disposing kills every node and deletes the
 /// data directories, also when the test failed.
@@ -44,6 +44,9 @@ public sealed partial class MultiNodeCluster : IAsyncDisposable
             ? FreePorts.Reserve(nodeCount)
             : Enumerable.Range(1, nodeCount).Select(i => 20_000 + i).ToList();
         var addresses = ports.Select(p => new EndpointAddress("127.0.0.1", p)).ToList();
+
+        // Declared now, so faults can be set up before a node starts (or while it is down).
+        addresses.ForEach(Faults.AddNode);
         var seeds = addresses.Take(Math.Clamp(options.SeedCount, 1, nodeCount)).Select(a => a.ToString()).ToList();
         for (var i = 1; i <= nodeCount; i++)
         {
@@ -63,7 +66,7 @@ public sealed partial class MultiNodeCluster : IAsyncDisposable
 
     public TestKitSettings KitSettings { get; }
 
-    /// <summary>The link faults shared by every node (blackholes, delays, drops), seeded by <see cref="MultiNodeOptions.FaultSeed"/>.</summary>
+    /// <summary>The link faults shared by every node (blackholes, delays, drops, refusals, resets), seeded by <see cref="MultiNodeOptions.FaultSeed"/>.</summary>
     public FaultInjector Faults { get; }
 
     public IReadOnlyList<MultiNodeNode> Nodes => _nodes;

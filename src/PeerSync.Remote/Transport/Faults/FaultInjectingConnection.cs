@@ -9,7 +9,8 @@ namespace PeerSync.Remote.Transport.Faults;
 /// A connection whose outbound frames pass the <see cref="FaultInjector"/>. A dropped
 /// outbound frame reports <see cref="SendResult.Accepted"/>, as a frame lost on the network would.
 /// Delayed outbound frames wait in a FIFO (later frames queue behind them, keeping order) and are
-/// discarded if the connection closes first, like bytes in flight on a torn-down link.
+/// discarded if the connection closes first, like bytes in flight on a torn-down link. The injector
+/// tracks it while it lives, so <see cref="FaultInjector.Reset"/> can fail it.
 /// </summary>
 internal sealed class FaultInjectingConnection : IFrameConnection
 {
@@ -33,6 +34,7 @@ internal sealed class FaultInjectingConnection : IFrameConnection
         _injector = injector;
         _node = node;
         _peer = peer;
+        injector.Track(this);
         _ = inner.Completion.ContinueWith(
             static (_, state) => ((FaultInjectingConnection)state!).OnInnerClosed(),
             this,
@@ -55,6 +57,15 @@ internal sealed class FaultInjectingConnection : IFrameConnection
     public long QueuedBytes => _inner.QueuedBytes;
 
     public ConnectionClosed? CloseReason => _inner.CloseReason;
+
+    /// <summary>This end's node address.</summary>
+    internal EndpointAddress Node => _node;
+
+    /// <summary>The other end's node address, or null while unknown (an accepted connection whose dialer has not registered).</summary>
+    internal EndpointAddress? Peer => _peer();
+
+    /// <summary>The dialing end's socket address: the same for both ends of one connection.</summary>
+    internal EndpointAddress DialerSocket => _inner.IsInbound ? _inner.RemoteEndpoint : _inner.LocalEndpoint;
 
     public Task<ConnectionClosed> Completion => _inner.Completion;
 
@@ -83,6 +94,24 @@ internal sealed class FaultInjectingConnection : IFrameConnection
     {
         _delayed.Writer.TryComplete();
         await _inner.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>First step of a reset: both ends are marked before either fails, so each reports the reset.</summary>
+    internal void MarkReset(string detail) => (_inner as FramedConnection)?.MarkReset(detail);
+
+    /// <summary>Fails the connection at once, as a TCP reset: nothing more is written (no Disconnect notice), delayed frames are lost.</summary>
+    internal void Reset(string detail)
+    {
+        _delayed.Writer.TryComplete();
+        if (_inner is FramedConnection framed)
+        {
+            framed.Reset(detail);
+        }
+        else
+        {
+            // Another wrapper: the closest it offers. A lost connection sends no notice either.
+            _inner.Close(DisconnectReason.ConnectionLost, detail);
+        }
     }
 
     /// <summary>True when the injector takes the frame (dropped or delayed) instead of the inner connection.</summary>
@@ -126,6 +155,7 @@ internal sealed class FaultInjectingConnection : IFrameConnection
 
     private void OnInnerClosed()
     {
+        _injector.Untrack(this);
         _delayed.Writer.TryComplete();
         _closed.Cancel();
     }

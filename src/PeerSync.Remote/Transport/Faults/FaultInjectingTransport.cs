@@ -8,7 +8,7 @@ namespace PeerSync.Remote.Transport.Faults;
 /// (sender node, receiver node) pair. A dialing node knows both addresses; an accepting node sees
 /// only the dialer's ephemeral socket address, so dialers register that address with the injector
 /// and the accepting side looks the dialer's node up there. Connections from unwrapped dialers
-/// pass untouched.
+/// pass untouched. Refusals (<see cref="FaultInjector.Refuse"/>) are judged here, before each dial.
 /// </summary>
 public sealed class FaultInjectingTransport : ITransport
 {
@@ -25,6 +25,10 @@ public sealed class FaultInjectingTransport : ITransport
         _inner = inner;
         _injector = injector;
         _nodeAddress = nodeAddress;
+        if (nodeAddress is { } node)
+        {
+            injector.AddNode(node);
+        }
     }
 
     public string Name => _inner.Name + "+faults";
@@ -35,6 +39,7 @@ public sealed class FaultInjectingTransport : ITransport
     {
         var listener = await _inner.ListenAsync(address, cancellationToken).ConfigureAwait(false);
         _nodeAddress ??= listener.LocalAddress;
+        _injector.AddNode(_nodeAddress.Value);
         return new Listener(listener, _injector, _nodeAddress.Value);
     }
 
@@ -42,6 +47,7 @@ public sealed class FaultInjectingTransport : ITransport
     {
         var node = _nodeAddress
             ?? throw new InvalidOperationException("a FaultInjectingTransport needs its node address (constructor or ListenAsync) before it dials");
+        _injector.ThrowIfRefused(node, address);
         var connection = await _inner.DialAsync(address, cancellationToken).ConfigureAwait(false);
         var socketAddress = connection.LocalEndpoint;
         _injector.RegisterDialer(socketAddress, node);

@@ -7,13 +7,17 @@ namespace PeerSync.Remote.Transport.Faults;
 /// nodes. Faults apply per direction between two node addresses (the addresses the nodes listen on):
 /// a blackhole loses every frame (connections stay open, so handshakes time out and links go
 /// silent, as behind a dead router), a delay holds frames back (order kept), a drop loses each
-/// frame with a probability drawn from a PRNG seeded here, so a failing seed replays. Thread-safe.
+/// frame with a probability drawn from a PRNG seeded here, so a failing seed replays, a refusal
+/// fails dials at once (as a REJECT firewall rule), and a reset fails the live connections at once
+/// (as a TCP reset). Every method names two different nodes of this injector: the addresses its
+/// transports listen on, or ones declared with <see cref="AddNode"/>; anything else is an
+/// <see cref="ArgumentException"/>, so a mistyped address cannot make a fault test pass vacuously.
+/// Thread-safe.
 /// </summary>
-public sealed class FaultInjector
+public sealed partial class FaultInjector
 {
     private readonly object _gate = new();
     private readonly Dictionary<(EndpointAddress From, EndpointAddress To), LinkFault> _faults = [];
-    private readonly Dictionary<EndpointAddress, EndpointAddress> _dialers = [];
     private readonly Random _random;
     private long _droppedFrames;
     private long _delayedFrames;
@@ -52,11 +56,22 @@ public sealed class FaultInjector
         Update(first, second, direction, fault => fault with { DropProbability = probability });
     }
 
-    /// <summary>Removes every fault between the two endpoints, both ways.</summary>
+    /// <summary>
+    /// Dials between the two nodes (in <paramref name="direction"/>: from the first to the second
+    /// for <see cref="FaultDirection.FirstToSecond"/>) fail at once with a <see cref="TransportException"/>
+    /// saying "connection refused (fault injected)", as with a REJECT firewall rule (not a timeout).
+    /// Connections already open are untouched. Judged by the dialing node's wrapped transport.
+    /// Lifted by <see cref="Heal"/>.
+    /// </summary>
+    public void Refuse(EndpointAddress first, EndpointAddress second, FaultDirection direction = FaultDirection.Both) =>
+        Update(first, second, direction, fault => fault with { Refused = true });
+
+    /// <summary>Removes every fault between the two endpoints, both ways (blackholes, delays, drops, refusals).</summary>
     public void Heal(EndpointAddress first, EndpointAddress second)
     {
         lock (_gate)
         {
+            RequirePair(first, second);
             _faults.Remove((first, second));
             _faults.Remove((second, first));
         }
@@ -68,32 +83,6 @@ public sealed class FaultInjector
         lock (_gate)
         {
             _faults.Clear();
-        }
-    }
-
-    /// <summary>Remembers that the connection whose dialing end is <paramref name="socketAddress"/> belongs to <paramref name="node"/>.</summary>
-    internal void RegisterDialer(EndpointAddress socketAddress, EndpointAddress node)
-    {
-        lock (_gate)
-        {
-            _dialers[socketAddress] = node;
-        }
-    }
-
-    internal void ForgetDialer(EndpointAddress socketAddress)
-    {
-        lock (_gate)
-        {
-            _dialers.Remove(socketAddress);
-        }
-    }
-
-    /// <summary>The node that dialed from <paramref name="socketAddress"/>, if a wrapped transport did.</summary>
-    internal EndpointAddress? ResolveDialer(EndpointAddress socketAddress)
-    {
-        lock (_gate)
-        {
-            return _dialers.TryGetValue(socketAddress, out var node) ? node : null;
         }
     }
 
@@ -126,6 +115,7 @@ public sealed class FaultInjector
     {
         lock (_gate)
         {
+            RequirePair(first, second);
             if (direction is FaultDirection.Both or FaultDirection.FirstToSecond)
             {
                 _faults[(first, second)] = change(_faults.GetValueOrDefault((first, second)));
@@ -138,7 +128,7 @@ public sealed class FaultInjector
         }
     }
 
-    private readonly record struct LinkFault(bool Blackholed, TimeSpan Delay, double DropProbability);
+    private readonly record struct LinkFault(bool Blackholed, TimeSpan Delay, double DropProbability, bool Refused);
 }
 
 /// <summary>The fate of one frame: lost, or delivered after <see cref="Delay"/>.</summary>
