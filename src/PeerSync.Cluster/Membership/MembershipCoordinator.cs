@@ -7,8 +7,9 @@ namespace PeerSync.Cluster.Membership;
 /// The actions that need agreement, applied by the coordinator only on a converged state
 /// (docs/design/membership.md): Leaving → Exiting for all, then at most ONE change of the voting
 /// set per round — remove a Down member, else remove an Exiting member, else move the oldest
-/// Joining member Up (a removal or promotion may be held for the election: see the parameters). One voting-set change per converged round keeps any two voting sets in use at
-/// the same time within one member of each other, so their majorities intersect (election.md).
+/// Joining member Up (a removal or a promotion may be held for the election: see the parameters).
+/// One voting-set change per converged round keeps any two voting sets in use at the same time
+/// within one member of each other, so their majorities intersect (election.md).
 /// </summary>
 public static class MembershipCoordinator
 {
