@@ -143,6 +143,40 @@ public sealed partial class ClusterMachine
             ? election.Role is not (ElectionRole.Leader or ElectionRole.SteppingDown)
             : election.CurrentLeader(nowMs).Leader != node);
 
+    /// <summary>
+    /// A joiner is moved Up only once the acting leader (this node) holds its lease acknowledgement,
+    /// and never while this node campaigns: a changed voting set would void the campaign.
+    /// </summary>
+    private bool MayPromote(UniqueNode node) => _election switch
+    {
+        null => true,
+        { Role: ElectionRole.Candidate } => false,
+        { Role: ElectionRole.Leader } election => election.HasLeaseAckFrom(node),
+        _ => true,
+    };
+
+    /// <summary>
+    /// A member leaves the voting set only when that costs this node's election nothing (its
+    /// campaign does not count it; as leader, its lease survives without it), or when the hold ran
+    /// out (election.md, "Voting set"): shrinking the voting set must not restart the singleton.
+    /// </summary>
+    private bool MayRemove(UniqueNode node, long nowMs)
+    {
+        var allowed = _election?.MayRemoveFromVotingSet(node, nowMs, _view) ?? true;
+        if (!_removalHold.MayRemove(node, allowed, nowMs, out var heldMs))
+        {
+            _out.Notice(ClusterNotice.Debug("Coordinator {NodeId} holds the removal of {PeerId} until its election does not depend on it", _self.Node, node));
+            return false;
+        }
+
+        if (heldMs > 0)
+        {
+            _out.Notice(ClusterNotice.Warning("Coordinator {NodeId} removes {PeerId} after holding it {Elapsed} ms: the leader's lease still depends on it", _self.Node, node, heldMs));
+        }
+
+        return true;
+    }
+
     private void CoordinatorActions(long nowMs)
     {
         var (gossip, actions) = MembershipCoordinator.Act(
@@ -150,8 +184,9 @@ public sealed partial class ClusterMachine
             _view,
             _self.Node,
             nowMs,
-            canPromote: node => _election is not { Role: ElectionRole.Leader } election || election.HasLeaseAckFrom(node),
-            canExit: node => MayExit(node, nowMs));
+            canPromote: MayPromote,
+            canExit: node => MayExit(node, nowMs),
+            canRemove: node => MayRemove(node, nowMs));
         if (actions.Count == 0)
         {
             return;

@@ -23,6 +23,7 @@ public sealed partial class ClusterMachine
     private readonly FailureDetectorRegistry _detectors;
     private readonly StabilityTracker _stability = new();
     private readonly ElectionMachine? _election;
+    private readonly RemovalHold _removalHold;
 
     private Gossip _gossip = Gossip.Empty;
     private MembershipView _view;
@@ -40,6 +41,7 @@ public sealed partial class ClusterMachine
         _view = new MembershipView(_gossip, config.LeaderRole);
         _published = ClusterStateSnapshot.Empty(self.Node);
         _effects = new EffectSink(this);
+        _removalHold = new RemovalHold(config.VoterWaitMs);
         if (config.ElectionMode == ElectionMode.Leader)
         {
             _election = new ElectionMachine(config, self.Node, _random, _effects);

@@ -93,6 +93,27 @@ public sealed partial class ElectionMachine
     /// <summary>True when, as leader, this node has a lease acknowledgement from <paramref name="node"/> in its epoch.</summary>
     public bool HasLeaseAckFrom(UniqueNode node) => Role == ElectionRole.Leader && _ackedSendMs.ContainsKey(node);
 
+    /// <summary>
+    /// Whether removing <paramref name="member"/> from the voting set now leaves this node's
+    /// election where it is (election.md, "Voting set"): a candidate whose campaign counts the
+    /// member would have to abandon it, a leader that does not act yet would have to gather its
+    /// lease again, and an acting leader keeps its lease only if a majority of the voting set
+    /// without the member acknowledged one of its heartbeats within the lease. A follower or a
+    /// stepping-down leader has nothing to lose. The coordinator holds a removal while this is
+    /// false; delaying a coordinator step is always safe.
+    /// </summary>
+    public bool MayRemoveFromVotingSet(UniqueNode member, long nowMs, MembershipView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        return Role switch
+        {
+            ElectionRole.Candidate => !_campaignVoters.Contains(member),
+            ElectionRole.Leader => !view.VotingSet.Contains(member)
+                || (Acting && ComputeLeaseExpiry(nowMs, view.VotingSet, except: member) > nowMs),
+            _ => true,
+        };
+    }
+
     /// <summary>The next time the election needs a step even if nothing arrives.</summary>
     public long? NextWakeMs(long nowMs)
     {
@@ -198,13 +219,21 @@ public sealed partial class ElectionMachine
         }
     }
 
-    private long ComputeLeaseExpiry(long nowMs, MembershipView view)
+    private long ComputeLeaseExpiry(long nowMs, MembershipView view) => ComputeLeaseExpiry(nowMs, view.VotingSet, except: null);
+
+    private long ComputeLeaseExpiry(long nowMs, ImmutableSortedSet<UniqueNode> votingSet, UniqueNode? except)
     {
-        // The k-th most recent acknowledged send time, k = majority of the voting set; this node
+        // The k-th most recent acknowledged send time, k = majority of the voting set (without
+        // `except`, when asking whether the lease survives that member's removal); this node
         // counts with "now" because a leader never votes for anyone else.
-        var times = new List<long>(view.VotingSet.Count);
-        foreach (var voter in view.VotingSet)
+        var times = new List<long>(votingSet.Count);
+        foreach (var voter in votingSet)
         {
+            if (voter == except)
+            {
+                continue;
+            }
+
             if (voter == _self)
             {
                 times.Add(nowMs);
@@ -215,14 +244,16 @@ public sealed partial class ElectionMachine
             }
         }
 
-        if (times.Count < view.Majority)
+        var size = votingSet.Count - (except is { } removed && votingSet.Contains(removed) ? 1 : 0);
+        var majority = (size / 2) + 1;
+        if (times.Count < majority)
         {
             return long.MinValue;
         }
 
         times.Sort();
         times.Reverse();
-        return times[view.Majority - 1] + _leaseMs;
+        return times[majority - 1] + _leaseMs;
     }
 
     private void BeginStepDown(string reason, UniqueNode? successor, long nowMs)

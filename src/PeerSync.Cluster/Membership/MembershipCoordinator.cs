@@ -7,8 +7,9 @@ namespace PeerSync.Cluster.Membership;
 /// The actions that need agreement, applied by the coordinator only on a converged state
 /// (docs/design/membership.md): Leaving → Exiting for all, then at most ONE change of the voting
 /// set per round — remove a Down member, else remove an Exiting member, else move the oldest
-/// Joining member Up. One voting-set change per converged round keeps any two voting sets in use at
-/// the same time within one member of each other, so their majorities intersect (election.md).
+/// Joining member Up (a removal or a promotion may be held for the election: see the parameters).
+/// One voting-set change per converged round keeps any two voting sets in use at the same time
+/// within one member of each other, so their majorities intersect (election.md).
 /// </summary>
 public static class MembershipCoordinator
 {
@@ -25,8 +26,21 @@ public static class MembershipCoordinator
     /// Leaving until it has stepped down and handed over (its singleton stopped): once Exiting it
     /// can be removed and quarantined at the next round, which would cut off its HandOver.
     /// </param>
+    /// <param name="canRemove">
+    /// Whether the member due for removal (Down or Exiting) may leave the voting set now. In leader
+    /// mode a coordinator that campaigns or leads holds it until its campaign no longer counts the
+    /// member and its lease survives without it (a majority of the smaller voting set acknowledged
+    /// its heartbeat within the lease), so shrinking the voting set never costs the leader its lease.
+    /// A held removal blocks every other voting-set change of the round.
+    /// </param>
     public static (Gossip Gossip, IReadOnlyList<Action> Actions) Act(
-        Gossip gossip, MembershipView view, UniqueNode self, long nowMs, Func<UniqueNode, bool>? canPromote = null, Func<UniqueNode, bool>? canExit = null)
+        Gossip gossip,
+        MembershipView view,
+        UniqueNode self,
+        long nowMs,
+        Func<UniqueNode, bool>? canPromote = null,
+        Func<UniqueNode, bool>? canExit = null,
+        Func<UniqueNode, bool>? canRemove = null)
     {
         if (view.Coordinator != self || !view.IsConverged || gossip.MemberOf(self) is not { Status: < MemberStatus.Down })
         {
@@ -48,9 +62,14 @@ public static class MembershipCoordinator
             ?? ordered.FirstOrDefault(m => m.Status == MemberStatus.Exiting && m.Node != self);
         if (removal is not null)
         {
-            members = members.Remove(removal.Node);
-            tombstones = tombstones.SetItem(removal.Node, nowMs);
-            actions.Add(new Action(removal.Node, removal.Status, MemberStatus.Removed));
+            // Held: nothing else changes the voting set this round (a promotion would raise the
+            // majority the leader is still gathering); the removal comes first once allowed.
+            if (canRemove?.Invoke(removal.Node) ?? true)
+            {
+                members = members.Remove(removal.Node);
+                tombstones = tombstones.SetItem(removal.Node, nowMs);
+                actions.Add(new Action(removal.Node, removal.Status, MemberStatus.Removed));
+            }
         }
         else if (ordered.FirstOrDefault(m => m.Status == MemberStatus.Joining) is { } joining && (canPromote?.Invoke(joining.Node) ?? true))
         {

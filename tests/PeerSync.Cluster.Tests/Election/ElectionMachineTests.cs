@@ -191,4 +191,39 @@ public sealed class ElectionMachineTests
         n3.OnHeartbeat(Node("n1"), new Heartbeat(2, 0, Epoch.None, new Epoch(7)), 300, Context(Three, "n3"));
         Assert.Equal((null, Epoch.None), n3.CurrentLeader(301));
     }
+
+    /// <summary>
+    /// The coordinator asks before shrinking the voting set (election.md, "Voting set"): an acting
+    /// leader lets a member go only while a majority of the set without it acknowledged the lease.
+    /// </summary>
+    [Fact]
+    public void MayRemoveFromVotingSet_allows_a_removal_only_when_the_lease_survives_without_the_member()
+    {
+        var (n1, fx) = Machine("n1");
+        n1.Evaluate(0, Context(Three, "n1"));
+        Assert.False(n1.MayRemoveFromVotingSet(Node("n2"), 0, Three.View()));
+        Assert.True(n1.MayRemoveFromVotingSet(Node("n9"), 0, Three.View()));
+        var request = (VoteRequest)fx.Sent[0].Message;
+        n1.OnVoteResponse(Node("n2"), new VoteResponse(request.Epoch, 0, true, request.Epoch, "", 0), 1, Context(Three, "n1"));
+        Assert.False(n1.Acting);
+        Assert.False(n1.MayRemoveFromVotingSet(Node("n3"), 1, Three.View()));
+
+        n1.OnHeartbeatAck(Node("n2"), new HeartbeatAck(1, 1, request.Epoch, true, request.Epoch), 2, Context(Three, "n1"));
+        Assert.True(n1.Acting);
+        Assert.False(n1.MayRemoveFromVotingSet(Node("n2"), 3, Three.View()));
+        Assert.True(n1.MayRemoveFromVotingSet(Node("n3"), 3, Three.View()));
+
+        n1.OnHeartbeatAck(Node("n3"), new HeartbeatAck(1, 1, request.Epoch, true, request.Epoch), 4, Context(Three, "n1"));
+        Assert.True(n1.MayRemoveFromVotingSet(Node("n2"), 5, Three.View()));
+        Assert.False(n1.MayRemoveFromVotingSet(Node("n2"), 1 + Config.LeaseMs, Three.View()));
+    }
+
+    [Fact]
+    public void MayRemoveFromVotingSet_is_always_true_on_a_follower()
+    {
+        var (n3, _) = Machine("n3");
+        n3.OnHeartbeat(Node("n1"), new Heartbeat(1, 0, new Epoch(1), Epoch.None), 0, Context(Three, "n3"));
+        Assert.True(n3.MayRemoveFromVotingSet(Node("n1"), 1, Three.View()));
+        Assert.True(n3.MayRemoveFromVotingSet(Node("n2"), 1, Three.View()));
+    }
 }

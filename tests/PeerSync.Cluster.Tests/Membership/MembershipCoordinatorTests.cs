@@ -47,6 +47,21 @@ public sealed class MembershipCoordinatorTests
     }
 
     [Fact]
+    public void A_removal_held_by_canRemove_blocks_every_voting_set_change_of_the_round()
+    {
+        var gossip = GossipOf(Member("n1"), Member("n2", MemberStatus.Exiting), Member("n3", MemberStatus.Joining), Member("n4", MemberStatus.Leaving));
+        var (after, actions) = MembershipCoordinator.Act(gossip, gossip.View(), Node("n1"), 100, canRemove: _ => false);
+        Assert.Equal([new MembershipCoordinator.Action(Node("n4"), MemberStatus.Leaving, MemberStatus.Exiting)], actions);
+        Assert.Equal(MemberStatus.Exiting, after.MemberOf(Node("n2"))!.Status);
+        Assert.Equal(MemberStatus.Joining, after.MemberOf(Node("n3"))!.Status);
+
+        var asked = new List<Remote.Addressing.UniqueNode>();
+        var (removed, _) = MembershipCoordinator.Act(gossip, gossip.View(), Node("n1"), 100, canRemove: node => { asked.Add(node); return true; });
+        Assert.Equal([Node("n2")], asked);
+        Assert.True(removed.IsTombstoned(Node("n2")));
+    }
+
+    [Fact]
     public void A_leaver_held_by_canExit_stays_Leaving_while_the_others_exit()
     {
         var gossip = GossipOf(Member("n1", MemberStatus.Leaving), Member("n2"), Member("n3", MemberStatus.Leaving));

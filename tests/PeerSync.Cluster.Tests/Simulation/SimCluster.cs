@@ -17,6 +17,7 @@ public sealed partial class SimCluster
     private readonly PriorityQueue<SimEvent, (long At, long Seq)> _queue = new();
     private readonly Dictionary<(NodeId From, NodeId To), long> _lastDelivery = [];
     private readonly HashSet<(NodeId From, NodeId To)> _blocked = [];
+    private readonly Dictionary<(NodeId From, NodeId To), long> _extraDelayMs = [];
     private readonly DeterministicRandom _random;
     private readonly Dictionary<Epoch, UniqueNode> _leaders = [];
     private long _seq;
@@ -122,6 +123,18 @@ public sealed partial class SimCluster
     {
         _blocked.Add((from.Id, to.Id));
         RecordGlobal("fault", $"link {from.Id} -> {to.Id} blocked");
+    }
+
+    /// <summary>
+    /// Adds <paramref name="extraMs"/> to every later message <paramref name="from"/> sends to
+    /// <paramref name="to"/> (a slow or congested link; the other direction and FIFO order are kept).
+    /// Zero restores the link.
+    /// </summary>
+    public void SlowLink(SimNode from, SimNode to, long extraMs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(extraMs);
+        _extraDelayMs[(from.Id, to.Id)] = extraMs;
+        RecordGlobal("fault", $"link {from.Id} -> {to.Id} slowed by {extraMs} ms");
     }
 
     /// <summary>True when no partition is in force.</summary>
@@ -288,8 +301,8 @@ public sealed partial class SimCluster
         }
 
         // Links are FIFO (TCP): a message never overtakes an earlier one on the same pair.
-        var at = NowMs + _random.NextLong(Options.MinDelayMs, Options.MaxDelayMs);
         var key = (from.Id, to.Id);
+        var at = NowMs + _random.NextLong(Options.MinDelayMs, Options.MaxDelayMs) + _extraDelayMs.GetValueOrDefault(key);
         at = Math.Max(at, _lastDelivery.GetValueOrDefault(key));
         _lastDelivery[key] = at;
         Schedule(at, new SimEvent.Deliver(to, message.ToNode, new ClusterEnvelope(from.Current!.Value, from.Address, message.Message)));
