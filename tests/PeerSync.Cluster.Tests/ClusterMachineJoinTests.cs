@@ -182,4 +182,40 @@ public sealed class ClusterMachineJoinTests
 
         Assert.NotEqual(ClusterPhase.Member, machine.Phase);
     }
+
+    [Fact]
+    public void Stranded_joiner_that_leaves_gets_a_downing_verdict_once_it_counts_for_a_side()
+    {
+        // Seed 663: n3 joined while n1#1 (the only Up member) was already silent. Joining, it counts
+        // for no side, so the verdict on the stable set {n1#1} was "nothing"; told to leave, it is
+        // Leaving and counts, and must be judged again (before the fix it stayed Leaving for good).
+        var machine = new ClusterMachine(ThreeSeeds, new ClusterSelf(Node("n3"), AddressOf("n3"), [], 50), seed: 1);
+        machine.Step(new ClusterInput.JoinSeedNodes(), 0);
+        Drain(machine);
+        machine.Step(new ClusterInput.MessageReceived(From(Node("n1"), new InitJoinAck())), 10);
+        Drain(machine);
+        machine.Step(new ClusterInput.MessageReceived(From(Node("n1"), new Welcome(GossipOf(Member("n1"), Member("n3", MemberStatus.Joining, startupMs: 50))))), 20);
+        Drain(machine);
+
+        var left = false;
+        while (machine.Phase == ClusterPhase.Member && machine.NextWakeMs <= 60_000)
+        {
+            var now = machine.NextWakeMs;
+            if (!left && now >= 9_000)
+            {
+                machine.Step(new ClusterInput.Leave(null), now);
+                left = true;
+            }
+            else
+            {
+                machine.Step(new ClusterInput.Tick(), now);
+            }
+
+            Drain(machine);
+        }
+
+        Assert.True(left);
+        Assert.Equal(ClusterPhase.Stopped, machine.Phase);
+        Assert.StartsWith("downed itself: keep-majority", machine.StopReason, StringComparison.Ordinal);
+    }
 }
