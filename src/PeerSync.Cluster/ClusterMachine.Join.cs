@@ -230,7 +230,7 @@ public sealed partial class ClusterMachine
 
         Phase = ClusterPhase.Member;
         _joinDeadlineMs = null;
-        _watchingSinceMs = _lastStepMs ?? long.MaxValue;
+        _watchingSinceMs = _lastStepMs;
         SetGossip(Gossip.Empty.Merge(welcome.Gossip, _self.Node));
         _pushPending = true;
         _out.Notice(ClusterNotice.Info("Node {NodeId} joined the cluster through {PeerId}", _self.Node, envelope.From));

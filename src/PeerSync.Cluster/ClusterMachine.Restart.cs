@@ -13,7 +13,7 @@ public sealed partial class ClusterMachine
     // Local time since which this node's failure detectors have watched the members without a gap:
     // set when it becomes a member and whenever a pause re-arms them. Before a full
     // acceptable-heartbeat-pause has passed, "reachable" only means "not yet suspected".
-    private long _watchingSinceMs = long.MaxValue;
+    private long? _watchingSinceMs;
 
     /// <summary>
     /// Whether a join of a new incarnation may down <paramref name="previous"/> at once. A restart
@@ -43,7 +43,7 @@ public sealed partial class ClusterMachine
             return false;
         }
 
-        if (nowMs - _watchingSinceMs < _config.AcceptableHeartbeatPauseMs)
+        if (_watchingSinceMs is not { } since || nowMs - since < _config.AcceptableHeartbeatPauseMs)
         {
             reason = "the failure detectors were (re-)armed less than an acceptable pause ago; the downing strategy decides";
             return false;
