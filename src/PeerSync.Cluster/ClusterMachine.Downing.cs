@@ -10,6 +10,7 @@ namespace PeerSync.Cluster;
 public sealed partial class ClusterMachine
 {
     private long _decidedForSinceMs = long.MinValue;
+    private MemberStatus? _decidedAsStatus;
 
     private void DowningDuties(long nowMs)
     {
@@ -17,12 +18,18 @@ public sealed partial class ClusterMachine
             .Where(n => _gossip.MemberOf(n) is { Status: MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving })
             .ToImmutableSortedSet(UniqueNodeOrder.Instance);
         _stability.Observe(unreachable, nowMs);
-        if (!_stability.IsStable(nowMs, _config.StableAfterMs) || _decidedForSinceMs == _stability.SinceMs)
+        // The strategy is evaluated once per stable unreachable set *and* standing of this node: a
+        // Joining member does not count for a side, and when it becomes Up or Leaving under the same
+        // stable set it must get a verdict (seed 663: a stranded joiner told to leave kept waiting
+        // for a decision that had been taken, as "does not count", before it left).
+        var myStatus = _gossip.MemberOf(_self.Node)?.Status;
+        if (!_stability.IsStable(nowMs, _config.StableAfterMs) || (_decidedForSinceMs == _stability.SinceMs && _decidedAsStatus == myStatus))
         {
             return;
         }
 
         _decidedForSinceMs = _stability.SinceMs;
+        _decidedAsStatus = myStatus;
         var decision = DowningDecider.Decide(_config.DowningStrategy, _view, _self.Node, _config.StaticQuorumSize, _config.KeepOldestDownIfAlone);
         if (decision.IsNothing)
         {

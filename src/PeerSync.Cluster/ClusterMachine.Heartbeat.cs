@@ -134,7 +134,7 @@ public sealed partial class ClusterMachine
                 OnInitJoinNack(envelope, nowMs);
                 break;
             case Join join:
-                OnJoin(envelope, join);
+                OnJoin(envelope, join, nowMs);
                 break;
             case Welcome welcome:
                 OnWelcome(envelope, welcome);

@@ -118,6 +118,7 @@ public sealed partial class ClusterMachine
         var me = Member.Create(_self.Node, _self.Address, _self.Roles, _self.StartupTimeMs);
         Phase = ClusterPhase.Member;
         _joinDeadlineMs = null;
+        _watchingSinceMs = nowMs;
         // Epochs of a new cluster start above the former's wall-clock start time, so a cluster formed
         // again after a total restart never reuses an epoch of an earlier one (persisted epoch fences
         // downstream stay valid).
@@ -168,7 +169,7 @@ public sealed partial class ClusterMachine
         }
     }
 
-    private void OnJoin(ClusterEnvelope envelope, Join join)
+    private void OnJoin(ClusterEnvelope envelope, Join join, long nowMs)
     {
         var joiner = join.Member;
         if (joiner.Node != envelope.From)
@@ -199,8 +200,15 @@ public sealed partial class ClusterMachine
         {
             if (previous.Status < MemberStatus.Down)
             {
-                ChangeGossip(members: _gossip.Members.SetItem(previous.Node, previous.WithStatus(MemberStatus.Down)));
-                _out.Notice(ClusterNotice.Info("Member {PeerId} is downed: its node restarted as incarnation {NodeId}", previous.Node, joiner.Node));
+                if (MayDownRestarted(previous, nowMs, out var why))
+                {
+                    ChangeGossip(members: _gossip.Members.SetItem(previous.Node, previous.WithStatus(MemberStatus.Down)));
+                    _out.Notice(ClusterNotice.Info("Member {PeerId} is downed: its node restarted as incarnation {NodeId}", previous.Node, joiner.Node));
+                }
+                else
+                {
+                    _out.Notice(ClusterNotice.Info("Member {PeerId} restarted as incarnation {NodeId}; not downed at once: {Reason}", previous.Node, joiner.Node, why));
+                }
             }
 
             SendTo(envelope.FromAddress, envelope.From, new JoinRefused($"the previous incarnation {previous.Node} is being removed; retrying"));
@@ -222,6 +230,7 @@ public sealed partial class ClusterMachine
 
         Phase = ClusterPhase.Member;
         _joinDeadlineMs = null;
+        _watchingSinceMs = _lastStepMs;
         SetGossip(Gossip.Empty.Merge(welcome.Gossip, _self.Node));
         _pushPending = true;
         _out.Notice(ClusterNotice.Info("Node {NodeId} joined the cluster through {PeerId}", _self.Node, envelope.From));

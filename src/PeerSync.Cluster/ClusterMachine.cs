@@ -156,6 +156,7 @@ public sealed partial class ClusterMachine
             // clock instead of accusing the whole cluster; the queued messages are about to arrive.
             _detectors.RearmAll(nowMs, _gossip.Reachability.RowOf(_self.Node).Unreachable);
             _stability.Restart(nowMs);
+            _watchingSinceMs = nowMs;
             _out.Notice(ClusterNotice.Warning("Node {NodeId} did not run for {Elapsed} ms; failure detection re-armed", _self.Node, nowMs - last));
         }
     }

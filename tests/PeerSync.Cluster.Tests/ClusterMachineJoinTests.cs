@@ -50,7 +50,10 @@ public sealed class ClusterMachineJoinTests
 
         machine.Step(new ClusterInput.MessageReceived(From(Node("n1", 2), new Join(Member("n1", MemberStatus.Joining, startupMs: 90, incarnation: 2)))), 40);
         var readies = new List<ClusterReady> { Drain(machine) };
-        Assert.Equal(MemberStatus.Down, machine.Gossip.MemberOf(Node("n1"))?.Status);
+        // A Joining node counts for no side, so n1#2's restart does not let it down n1#1 at once
+        // (seed 6785: only the downing strategy decides who survives); it refuses the join.
+        Assert.Equal(MemberStatus.Up, machine.Gossip.MemberOf(Node("n1"))?.Status);
+        Assert.Contains(readies[0].Messages, m => m.Message is JoinRefused);
         while (machine.Phase == ClusterPhase.Member && machine.NextWakeMs <= 60_000)
         {
             machine.Step(new ClusterInput.Tick(), machine.NextWakeMs);
@@ -178,5 +181,41 @@ public sealed class ClusterMachineJoinTests
         }
 
         Assert.NotEqual(ClusterPhase.Member, machine.Phase);
+    }
+
+    [Fact]
+    public void Stranded_joiner_that_leaves_gets_a_downing_verdict_once_it_counts_for_a_side()
+    {
+        // Seed 663: n3 joined while n1#1 (the only Up member) was already silent. Joining, it counts
+        // for no side, so the verdict on the stable set {n1#1} was "nothing"; told to leave, it is
+        // Leaving and counts, and must be judged again (before the fix it stayed Leaving for good).
+        var machine = new ClusterMachine(ThreeSeeds, new ClusterSelf(Node("n3"), AddressOf("n3"), [], 50), seed: 1);
+        machine.Step(new ClusterInput.JoinSeedNodes(), 0);
+        Drain(machine);
+        machine.Step(new ClusterInput.MessageReceived(From(Node("n1"), new InitJoinAck())), 10);
+        Drain(machine);
+        machine.Step(new ClusterInput.MessageReceived(From(Node("n1"), new Welcome(GossipOf(Member("n1"), Member("n3", MemberStatus.Joining, startupMs: 50))))), 20);
+        Drain(machine);
+
+        var left = false;
+        while (machine.Phase == ClusterPhase.Member && machine.NextWakeMs <= 60_000)
+        {
+            var now = machine.NextWakeMs;
+            if (!left && now >= 9_000)
+            {
+                machine.Step(new ClusterInput.Leave(null), now);
+                left = true;
+            }
+            else
+            {
+                machine.Step(new ClusterInput.Tick(), now);
+            }
+
+            Drain(machine);
+        }
+
+        Assert.True(left);
+        Assert.Equal(ClusterPhase.Stopped, machine.Phase);
+        Assert.StartsWith("downed itself: keep-majority", machine.StopReason, StringComparison.Ordinal);
     }
 }

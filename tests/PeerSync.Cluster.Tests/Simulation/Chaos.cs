@@ -39,7 +39,7 @@ public static class Chaos
                     // A broken link between two members while both still reach everyone else.
                     var other = (pick + 1 + random.NextInt(sim.Nodes.Count - 1)) % sim.Nodes.Count;
                     partitioned = true;
-                    sim.At(at, "cut link", () => sim.Partition([sim.Nodes[pick]], [sim.Nodes[other]]));
+                    sim.At(at, "cut link", () => CutLink(sim, sim.Nodes[pick], sim.Nodes[other]));
                     sim.At(at + duration, "heal", sim.Heal);
                     at += duration;
                     partitioned = false;
@@ -48,7 +48,7 @@ public static class Chaos
                     // An asymmetric fault: one direction of one link drops everything.
                     var target = (pick + 1 + random.NextInt(sim.Nodes.Count - 1)) % sim.Nodes.Count;
                     partitioned = true;
-                    sim.At(at, "one-way block", () => sim.BlockOneWay(sim.Nodes[pick], sim.Nodes[target]));
+                    sim.At(at, "one-way block", () => BlockOneWay(sim, sim.Nodes[pick], sim.Nodes[target]));
                     sim.At(at + duration, "heal", sim.Heal);
                     at += duration;
                     partitioned = false;
@@ -65,7 +65,7 @@ public static class Chaos
 
     private static void Crash(SimCluster sim, SimNode node)
     {
-        if (node.Alive)
+        if (node.Alive && !StrandsProbingFirstSeed(sim, "crash", n => n == node || sim.IsCut(n, sim.Nodes[0])))
         {
             sim.Crash(node);
         }
@@ -81,7 +81,7 @@ public static class Chaos
 
     private static void PauseIfRunning(SimCluster sim, SimNode node, long pauseMs)
     {
-        if (node.Running && !node.Paused)
+        if (node.Running && !node.Paused && !StrandsProbingFirstSeed(sim, "pause", n => n == node || sim.IsCut(n, sim.Nodes[0])))
         {
             sim.Pause(node, pauseMs);
         }
@@ -99,9 +99,54 @@ public static class Chaos
     {
         var sideA = sim.Nodes.Where((_, i) => ((bits >> i) & 1) == 0).ToList();
         var sideB = sim.Nodes.Except(sideA).ToList();
-        if (sideA.Count > 0 && sideB.Count > 0)
+        var firstSide = sideA.Contains(sim.Nodes[0]) ? sideA : sideB;
+        if (sideA.Count > 0 && sideB.Count > 0 && !StrandsProbingFirstSeed(sim, "partition", n => !firstSide.Contains(n)))
         {
             sim.Partition(sideA, sideB);
         }
+    }
+
+    private static void CutLink(SimCluster sim, SimNode a, SimNode b)
+    {
+        var first = sim.Nodes[0];
+        if (!StrandsProbingFirstSeed(sim, "cut link", n => (a == first && n == b) || (b == first && n == a)))
+        {
+            sim.Partition([a], [b]);
+        }
+    }
+
+    private static void BlockOneWay(SimCluster sim, SimNode from, SimNode to)
+    {
+        var first = sim.Nodes[0];
+        if (!StrandsProbingFirstSeed(sim, "one-way block", n => (from == first && n == to) || (to == first && n == from)))
+        {
+            sim.BlockOneWay(from, to);
+        }
+    }
+
+    /// <summary>
+    /// Whether a fault would leave the first seed, while it still probes for a cluster, with no other
+    /// seed that can answer it (<paramref name="unavailableAfter"/> names the seeds the fault takes
+    /// away). That is the join's documented limitation (docs/design/membership.md, "Join", known
+    /// limitation: "a first seed that restarts while no other seed can answer (all down, paused or
+    /// partitioned away) forms a second cluster"). Restarts already wait for a whole network, but a
+    /// fault right after one recreates it while the first seed probes (seed 6745: a partition 10 ms
+    /// after n1 restarted; n1 formed a second cluster 3 s later). Such a fault is skipped and noted.
+    /// </summary>
+    private static bool StrandsProbingFirstSeed(SimCluster sim, string fault, Func<SimNode, bool> unavailableAfter)
+    {
+        var first = sim.Nodes[0];
+        if (!first.Alive || first.Machine!.Phase is not (ClusterPhase.Probing or ClusterPhase.Joining))
+        {
+            return false;
+        }
+
+        var answerable = sim.Nodes.Skip(1).Any(n => n.Running && !n.Paused && !unavailableAfter(n));
+        if (!answerable)
+        {
+            sim.Note($"{fault} skipped: it would leave the probing first seed {first.Id} with no seed to answer it");
+        }
+
+        return !answerable;
     }
 }

@@ -140,6 +140,12 @@ public sealed partial class SimCluster
     /// <summary>True when no partition is in force.</summary>
     public bool IsWhole => _blocked.Count == 0;
 
+    /// <summary>Whether messages cannot flow in at least one direction between the two nodes.</summary>
+    public bool IsCut(SimNode a, SimNode b) => _blocked.Contains((a.Id, b.Id)) || _blocked.Contains((b.Id, a.Id));
+
+    /// <summary>Records a line of the script's own in the trace (e.g. a fault it skipped, and why).</summary>
+    public void Note(string text) => RecordGlobal("script", text);
+
     public void Heal()
     {
         _blocked.Clear();
