@@ -21,7 +21,11 @@ internal interface IStoreSession : IAsyncDisposable
 {
     ValueTask<StoredRecord?> GetRecordAsync(RecordCursor at, CancellationToken ct);
 
-    /// <summary>The stored records among <paramref name="cursors"/> (absent ones are left out), in one round trip where the provider can.</summary>
+    /// <summary>
+    /// The stored records (tombstones included) among <paramref name="cursors"/>: absent ones are
+    /// left out, each found one comes once, in the order of its first occurrence in
+    /// <paramref name="cursors"/>. One statement where the provider has round trips (PostgreSQL).
+    /// </summary>
     ValueTask<IReadOnlyList<StoredRecord>> GetRecordsAsync(IReadOnlyCollection<RecordCursor> cursors, CancellationToken ct);
 
     ValueTask UpsertRecordAsync(StoredRecord record, CancellationToken ct);

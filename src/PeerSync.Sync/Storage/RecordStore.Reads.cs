@@ -97,18 +97,11 @@ public sealed partial class RecordStore
     public Task<IReadOnlyList<RecordVersion>> ReadVersionsAsync(CollectionName collection, IReadOnlyList<RecordKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        var cursors = keys.Select(k => new RecordCursor(collection, k)).ToList();
         return InReadAsync(async session =>
         {
-            var result = new List<RecordVersion>(keys.Count);
-            foreach (var key in keys.Distinct())
-            {
-                if (await session.GetRecordAsync(new RecordCursor(collection, key), cancellationToken).ConfigureAwait(false) is { } row)
-                {
-                    result.Add(row.Version);
-                }
-            }
-
-            return (IReadOnlyList<RecordVersion>)result;
+            var rows = await session.GetRecordsAsync(cursors, cancellationToken).ConfigureAwait(false);
+            return (IReadOnlyList<RecordVersion>)[.. rows.Select(r => r.Version)];
         }, cancellationToken);
     }
 

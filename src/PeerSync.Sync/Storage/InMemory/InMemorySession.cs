@@ -26,7 +26,7 @@ internal sealed class InMemorySession : IStoreSession
     public ValueTask<IReadOnlyList<StoredRecord>> GetRecordsAsync(IReadOnlyCollection<RecordCursor> cursors, CancellationToken ct)
     {
         var found = new List<StoredRecord>(cursors.Count);
-        foreach (var cursor in cursors)
+        foreach (var cursor in cursors.Distinct())
         {
             if (_s.Records.GetValueOrDefault(cursor) is { } record)
             {

@@ -18,7 +18,7 @@ internal sealed class PostgresBackend : SqlBackend
     private readonly ILogger _logger;
 
     public PostgresBackend(PostgresRecordStoreOptions options)
-        : base(new SqlDialect("postgres", name => $"\"{options.Schema}\".sync_{name}", "TEXT COLLATE \"C\"", "BIGINT") { MultiRowWrites = true }, options.TimeProvider)
+        : base(new SqlDialect("postgres", name => $"\"{options.Schema}\".sync_{name}", "TEXT COLLATE \"C\"", "BIGINT") { MultiRowWrites = true, MultiRowReads = true }, options.TimeProvider)
     {
         _schema = options.Schema;
         _logger = options.Logger;

@@ -14,6 +14,13 @@ internal sealed record SqlDialect(string Name, Func<string, string> Table, strin
     /// </summary>
     public bool MultiRowWrites { get; init; }
 
+    /// <summary>
+    /// Whether reads of many rows by key are one statement over arrays of keys
+    /// (<see cref="SqlTable.LookupRows"/>, PostgreSQL: one round trip) rather than one statement
+    /// per key (SQLite: a statement on the session's own connection costs no round trip).
+    /// </summary>
+    public bool MultiRowReads { get; init; }
+
     public SqlTable Records { get; } = new(Table("records"), 2, false,
         new("collection", true), new("rkey", true), new("owned", false), new("deleted", false), new("value", true),
         new("hlc", false), new("origin_node", true), new("origin_epoch", false), new("position", false), new("bucket", false));

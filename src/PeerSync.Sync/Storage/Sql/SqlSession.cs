@@ -19,11 +19,10 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     private const string RecordColumns = "collection, rkey, owned, deleted, value, hlc, origin_node, origin_epoch, position";
 
     // Bounds one round trip: queued rows (a commit of 1000 local changes writes 2000 rows, a record
-    // and a log entry each, so it goes out at once), their text (at most a few tens of MB in one
-    // statement, far below PostgreSQL's 1 GB per array), and point lookups.
+    // and a log entry each, so it goes out at once) and their text (at most a few tens of MB in one
+    // statement, far below PostgreSQL's 1 GB per array).
     internal const int MaxQueuedRows = 4096;
     internal const long MaxQueuedTextChars = 8L << 20;
-    private const int MaxLookupsPerBatch = 500;
 
     // Row writes queued for one round trip (MultiRowWrites); sent before a read of a table they write, at a bound and at commit.
     private readonly PendingRows? _pending = d.MultiRowWrites ? new PendingRows() : null;
@@ -36,10 +35,16 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     public async ValueTask<IReadOnlyList<StoredRecord>> GetRecordsAsync(IReadOnlyCollection<RecordCursor> cursors, CancellationToken ct)
     {
-        var found = new List<StoredRecord>(cursors.Count);
-        if (!connection.CanCreateBatch)
+        var distinct = cursors.Distinct().ToList();
+        var found = new List<StoredRecord>(distinct.Count);
+        if (distinct.Count == 0)
         {
-            foreach (var cursor in cursors)
+            return found;
+        }
+
+        if (!d.MultiRowReads)
+        {
+            foreach (var cursor in distinct)
             {
                 if (await GetRecordAsync(cursor, ct).ConfigureAwait(false) is { } record)
                 {
@@ -50,31 +55,15 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
             return found;
         }
 
-        // One point lookup per key, sent together: each is a primary-key probe whatever the
-        // table's statistics say (one `rkey IN (...)` query was planned as a scan of the whole
-        // collection while a fresh table had not been analyzed yet).
+        // One statement for every key: two arrays, so no bound on the number of parameters.
         await FlushAsync(d.Records, ct).ConfigureAwait(false);
-        foreach (var chunk in cursors.Chunk(MaxLookupsPerBatch))
+        await using var command = Command(d.Records, d.Records.LookupRows(RecordColumns),
+            (SqlTable.Parameter(0), distinct.Select(c => c.Collection.Value).ToArray()),
+            (SqlTable.Parameter(1), distinct.Select(c => c.Key.Value).ToArray()));
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            await using var batch = NewBatch();
-            foreach (var cursor in chunk)
-            {
-                var lookup = batch.CreateBatchCommand();
-                lookup.CommandText = $"SELECT {RecordColumns} FROM {d.Records.Name} WHERE collection = @c AND rkey = @k";
-                AddParameter(lookup, "@c", cursor.Collection.Value);
-                AddParameter(lookup, "@k", cursor.Key.Value);
-                batch.BatchCommands.Add(lookup);
-            }
-
-            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            do
-            {
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    found.Add(ReadRecord(reader));
-                }
-            }
-            while (await reader.NextResultAsync(ct).ConfigureAwait(false));
+            found.Add(ReadRecord(reader));
         }
 
         return found;
@@ -370,14 +359,6 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
         }
 
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
-
-    private static void AddParameter(DbBatchCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
     }
 
     private DbBatch NewBatch()
