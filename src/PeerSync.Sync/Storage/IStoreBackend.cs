@@ -12,6 +12,15 @@ internal sealed record BucketState(CollectionName Collection, int Bucket, long C
 
 internal sealed record CollectionState(CollectionName Collection, long Count, ulong ValueHash);
 
+/// <summary>Every origin's state and the metadata values asked for (absent names are left out), read together.</summary>
+internal sealed record OriginsAndMeta(IReadOnlyList<OriginState> Origins, IReadOnlyDictionary<string, string> Meta)
+{
+    public string? Get(string name) => Meta.GetValueOrDefault(name);
+}
+
+/// <summary>The digest rows asked for that exist, read together.</summary>
+internal sealed record DigestStates(IReadOnlyList<BucketState> Buckets, IReadOnlyList<CollectionState> Collections);
+
 /// <summary>
 /// A provider's primitive operations inside one transaction. <see cref="RecordStore"/> builds every
 /// store operation on these, so the semantics are written once and the providers (in-memory,
@@ -68,6 +77,13 @@ internal interface IStoreSession : IAsyncDisposable
 
     ValueTask UpsertOriginAsync(OriginState state, CancellationToken ct);
 
+    /// <summary>
+    /// <see cref="ReadOriginsAsync"/> and <see cref="GetMetaAsync"/> of each of <paramref name="names"/>
+    /// at once: one round trip where the provider has round trips (PostgreSQL). What a write
+    /// transaction and a progress read start with.
+    /// </summary>
+    ValueTask<OriginsAndMeta> ReadOriginsAndMetaAsync(IReadOnlyCollection<string> names, CancellationToken ct);
+
     /// <summary>Bucket states of one collection (or all); with <paramref name="buckets"/>, only those buckets.</summary>
     ValueTask<IReadOnlyList<BucketState>> ReadBucketStatesAsync(CollectionName? collection, IReadOnlyCollection<int>? buckets, CancellationToken ct);
 
@@ -76,6 +92,13 @@ internal interface IStoreSession : IAsyncDisposable
     ValueTask<IReadOnlyList<CollectionState>> ReadCollectionStatesAsync(CollectionName? collection, CancellationToken ct);
 
     ValueTask UpsertCollectionStateAsync(CollectionState state, CancellationToken ct);
+
+    /// <summary>
+    /// The states of the given buckets and collections that exist, at once: one round trip where
+    /// the provider has round trips (PostgreSQL). What a write transaction's commit adds its digest
+    /// deltas to.
+    /// </summary>
+    ValueTask<DigestStates> ReadDigestStatesAsync(IReadOnlyCollection<(CollectionName Collection, int Bucket)> buckets, IReadOnlyCollection<CollectionName> collections, CancellationToken ct);
 
     ValueTask<string?> GetMetaAsync(string name, CancellationToken ct);
 

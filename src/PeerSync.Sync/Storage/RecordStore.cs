@@ -78,10 +78,11 @@ public sealed partial class RecordStore : IRecordStore
         return InReadAsync(
             async session =>
             {
-                var origins = await session.ReadOriginsAsync(cancellationToken).ConfigureAwait(false);
-                var high = Hlc.FromInt64(StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.HlcHigh, cancellationToken).ConfigureAwait(false), StoreMeta.HlcHigh));
-                var checkpointText = await session.GetMetaAsync(StoreMeta.BackfillCheckpoint, cancellationToken).ConfigureAwait(false);
-                var position = StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.ApplyPosition, cancellationToken).ConfigureAwait(false), StoreMeta.ApplyPosition);
+                var read = await session.ReadOriginsAndMetaAsync([StoreMeta.HlcHigh, StoreMeta.BackfillCheckpoint, StoreMeta.ApplyPosition], cancellationToken).ConfigureAwait(false);
+                var origins = read.Origins;
+                var high = Hlc.FromInt64(StoreMeta.ParseLong(read.Get(StoreMeta.HlcHigh), StoreMeta.HlcHigh));
+                var checkpointText = read.Get(StoreMeta.BackfillCheckpoint);
+                var position = StoreMeta.ParseLong(read.Get(StoreMeta.ApplyPosition), StoreMeta.ApplyPosition);
                 var applied = Watermarks.From(origins.Select(o => new KeyValuePair<OriginId, Hlc>(o.Origin, o.Applied)));
                 return new SyncProgress(
                     self.Epoch,

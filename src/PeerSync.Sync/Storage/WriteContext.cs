@@ -38,10 +38,10 @@ internal sealed class WriteContext
 
     public static async ValueTask<WriteContext> BeginAsync(IStoreSession session, CancellationToken ct)
     {
-        var origins = await session.ReadOriginsAsync(ct).ConfigureAwait(false);
-        var position = StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.ApplyPosition, ct).ConfigureAwait(false), StoreMeta.ApplyPosition);
-        var high = Hlc.FromInt64(StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.HlcHigh, ct).ConfigureAwait(false), StoreMeta.HlcHigh));
-        return new WriteContext(session, origins, position, high);
+        var start = await session.ReadOriginsAndMetaAsync([StoreMeta.ApplyPosition, StoreMeta.HlcHigh], ct).ConfigureAwait(false);
+        var position = StoreMeta.ParseLong(start.Get(StoreMeta.ApplyPosition), StoreMeta.ApplyPosition);
+        var high = Hlc.FromInt64(StoreMeta.ParseLong(start.Get(StoreMeta.HlcHigh), StoreMeta.HlcHigh));
+        return new WriteContext(session, start.Origins, position, high);
     }
 
     public Hlc Applied(OriginId origin) => _origins.TryGetValue(origin, out var s) ? s.Applied : Hlc.Zero;
@@ -172,37 +172,33 @@ internal sealed class WriteContext
         }
     }
 
+    /// <summary>Adds the digest deltas to the stored digests: one read of every touched bucket and collection, then their upserts.</summary>
     private async ValueTask FlushDigestsAsync(CancellationToken ct)
     {
-        foreach (var group in _bucketDeltas.GroupBy(e => e.Key.Collection))
+        var buckets = _bucketDeltas.Where(e => e.Value.Count != 0 || e.Value.Fingerprint != 0).ToList();
+        var collections = _collectionDeltas.Where(e => e.Value.Count != 0 || e.Value.Hash != 0).ToList();
+        if (buckets.Count == 0 && collections.Count == 0)
         {
-            var touched = group.Select(e => e.Key.Bucket).ToList();
-            var current = (await Session.ReadBucketStatesAsync(group.Key, touched, ct).ConfigureAwait(false)).ToDictionary(s => s.Bucket);
-            foreach (var ((collection, bucket), delta) in group)
-            {
-                if (delta.Count == 0 && delta.Fingerprint == 0)
-                {
-                    continue;
-                }
+            return;
+        }
 
-                current.TryGetValue(bucket, out var state);
-                unchecked
-                {
-                    await Session.UpsertBucketStateAsync(
-                        new BucketState(collection, bucket, (state?.Count ?? 0) + delta.Count, (state?.Fingerprint ?? 0) + delta.Fingerprint),
-                        ct).ConfigureAwait(false);
-                }
+        var stored = await Session.ReadDigestStatesAsync([.. buckets.Select(e => e.Key)], [.. collections.Select(e => e.Key)], ct).ConfigureAwait(false);
+        var bucketStates = stored.Buckets.ToDictionary(b => (b.Collection, b.Bucket));
+        var collectionStates = stored.Collections.ToDictionary(c => c.Collection);
+        foreach (var ((collection, bucket), delta) in buckets)
+        {
+            bucketStates.TryGetValue((collection, bucket), out var state);
+            unchecked
+            {
+                await Session.UpsertBucketStateAsync(
+                    new BucketState(collection, bucket, (state?.Count ?? 0) + delta.Count, (state?.Fingerprint ?? 0) + delta.Fingerprint),
+                    ct).ConfigureAwait(false);
             }
         }
 
-        foreach (var (collection, delta) in _collectionDeltas)
+        foreach (var (collection, delta) in collections)
         {
-            if (delta.Count == 0 && delta.Hash == 0)
-            {
-                continue;
-            }
-
-            var state = (await Session.ReadCollectionStatesAsync(collection, ct).ConfigureAwait(false)).FirstOrDefault();
+            collectionStates.TryGetValue(collection, out var state);
             unchecked
             {
                 await Session.UpsertCollectionStateAsync(

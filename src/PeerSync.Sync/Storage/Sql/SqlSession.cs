@@ -14,9 +14,11 @@ namespace PeerSync.Sync.Storage.Sql;
 /// at a bound and at commit; a failure then fails that read or the commit, and so the whole
 /// transaction, as it would have anyway.
 /// </summary>
-internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransaction transaction, Func<DbConnection, ValueTask> release) : IStoreSession
+internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, DbTransaction transaction, Func<DbConnection, ValueTask> release) : IStoreSession
 {
     private const string RecordColumns = "collection, rkey, owned, deleted, value, hlc, origin_node, origin_epoch, position";
+    private const string BucketColumns = "collection, bucket, live_count, fingerprint";
+    private const string CollectionColumns = "collection, live_count, value_hash";
 
     // Bounds one round trip: queued rows (a commit of 1000 local changes writes 2000 rows, a record
     // and a log entry each, so it goes out at once) and their text (at most a few tens of MB in one
@@ -31,42 +33,6 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     {
         var rows = await RecordsAsync($"SELECT {RecordColumns} FROM {d.Records.Name} WHERE collection = @c AND rkey = @k", ct, ("@c", at.Collection.Value), ("@k", at.Key.Value)).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
-    }
-
-    public async ValueTask<IReadOnlyList<StoredRecord>> GetRecordsAsync(IReadOnlyCollection<RecordCursor> cursors, CancellationToken ct)
-    {
-        var distinct = cursors.Distinct().ToList();
-        var found = new List<StoredRecord>(distinct.Count);
-        if (distinct.Count == 0)
-        {
-            return found;
-        }
-
-        if (!d.MultiRowReads)
-        {
-            foreach (var cursor in distinct)
-            {
-                if (await GetRecordAsync(cursor, ct).ConfigureAwait(false) is { } record)
-                {
-                    found.Add(record);
-                }
-            }
-
-            return found;
-        }
-
-        // One statement for every key: two arrays, so no bound on the number of parameters.
-        await FlushAsync(d.Records, ct).ConfigureAwait(false);
-        await using var command = Command(d.Records, d.Records.LookupRows(RecordColumns),
-            (SqlTable.Parameter(0), distinct.Select(c => c.Collection.Value).ToArray()),
-            (SqlTable.Parameter(1), distinct.Select(c => c.Key.Value).ToArray()));
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-        {
-            found.Add(ReadRecord(reader));
-        }
-
-        return found;
     }
 
     public ValueTask UpsertRecordAsync(StoredRecord record, CancellationToken ct)
@@ -203,15 +169,12 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     public async ValueTask<IReadOnlyList<OriginState>> ReadOriginsAsync(CancellationToken ct)
     {
         await FlushAsync(d.Origins, ct).ConfigureAwait(false);
-        await using var command = Command(d.Origins, $"SELECT node, epoch, applied_hlc, floor_hlc FROM {d.Origins.Name} ORDER BY node, epoch");
+        await using var command = Command(d.Origins, OriginsQuery);
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<OriginState>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            result.Add(new OriginState(
-                new OriginId(NodeId.Parse(reader.GetString(0)), new DataEpoch(unchecked((ulong)reader.GetInt64(1)))),
-                Hlc.FromInt64(reader.GetInt64(2)),
-                Hlc.FromInt64(reader.GetInt64(3))));
+            result.Add(ReadOrigin(reader));
         }
 
         return result;
@@ -230,13 +193,13 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
         await FlushAsync(d.Buckets, ct).ConfigureAwait(false);
         await using var command = collection is { } c
-            ? Command(d.Buckets, $"SELECT collection, bucket, live_count, fingerprint FROM {d.Buckets.Name} WHERE collection = @c{filter} ORDER BY bucket", ("@c", c.Value))
-            : Command(d.Buckets, $"SELECT collection, bucket, live_count, fingerprint FROM {d.Buckets.Name} ORDER BY collection, bucket");
+            ? Command(d.Buckets, $"SELECT {BucketColumns} FROM {d.Buckets.Name} WHERE collection = @c{filter} ORDER BY bucket", ("@c", c.Value))
+            : Command(d.Buckets, $"SELECT {BucketColumns} FROM {d.Buckets.Name} ORDER BY collection, bucket");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<BucketState>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            result.Add(new BucketState(CollectionName.Parse(reader.GetString(0)), (int)reader.GetInt64(1), reader.GetInt64(2), unchecked((ulong)reader.GetInt64(3))));
+            result.Add(ReadBucket(reader));
         }
 
         return result;
@@ -249,13 +212,13 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     {
         await FlushAsync(d.Collections, ct).ConfigureAwait(false);
         await using var command = collection is { } c
-            ? Command(d.Collections, $"SELECT collection, live_count, value_hash FROM {d.Collections.Name} WHERE collection = @c", ("@c", c.Value))
-            : Command(d.Collections, $"SELECT collection, live_count, value_hash FROM {d.Collections.Name} ORDER BY collection");
+            ? Command(d.Collections, $"SELECT {CollectionColumns} FROM {d.Collections.Name} WHERE collection = @c", ("@c", c.Value))
+            : Command(d.Collections, $"SELECT {CollectionColumns} FROM {d.Collections.Name} ORDER BY collection");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<CollectionState>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            result.Add(new CollectionState(CollectionName.Parse(reader.GetString(0)), reader.GetInt64(1), unchecked((ulong)reader.GetInt64(2))));
+            result.Add(ReadCollection(reader));
         }
 
         return result;
@@ -361,6 +324,8 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
+    private string OriginsQuery => $"SELECT node, epoch, applied_hlc, floor_hlc FROM {d.Origins.Name} ORDER BY node, epoch";
+
     private DbBatch NewBatch()
     {
         var batch = connection.CreateBatch();
@@ -406,6 +371,21 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
         return result;
     }
+
+    /// <summary>A row of <see cref="OriginsQuery"/>.</summary>
+    private static OriginState ReadOrigin(DbDataReader reader) =>
+        new(
+            new OriginId(NodeId.Parse(reader.GetString(0)), new DataEpoch(unchecked((ulong)reader.GetInt64(1)))),
+            Hlc.FromInt64(reader.GetInt64(2)),
+            Hlc.FromInt64(reader.GetInt64(3)));
+
+    /// <summary>A row of <see cref="BucketColumns"/>.</summary>
+    private static BucketState ReadBucket(DbDataReader reader) =>
+        new(CollectionName.Parse(reader.GetString(0)), (int)reader.GetInt64(1), reader.GetInt64(2), unchecked((ulong)reader.GetInt64(3)));
+
+    /// <summary>A row of <see cref="CollectionColumns"/>.</summary>
+    private static CollectionState ReadCollection(DbDataReader reader) =>
+        new(CollectionName.Parse(reader.GetString(0)), reader.GetInt64(1), unchecked((ulong)reader.GetInt64(2)));
 
     /// <summary>A row of <see cref="RecordColumns"/>.</summary>
     private static StoredRecord ReadRecord(DbDataReader reader)
