@@ -239,8 +239,24 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
 
     public async ValueTask CommitAsync(CancellationToken ct)
     {
-        await FlushAsync(null, ct).ConfigureAwait(false);
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        if (_pending is not { IsEmpty: false } pending)
+        {
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return;
+        }
+
+        // The queued writes and COMMIT in one round trip. A failed write skips the rest of the
+        // batch (COMMIT included) and fails this call; the transaction is then rolled back when
+        // the session is disposed, as before. A transaction that had failed earlier would answer a
+        // lone COMMIT with a silent ROLLBACK, but here a write always comes first and fails with
+        // it. The provider sees the transaction end (the server reports it idle), so disposing
+        // the transaction sends nothing more.
+        await using var batch = NewBatch();
+        pending.MoveTo(batch);
+        var commit = batch.CreateBatchCommand();
+        commit.CommandText = "COMMIT";
+        batch.BatchCommands.Add(commit);
+        await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
