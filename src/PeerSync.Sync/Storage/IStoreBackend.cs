@@ -22,6 +22,20 @@ internal sealed record OriginsAndMeta(IReadOnlyList<OriginState> Origins, IReadO
 internal sealed record DigestStates(IReadOnlyList<BucketState> Buckets, IReadOnlyList<CollectionState> Collections);
 
 /// <summary>
+/// What a write transaction reads before it decides anything: every origin, metadata values, the
+/// records it will look at, and the digests of their buckets and collections (which its commit
+/// adds to).
+/// </summary>
+internal sealed record WriteStartReads(
+    IReadOnlyCollection<string> MetaNames,
+    IReadOnlyCollection<RecordCursor> Records,
+    IReadOnlyCollection<(CollectionName Collection, int Bucket)> Buckets,
+    IReadOnlyCollection<CollectionName> Collections);
+
+/// <summary>The answer to <see cref="WriteStartReads"/>: what exists of what was asked for.</summary>
+internal sealed record WriteStart(OriginsAndMeta Header, IReadOnlyList<StoredRecord> Records, DigestStates Digests);
+
+/// <summary>
 /// A provider's primitive operations inside one transaction. <see cref="RecordStore"/> builds every
 /// store operation on these, so the semantics are written once and the providers (in-memory,
 /// SQLite, PostgreSQL) only move rows. Range reads include tombstones unless stated.
@@ -99,6 +113,13 @@ internal interface IStoreSession : IAsyncDisposable
     /// deltas to.
     /// </summary>
     ValueTask<DigestStates> ReadDigestStatesAsync(IReadOnlyCollection<(CollectionName Collection, int Bucket)> buckets, IReadOnlyCollection<CollectionName> collections, CancellationToken ct);
+
+    /// <summary>
+    /// <see cref="ReadOriginsAndMetaAsync"/>, <see cref="GetRecordsAsync"/> and
+    /// <see cref="ReadDigestStatesAsync"/> at once: one round trip where the provider has round
+    /// trips (PostgreSQL).
+    /// </summary>
+    ValueTask<WriteStart> ReadWriteStartAsync(WriteStartReads reads, CancellationToken ct);
 
     ValueTask<string?> GetMetaAsync(string name, CancellationToken ct);
 

@@ -117,9 +117,8 @@ public sealed partial class RecordStore
             }
         }
 
-        return InWriteAsync(async ctx =>
+        return InWriteAsync([.. pulled.Select(r => r.Cursor).Concat(deletions.Select(d => d.Record))], async ctx =>
         {
-            await ctx.LoadRecordsAsync(pulled.Select(r => r.Cursor).Concat(deletions.Select(d => d.Record)), cancellationToken).ConfigureAwait(false);
             var changed = 0;
             foreach (var record in pulled)
             {

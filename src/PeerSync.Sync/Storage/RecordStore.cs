@@ -108,10 +108,9 @@ public sealed partial class RecordStore : IRecordStore
             }
         }
 
-        return await InWriteAsync(async ctx =>
+        return await InWriteAsync([.. writes.Select(w => new RecordCursor(w.Collection, w.Key))], async ctx =>
         {
             var outcomes = new List<LocalWriteOutcome>(writes.Count);
-            await ctx.LoadRecordsAsync(writes.Select(w => new RecordCursor(w.Collection, w.Key)), cancellationToken).ConfigureAwait(false);
             foreach (var write in writes)
             {
                 var existing = (await ctx.GetRecordAsync(new RecordCursor(write.Collection, write.Key), cancellationToken).ConfigureAwait(false))?.Version;
@@ -161,10 +160,9 @@ public sealed partial class RecordStore : IRecordStore
             }
         }
 
-        return await InWriteAsync(async ctx =>
+        return await InWriteAsync([.. ranges.SelectMany(r => r.Changes).Select(c => c.Cursor)], async ctx =>
         {
             var outcomes = new List<RangeApplyOutcome>(ranges.Count);
-            await ctx.LoadRecordsAsync(ranges.SelectMany(r => r.Changes).Select(c => c.Cursor), cancellationToken).ConfigureAwait(false);
             foreach (var range in ranges)
             {
                 var applied = ctx.Applied(range.Origin);
@@ -220,12 +218,16 @@ public sealed partial class RecordStore : IRecordStore
     private static Watermarks CurrentApplied(WriteContext ctx) =>
         Watermarks.From(ctx.Origins.Select(o => new KeyValuePair<OriginId, Hlc>(o.Origin, o.Applied)));
 
+    private Task<T> InWriteAsync<T>(Func<WriteContext, ValueTask<T>> body, CancellationToken ct, [CallerMemberName] string operation = "") =>
+        InWriteAsync([], body, ct, operation);
+
     /// <summary>
-    /// Runs <paramref name="body"/> in one write transaction. A connection the server ended while
+    /// Runs <paramref name="body"/> in one write transaction, which starts knowing the records at
+    /// <paramref name="preload"/> (read with the transaction's other starting reads). A connection the server ended while
     /// idle (a restart) fails the first statement; the work never reached COMMIT then, so it runs once
     /// more on a fresh connection. A failure during COMMIT is never retried: its outcome is unknown.
     /// </summary>
-    private async Task<T> InWriteAsync<T>(Func<WriteContext, ValueTask<T>> body, CancellationToken ct, [CallerMemberName] string operation = "")
+    private async Task<T> InWriteAsync<T>(IReadOnlyCollection<RecordCursor> preload, Func<WriteContext, ValueTask<T>> body, CancellationToken ct, [CallerMemberName] string operation = "")
     {
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -236,7 +238,7 @@ public sealed partial class RecordStore : IRecordStore
                 try
                 {
                     await using var session = await _backend.BeginAsync(true, ct).ConfigureAwait(false);
-                    var ctx = await WriteContext.BeginAsync(session, ct).ConfigureAwait(false);
+                    var ctx = await WriteContext.BeginAsync(session, preload, ct).ConfigureAwait(false);
                     var result = await body(ctx).ConfigureAwait(false);
                     committing = true;
                     await ctx.CommitAsync(ct).ConfigureAwait(false);

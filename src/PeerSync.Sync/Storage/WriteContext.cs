@@ -16,9 +16,15 @@ internal sealed class WriteContext
     private readonly Dictionary<(CollectionName Collection, int Bucket), (long Count, ulong Fingerprint)> _bucketDeltas = [];
     private readonly Dictionary<CollectionName, (long Count, ulong Hash)> _collectionDeltas = [];
 
-    // Records this transaction has read or written (null: known absent). A batch loads its records
-    // in one query up front (LoadRecordsAsync) and then sees its own writes without asking the store.
+    // Records this transaction has read or written (null: known absent). A batch reads its records
+    // in one query up front (with the transaction's start, or LoadRecordsAsync) and then sees its
+    // own writes without asking the store.
     private readonly Dictionary<RecordCursor, StoredRecord?> _records = [];
+
+    // Stored digests read so far (null: known absent); commit adds the deltas to them, reading
+    // only the ones not read at the start.
+    private readonly Dictionary<(CollectionName Collection, int Bucket), BucketState?> _bucketStates = [];
+    private readonly Dictionary<CollectionName, CollectionState?> _collectionStates = [];
     private long _position;
     private readonly long _initialPosition;
     private Hlc _hlcHigh;
@@ -36,12 +42,24 @@ internal sealed class WriteContext
 
     public List<AppliedChange> Changed { get; } = [];
 
-    public static async ValueTask<WriteContext> BeginAsync(IStoreSession session, CancellationToken ct)
+    /// <summary>
+    /// Starts a write transaction with one read (one round trip on PostgreSQL): origins, counters,
+    /// the records at <paramref name="preload"/> and the digests of their buckets and collections.
+    /// Reading those digests now rather than at commit gives the same values: only a write
+    /// transaction's commit writes digests, and the record store runs one at a time.
+    /// </summary>
+    public static async ValueTask<WriteContext> BeginAsync(IStoreSession session, IEnumerable<RecordCursor> preload, CancellationToken ct)
     {
-        var start = await session.ReadOriginsAndMetaAsync([StoreMeta.ApplyPosition, StoreMeta.HlcHigh], ct).ConfigureAwait(false);
-        var position = StoreMeta.ParseLong(start.Get(StoreMeta.ApplyPosition), StoreMeta.ApplyPosition);
-        var high = Hlc.FromInt64(StoreMeta.ParseLong(start.Get(StoreMeta.HlcHigh), StoreMeta.HlcHigh));
-        return new WriteContext(session, start.Origins, position, high);
+        var cursors = preload.ToHashSet();
+        var buckets = cursors.Select(c => (c.Collection, RecordHashing.Bucket(c.Collection, c.Key))).ToHashSet();
+        var collections = cursors.Select(c => c.Collection).ToHashSet();
+        var start = await session.ReadWriteStartAsync(new WriteStartReads([StoreMeta.ApplyPosition, StoreMeta.HlcHigh], cursors, buckets, collections), ct).ConfigureAwait(false);
+        var position = StoreMeta.ParseLong(start.Header.Get(StoreMeta.ApplyPosition), StoreMeta.ApplyPosition);
+        var high = Hlc.FromInt64(StoreMeta.ParseLong(start.Header.Get(StoreMeta.HlcHigh), StoreMeta.HlcHigh));
+        var context = new WriteContext(session, start.Header.Origins, position, high);
+        context.Know(cursors, start.Records);
+        context.KnowDigests(buckets, collections, start.Digests);
+        return context;
     }
 
     public Hlc Applied(OriginId origin) => _origins.TryGetValue(origin, out var s) ? s.Applied : Hlc.Zero;
@@ -65,15 +83,7 @@ internal sealed class WriteContext
             return;
         }
 
-        foreach (var cursor in unknown)
-        {
-            _records[cursor] = null;
-        }
-
-        foreach (var record in await Session.GetRecordsAsync(unknown, ct).ConfigureAwait(false))
-        {
-            _records[record.Version.Cursor] = record;
-        }
+        Know(unknown, await Session.GetRecordsAsync(unknown, ct).ConfigureAwait(false));
     }
 
     /// <summary>The record at <paramref name="at"/> as this transaction sees it.</summary>
@@ -158,6 +168,44 @@ internal sealed class WriteContext
         ObserveHlc(applied);
     }
 
+    /// <summary>Remembers the records read at <paramref name="cursors"/>: <paramref name="found"/>, the others absent.</summary>
+    private void Know(IEnumerable<RecordCursor> cursors, IEnumerable<StoredRecord> found)
+    {
+        foreach (var cursor in cursors)
+        {
+            _records[cursor] = null;
+        }
+
+        foreach (var record in found)
+        {
+            _records[record.Version.Cursor] = record;
+        }
+    }
+
+    /// <summary>Remembers the digests read for these buckets and collections: <paramref name="found"/>, the others absent.</summary>
+    private void KnowDigests(IEnumerable<(CollectionName Collection, int Bucket)> buckets, IEnumerable<CollectionName> collections, DigestStates found)
+    {
+        foreach (var bucket in buckets)
+        {
+            _bucketStates[bucket] = null;
+        }
+
+        foreach (var collection in collections)
+        {
+            _collectionStates[collection] = null;
+        }
+
+        foreach (var state in found.Buckets)
+        {
+            _bucketStates[(state.Collection, state.Bucket)] = state;
+        }
+
+        foreach (var state in found.Collections)
+        {
+            _collectionStates[state.Collection] = state;
+        }
+    }
+
     private void AddDigest(RecordVersion version, int sign)
     {
         var bucket = (version.Collection, RecordHashing.Bucket(version.Collection, version.Key));
@@ -172,7 +220,7 @@ internal sealed class WriteContext
         }
     }
 
-    /// <summary>Adds the digest deltas to the stored digests: one read of every touched bucket and collection, then their upserts.</summary>
+    /// <summary>Adds the digest deltas to the stored digests (reading those not read at the start, in one go), as upserts.</summary>
     private async ValueTask FlushDigestsAsync(CancellationToken ct)
     {
         var buckets = _bucketDeltas.Where(e => e.Value.Count != 0 || e.Value.Fingerprint != 0).ToList();
@@ -182,12 +230,16 @@ internal sealed class WriteContext
             return;
         }
 
-        var stored = await Session.ReadDigestStatesAsync([.. buckets.Select(e => e.Key)], [.. collections.Select(e => e.Key)], ct).ConfigureAwait(false);
-        var bucketStates = stored.Buckets.ToDictionary(b => (b.Collection, b.Bucket));
-        var collectionStates = stored.Collections.ToDictionary(c => c.Collection);
+        var unknownBuckets = buckets.Select(e => e.Key).Where(b => !_bucketStates.ContainsKey(b)).ToList();
+        var unknownCollections = collections.Select(e => e.Key).Where(c => !_collectionStates.ContainsKey(c)).ToList();
+        if (unknownBuckets.Count > 0 || unknownCollections.Count > 0)
+        {
+            KnowDigests(unknownBuckets, unknownCollections, await Session.ReadDigestStatesAsync(unknownBuckets, unknownCollections, ct).ConfigureAwait(false));
+        }
+
         foreach (var ((collection, bucket), delta) in buckets)
         {
-            bucketStates.TryGetValue((collection, bucket), out var state);
+            var state = _bucketStates[(collection, bucket)];
             unchecked
             {
                 await Session.UpsertBucketStateAsync(
@@ -198,7 +250,7 @@ internal sealed class WriteContext
 
         foreach (var (collection, delta) in collections)
         {
-            collectionStates.TryGetValue(collection, out var state);
+            var state = _collectionStates[collection];
             unchecked
             {
                 await Session.UpsertCollectionStateAsync(

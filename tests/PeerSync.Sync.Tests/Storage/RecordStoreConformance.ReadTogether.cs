@@ -1,3 +1,6 @@
+using PeerSync.Sync.AntiEntropy;
+using PeerSync.Sync.Clock;
+using PeerSync.Sync.Records;
 using PeerSync.Sync.Storage;
 using PeerSync.Sync.Tests.Support;
 using static PeerSync.Sync.Tests.Support.Ids;
@@ -72,5 +75,48 @@ public abstract partial class RecordStoreConformance
         var none = await session.ReadDigestStatesAsync([], [], default);
         Assert.Empty(none.Buckets);
         Assert.Empty(none.Collections);
+    }
+
+    [StoreFact]
+    public async Task Digests_kept_over_many_write_calls_equal_the_digests_of_the_final_records()
+    {
+        // A write call reads the digests of the buckets and collections it may touch at its start
+        // and adds its deltas at commit; a digest it misread (absent for present, or a stale one)
+        // would drift from the records over calls. Local writes, rewrites, deletes, remote changes
+        // and a repair each land in buckets written by earlier calls.
+        var store = await OpenNewAsync();
+        var hlc = 100;
+        for (var call = 0; call < 4; call++)
+        {
+            await store.WriteLocalAsync([.. Enumerable.Range(0, 60).Select(i =>
+                i % 11 == call ? Del("tags", $"k{i}", H(++hlc)) : Put(i % 2 == 0 ? "tags" : "places", $"k{i}", $"{call}", H(++hlc), i % 2 == 0 ? CollectionKind.Shared : CollectionKind.Owned))]);
+        }
+
+        await store.ApplyRemoteAsync([new ChangeRange(B, Hlc.Zero, H(900), [.. Enumerable.Range(0, 30).Select(i => Shared("tags", $"k{i * 2}", "\"b\"", B, H(800 + i)))])]);
+        await store.ApplyRepairAsync([Shared("tags", "repaired", "7", Cn, H(950))], []);
+
+        var live = new List<RecordVersion>();
+        foreach (var collection in new[] { C("places"), C("tags") })
+        {
+            live.AddRange((await store.ListAsync(collection, null, 1000)).Items);
+        }
+
+        var expected = live.GroupBy(v => v.Collection).OrderBy(g => g.Key).Select(g => new
+        {
+            Collection = g.Key,
+            Count = (long)g.Count(),
+            Hash = g.Aggregate(0UL, (h, v) => unchecked(h + RecordHashing.ValueDigest(v))),
+            Buckets = g.GroupBy(v => RecordHashing.Bucket(v.Collection, v.Key)).OrderBy(b => b.Key)
+                .Select(b => $"{b.Key}:{b.Aggregate(0UL, (f, v) => unchecked(f + RecordHashing.Fingerprint(v)))}").ToList(),
+        }).ToList();
+        var buckets = await store.ReadBucketDigestsAsync();
+
+        Assert.Equal(expected.Select(e => e.Collection), buckets.Select(b => b.Collection));
+        foreach (var (want, have) in expected.Zip(buckets))
+        {
+            Assert.Equal(want.Buckets, have.Buckets.OrderBy(b => b.Key).Select(b => $"{b.Key}:{b.Value}"));
+            Assert.Equal(want.Count, have.Count);
+            Assert.Equal(new CollectionDigest(want.Collection, want.Count, want.Hash), await store.GetCollectionDigestAsync(want.Collection));
+        }
     }
 }

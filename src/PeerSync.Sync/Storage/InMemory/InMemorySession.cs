@@ -297,6 +297,9 @@ internal sealed class InMemorySession : IStoreSession
     public ValueTask UpsertCollectionStateAsync(CollectionState state, CancellationToken ct) =>
         Set(_s.CollectionStates, state.Collection, state);
 
+    public ValueTask<WriteStart> ReadWriteStartAsync(WriteStartReads reads, CancellationToken ct) =>
+        SessionReads.ReadWriteStartOneByOneAsync(this, reads, ct);
+
     public ValueTask<DigestStates> ReadDigestStatesAsync(IReadOnlyCollection<(CollectionName Collection, int Bucket)> buckets, IReadOnlyCollection<CollectionName> collections, CancellationToken ct) =>
         ValueTask.FromResult(new DigestStates(
             [.. buckets.Distinct().Select(b => _s.BucketStates.GetValueOrDefault(b)).OfType<BucketState>()],

@@ -32,84 +32,96 @@ internal sealed partial class SqlSession
             return found;
         }
 
-        // One statement for every key: two arrays, so no bound on the number of parameters.
-        await FlushAsync(d.Records, ct).ConfigureAwait(false);
-        await using var command = Command(d.Records, d.Records.LookupRows(RecordColumns),
-            (SqlTable.Parameter(0), distinct.Select(c => c.Collection.Value).ToArray()),
-            (SqlTable.Parameter(1), distinct.Select(c => c.Key.Value).ToArray()));
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-        {
-            found.Add(ReadRecord(reader));
-        }
-
+        await ReadBatchAsync([.. RecordsRead(distinct, found)], ct).ConfigureAwait(false);
         return found;
     }
 
     public async ValueTask<OriginsAndMeta> ReadOriginsAndMetaAsync(IReadOnlyCollection<string> names, CancellationToken ct)
     {
-        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!d.MultiRowReads)
         {
-            var origins = await ReadOriginsAsync(ct).ConfigureAwait(false);
-            foreach (var name in names.Distinct())
-            {
-                if (await GetMetaAsync(name, ct).ConfigureAwait(false) is { } value)
-                {
-                    meta[name] = value;
-                }
-            }
-
-            return new OriginsAndMeta(origins, meta);
+            return await SessionReads.ReadOriginsAndMetaOneByOneAsync(this, names, ct).ConfigureAwait(false);
         }
 
-        var read = new List<OriginState>();
-        await ReadBatchAsync(
-            [
-                new BatchRead(d.Origins, OriginsQuery, [], reader => read.Add(ReadOrigin(reader))),
-                new BatchRead(d.Meta, d.Meta.LookupRows("name, value"), [names.Distinct().ToArray()], reader => meta[reader.GetString(0)] = reader.GetString(1)),
-            ],
-            ct).ConfigureAwait(false);
-        return new OriginsAndMeta(read, meta);
+        var (origins, meta) = (new List<OriginState>(), new Dictionary<string, string>(StringComparer.Ordinal));
+        await ReadBatchAsync([OriginsRead(origins), MetaRead(names, meta)], ct).ConfigureAwait(false);
+        return new OriginsAndMeta(origins, meta);
     }
 
     public async ValueTask<DigestStates> ReadDigestStatesAsync(IReadOnlyCollection<(CollectionName Collection, int Bucket)> buckets, IReadOnlyCollection<CollectionName> collections, CancellationToken ct)
     {
         if (!d.MultiRowReads)
         {
-            var bucketStates = new List<BucketState>();
-            foreach (var group in buckets.GroupBy(b => b.Collection))
-            {
-                bucketStates.AddRange(await ReadBucketStatesAsync(group.Key, [.. group.Select(b => b.Bucket)], ct).ConfigureAwait(false));
-            }
-
-            var collectionStates = new List<CollectionState>();
-            foreach (var collection in collections.Distinct())
-            {
-                collectionStates.AddRange(await ReadCollectionStatesAsync(collection, ct).ConfigureAwait(false));
-            }
-
-            return new DigestStates(bucketStates, collectionStates);
+            return await SessionReads.ReadDigestStatesOneByOneAsync(this, buckets, collections, ct).ConfigureAwait(false);
         }
 
-        var distinctBuckets = buckets.Distinct().ToList();
-        var distinctCollections = collections.Distinct().ToList();
         var (bucketRows, collectionRows) = (new List<BucketState>(), new List<CollectionState>());
+        await ReadBatchAsync([.. BucketsRead(buckets, bucketRows), .. CollectionsRead(collections, collectionRows)], ct).ConfigureAwait(false);
+        return new DigestStates(bucketRows, collectionRows);
+    }
+
+    public async ValueTask<WriteStart> ReadWriteStartAsync(WriteStartReads reads, CancellationToken ct)
+    {
+        if (!d.MultiRowReads)
+        {
+            return await SessionReads.ReadWriteStartOneByOneAsync(this, reads, ct).ConfigureAwait(false);
+        }
+
+        var (origins, meta) = (new List<OriginState>(), new Dictionary<string, string>(StringComparer.Ordinal));
+        var (records, bucketRows, collectionRows) = (new List<StoredRecord>(), new List<BucketState>(), new List<CollectionState>());
+        var cursors = reads.Records.Distinct().ToList();
         await ReadBatchAsync(
             [
-                new BatchRead(
-                    d.Buckets,
-                    d.Buckets.LookupRows(BucketColumns),
-                    [distinctBuckets.Select(b => b.Collection.Value).ToArray(), distinctBuckets.Select(b => (long)b.Bucket).ToArray()],
-                    reader => bucketRows.Add(ReadBucket(reader))),
-                new BatchRead(
-                    d.Collections,
-                    d.Collections.LookupRows(CollectionColumns),
-                    [distinctCollections.Select(c => c.Value).ToArray()],
-                    reader => collectionRows.Add(ReadCollection(reader))),
+                OriginsRead(origins),
+                MetaRead(reads.MetaNames, meta),
+                .. RecordsRead(cursors, records),
+                .. BucketsRead(reads.Buckets, bucketRows),
+                .. CollectionsRead(reads.Collections, collectionRows),
             ],
             ct).ConfigureAwait(false);
-        return new DigestStates(bucketRows, collectionRows);
+        return new WriteStart(new OriginsAndMeta(origins, meta), records, new DigestStates(bucketRows, collectionRows));
+    }
+
+    private BatchRead OriginsRead(List<OriginState> into) =>
+        new(d.Origins, OriginsQuery, [], reader => into.Add(ReadOrigin(reader)));
+
+    private BatchRead MetaRead(IReadOnlyCollection<string> names, Dictionary<string, string> into) =>
+        new(d.Meta, d.Meta.LookupRows("name, value"), [names.Distinct().ToArray()], reader => into[reader.GetString(0)] = reader.GetString(1));
+
+    /// <summary>
+    /// The read of these records (distinct cursors), or none for none: one statement for every key,
+    /// through arrays, so no bound on the number of parameters.
+    /// </summary>
+    private IEnumerable<BatchRead> RecordsRead(List<RecordCursor> distinct, List<StoredRecord> into) =>
+        distinct.Count == 0 ? [] :
+        [
+            new(
+                d.Records,
+                d.Records.LookupRows(RecordColumns),
+                [distinct.Select(c => c.Collection.Value).ToArray(), distinct.Select(c => c.Key.Value).ToArray()],
+                reader => into.Add(ReadRecord(reader))),
+        ];
+
+    /// <summary>The read of these buckets' states, or none for none.</summary>
+    private IEnumerable<BatchRead> BucketsRead(IReadOnlyCollection<(CollectionName Collection, int Bucket)> buckets, List<BucketState> into)
+    {
+        var distinct = buckets.Distinct().ToList();
+        return distinct.Count == 0 ? [] :
+        [
+            new(
+                d.Buckets,
+                d.Buckets.LookupRows(BucketColumns),
+                [distinct.Select(b => b.Collection.Value).ToArray(), distinct.Select(b => (long)b.Bucket).ToArray()],
+                reader => into.Add(ReadBucket(reader))),
+        ];
+    }
+
+    /// <summary>The read of these collections' states, or none for none.</summary>
+    private IEnumerable<BatchRead> CollectionsRead(IReadOnlyCollection<CollectionName> collections, List<CollectionState> into)
+    {
+        var distinct = collections.Distinct().ToList();
+        return distinct.Count == 0 ? [] :
+            [new(d.Collections, d.Collections.LookupRows(CollectionColumns), [distinct.Select(c => c.Value).ToArray()], reader => into.Add(ReadCollection(reader)))];
     }
 
     /// <summary>
@@ -118,6 +130,11 @@ internal sealed partial class SqlSession
     /// </summary>
     private async ValueTask ReadBatchAsync(IReadOnlyList<BatchRead> reads, CancellationToken ct)
     {
+        if (reads.Count == 0)
+        {
+            return;
+        }
+
         foreach (var read in reads)
         {
             await FlushAsync(read.Table, ct).ConfigureAwait(false);
