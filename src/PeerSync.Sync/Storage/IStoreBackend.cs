@@ -142,6 +142,13 @@ internal interface IStoreBackend : IAsyncDisposable
     ValueTask<IStoreSession> BeginAsync(bool write, CancellationToken ct);
 
     /// <summary>
+    /// A session for one read statement. Where a transaction costs round trips (PostgreSQL: BEGIN
+    /// goes with the statement, but ROLLBACK is one more) it runs without one: a single statement
+    /// reads one snapshot by itself. A second statement in it is a bug and throws.
+    /// </summary>
+    ValueTask<IStoreSession> BeginOneReadAsync(CancellationToken ct);
+
+    /// <summary>
     /// Whether <paramref name="failure"/> lost the session's connection (the server restarted or
     /// ended it) rather than refusing its work: work that never reached COMMIT may run once more.
     /// </summary>

@@ -5,15 +5,19 @@ using System.Net.Sockets;
 namespace PeerSync.Sync.Tests.Support;
 
 /// <summary>
-/// A loopback TCP proxy in front of a PostgreSQL server that counts round trips: the server ends
-/// the answer to every synchronization point (a simple query, or a batch of extended-protocol
-/// statements) with one ReadyForQuery message, so their number is the number of times the client
-/// waited for the server. Plain connections only (connect with SSL and GSS encryption disabled:
-/// the proxy reads the server's messages, and a TLS or GSS negotiation answer is one untyped byte).
+/// A loopback TCP proxy in front of a PostgreSQL server that counts round trips. Every
+/// synchronization point the client sends (a simple query, or the Sync that ends a batch of
+/// extended-protocol statements) is answered by one ReadyForQuery, in order; the client waits for
+/// the last one of what it sent. A transaction's BEGIN, which the client sends ahead of the first
+/// statement in the same write, is not a round trip of its own and is not counted. Plain
+/// connections only (connect with SSL and GSS encryption disabled, and no reset on close, whose
+/// statements the client also sends ahead of the next ones).
 /// </summary>
 internal sealed class PostgresRoundTripCounter : IAsyncDisposable
 {
     private const byte ReadyForQuery = (byte)'Z';
+    private const byte SimpleQuery = (byte)'Q';
+    private const byte Sync = (byte)'S';
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly DnsEndPoint _server;
     private readonly CancellationTokenSource _stop = new();
@@ -65,21 +69,26 @@ internal sealed class PostgresRoundTripCounter : IAsyncDisposable
 
             var server = new Socket(SocketType.Stream, ProtocolType.Tcp);
             await server.ConnectAsync(_server, _stop.Token).ConfigureAwait(false);
+            var expected = new Queue<bool>();
             lock (_pumps)
             {
-                _pumps.Add(PumpAsync(client, server, count: false));
-                _pumps.Add(PumpAsync(server, client, count: true));
+                _pumps.Add(PumpAsync(client, server, fromServer: false, expected));
+                _pumps.Add(PumpAsync(server, client, fromServer: true, expected));
             }
         }
     }
 
-    /// <summary>Copies bytes from <paramref name="from"/> to <paramref name="to"/>; server to client, it also walks the message framing (type byte, 4-byte length) to count ReadyForQuery.</summary>
-    private async Task PumpAsync(Socket from, Socket to, bool count)
+    /// <summary>
+    /// Copies bytes from <paramref name="from"/> to <paramref name="to"/> while walking the message
+    /// framing (type byte, then a 4-byte length that counts itself; the client's first message,
+    /// the startup, has no type byte). Client messages that expect a ReadyForQuery are queued
+    /// (whether they are a BEGIN); each ReadyForQuery from the server takes the oldest and counts
+    /// unless it was a BEGIN.
+    /// </summary>
+    private async Task PumpAsync(Socket from, Socket to, bool fromServer, Queue<bool> expected)
     {
         var buffer = new byte[64 * 1024];
-        var header = new byte[5];
-        var headerFill = 0;
-        long bodyLeft = 0;
+        var frame = new MessageFrame(untypedFirst: !fromServer);
         try
         {
             while (true)
@@ -90,29 +99,22 @@ internal sealed class PostgresRoundTripCounter : IAsyncDisposable
                     break;
                 }
 
-                for (var i = 0; count && i < read;)
+                foreach (var (type, start) in frame.Walk(buffer, read))
                 {
-                    if (bodyLeft > 0)
+                    lock (expected)
                     {
-                        var skip = (int)Math.Min(bodyLeft, read - i);
-                        bodyLeft -= skip;
-                        i += skip;
-                        continue;
-                    }
-
-                    header[headerFill++] = buffer[i++];
-                    if (headerFill == header.Length)
-                    {
-                        if (header[0] == ReadyForQuery)
+                        if (fromServer && type == ReadyForQuery && expected.TryDequeue(out var isBegin) && !isBegin)
                         {
                             Interlocked.Increment(ref _roundTrips);
                         }
-
-                        bodyLeft = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1)) - 4;
-                        headerFill = 0;
+                        else if (!fromServer && type is SimpleQuery or Sync)
+                        {
+                            expected.Enqueue(type == SimpleQuery && start.StartsWith("BEGIN", StringComparison.Ordinal));
+                        }
                     }
                 }
 
+                // Sent only after counting: the answer to what is forwarded cannot overtake it.
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token).ConfigureAwait(false);
             }
         }
@@ -124,6 +126,61 @@ internal sealed class PostgresRoundTripCounter : IAsyncDisposable
         {
             to.Dispose();
             from.Dispose();
+        }
+    }
+
+    /// <summary>Splits a byte stream into protocol messages: each complete one as its type and the first characters of its body.</summary>
+    private sealed class MessageFrame(bool untypedFirst)
+    {
+        private const int PrefixLength = 8;
+        private readonly byte[] _header = new byte[5];
+        private readonly System.Text.StringBuilder _prefix = new();
+        private bool _untyped = untypedFirst;
+        private int _headerFill;
+        private long _bodyLeft = -1;
+
+        public List<(byte Type, string Start)> Walk(byte[] buffer, int count)
+        {
+            var complete = new List<(byte, string)>();
+            for (var i = 0; i < count;)
+            {
+                if (_bodyLeft < 0)
+                {
+                    // The untyped startup message has only the length; its "type" is reported as 0.
+                    if (_untyped && _headerFill == 0)
+                    {
+                        _header[_headerFill++] = 0;
+                    }
+
+                    _header[_headerFill++] = buffer[i++];
+                    if (_headerFill == _header.Length)
+                    {
+                        _bodyLeft = BinaryPrimitives.ReadInt32BigEndian(_header.AsSpan(1)) - 4;
+                        _prefix.Clear();
+                    }
+                }
+                else
+                {
+                    var take = (int)Math.Min(_bodyLeft, count - i);
+                    for (var j = 0; j < take && _prefix.Length < PrefixLength; j++)
+                    {
+                        _prefix.Append((char)buffer[i + j]);
+                    }
+
+                    _bodyLeft -= take;
+                    i += take;
+                }
+
+                if (_bodyLeft == 0)
+                {
+                    complete.Add((_header[0], _prefix.ToString()));
+                    _bodyLeft = -1;
+                    _headerFill = 0;
+                    _untyped = false;
+                }
+            }
+
+            return complete;
         }
     }
 }

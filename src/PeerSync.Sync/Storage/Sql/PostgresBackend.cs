@@ -34,6 +34,9 @@ internal sealed class PostgresBackend : SqlBackend
         _dataSource = builder.Build();
     }
 
+    // Ending a read transaction is a round trip of its own (ROLLBACK); one statement needs none.
+    protected override bool OneReadWithoutTransaction => true;
+
     protected override IEnumerable<string> PrepareStatements() => [$"CREATE SCHEMA IF NOT EXISTS \"{_schema}\""];
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken ct) =>

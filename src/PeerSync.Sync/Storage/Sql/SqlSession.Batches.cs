@@ -148,6 +148,7 @@ internal sealed partial class SqlSession
                 throw new InvalidOperationException($"a statement on {read.Table.Name} ran before the queued writes to it were sent: {read.Sql}");
             }
 
+            CountStatements(1, read.Sql);
             var command = batch.CreateBatchCommand();
             command.CommandText = read.Sql;
             for (var i = 0; i < read.Args.Count; i++)

@@ -7,14 +7,15 @@ using PeerSync.Sync.Records;
 namespace PeerSync.Sync.Storage.Sql;
 
 /// <summary>
-/// One transaction on one connection; rows mapped to and from the sync model. Disposing it ends the
-/// transaction and hands the connection to <paramref name="release"/>. Row writes whose result
+/// One transaction on one connection (or, without <paramref name="transaction"/>, one read
+/// statement: see <see cref="IStoreBackend.BeginOneReadAsync"/>); rows mapped to and from the sync
+/// model. Disposing it ends the transaction and hands the connection to <paramref name="release"/>. Row writes whose result
 /// nobody reads run at once (SQLite) or are queued (<see cref="SqlDialect.MultiRowWrites"/>,
 /// PostgreSQL) and sent as one statement per table and kind before a read of a table they write,
 /// at a bound and at commit; a failure then fails that read or the commit, and so the whole
 /// transaction, as it would have anyway.
 /// </summary>
-internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, DbTransaction transaction, Func<DbConnection, ValueTask> release) : IStoreSession
+internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, DbTransaction? transaction, Func<DbConnection, ValueTask> release) : IStoreSession
 {
     private const string RecordColumns = "collection, rkey, owned, deleted, value, hlc, origin_node, origin_epoch, position";
     private const string BucketColumns = "collection, bucket, live_count, fingerprint";
@@ -28,6 +29,9 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
 
     // Row writes queued for one round trip (MultiRowWrites); sent before a read of a table they write, at a bound and at commit.
     private readonly PendingRows? _pending = d.MultiRowWrites ? new PendingRows() : null;
+
+    // Statements run so far; a session without a transaction may run one (one snapshot).
+    private int _statements;
 
     public async ValueTask<StoredRecord?> GetRecordAsync(RecordCursor at, CancellationToken ct)
     {
@@ -239,6 +243,11 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
 
     public async ValueTask CommitAsync(CancellationToken ct)
     {
+        if (transaction is null)
+        {
+            throw new InvalidOperationException("a one-read session has no transaction to commit");
+        }
+
         if (_pending is not { IsEmpty: false } pending)
         {
             await transaction.CommitAsync(ct).ConfigureAwait(false);
@@ -264,7 +273,10 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
         // Writes never sent are dropped with the session; disposing an uncommitted transaction rolls it back.
         try
         {
-            await transaction.DisposeAsync().ConfigureAwait(false);
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -292,6 +304,7 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
             throw new InvalidOperationException($"a statement on {table.Name} ran before the queued writes to it were sent: {sql}");
         }
 
+        CountStatements(1, sql);
         var command = SqlBackend.Command(connection, transaction, sql);
         foreach (var (name, value) in args)
         {
@@ -342,6 +355,16 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
 
     private string OriginsQuery => $"SELECT node, epoch, applied_hlc, floor_hlc FROM {d.Origins.Name} ORDER BY node, epoch";
 
+    /// <summary>Counts statements about to run; a second one in a session without a transaction is a bug (it would read another snapshot).</summary>
+    private void CountStatements(int count, string sql)
+    {
+        _statements += count;
+        if (transaction is null && _statements > 1)
+        {
+            throw new InvalidOperationException($"a one-read session of the {d.Name} record store ran a second statement: {sql}");
+        }
+    }
+
     private DbBatch NewBatch()
     {
         var batch = connection.CreateBatch();
@@ -364,6 +387,7 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
 
         await using var batch = NewBatch();
         pending.MoveTo(batch);
+        CountStatements(batch.BatchCommands.Count, "the queued writes");
         await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
