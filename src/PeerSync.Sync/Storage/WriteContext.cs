@@ -17,8 +17,8 @@ internal sealed class WriteContext
     private readonly Dictionary<CollectionName, (long Count, ulong Hash)> _collectionDeltas = [];
 
     // Records this transaction has read or written (null: known absent). A batch reads its records
-    // in one query up front (with the transaction's start, or LoadRecordsAsync) and then sees its
-    // own writes without asking the store.
+    // in one query up front (with the transaction's start) and then sees its own writes without
+    // asking the store.
     private readonly Dictionary<RecordCursor, StoredRecord?> _records = [];
 
     // Stored digests read so far (null: known absent); commit adds the deltas to them, reading
@@ -73,18 +73,6 @@ internal sealed class WriteContext
     public void SetFloor(OriginId origin, Hlc floor) => SetOrigin(origin, Applied(origin), floor);
 
     public void ObserveHlc(Hlc hlc) => _hlcHigh = Hlc.Max(_hlcHigh, hlc);
-
-    /// <summary>Reads the records at <paramref name="cursors"/> that this transaction does not know yet, in one query.</summary>
-    public async ValueTask LoadRecordsAsync(IEnumerable<RecordCursor> cursors, CancellationToken ct)
-    {
-        var unknown = cursors.Where(c => !_records.ContainsKey(c)).ToHashSet();
-        if (unknown.Count == 0)
-        {
-            return;
-        }
-
-        Know(unknown, await Session.GetRecordsAsync(unknown, ct).ConfigureAwait(false));
-    }
 
     /// <summary>The record at <paramref name="at"/> as this transaction sees it.</summary>
     public async ValueTask<StoredRecord?> GetRecordAsync(RecordCursor at, CancellationToken ct)
