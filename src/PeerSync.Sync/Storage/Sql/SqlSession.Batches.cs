@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using PeerSync.Sync.Records;
 
 namespace PeerSync.Sync.Storage.Sql;
@@ -6,34 +7,30 @@ namespace PeerSync.Sync.Storage.Sql;
 /// <summary>
 /// Reads of many rows by key, and several reads at once: one statement over arrays of keys and one
 /// round trip where the dialect has round trips (<see cref="SqlDialect.MultiRowReads"/>,
-/// PostgreSQL), one statement per key or read otherwise (SQLite).
+/// PostgreSQL); otherwise (SQLite) reads one by one, and a lookup of many records as one statement
+/// over a JSON array of keys.
 /// </summary>
 internal sealed partial class SqlSession
 {
     public async ValueTask<IReadOnlyList<StoredRecord>> GetRecordsAsync(IReadOnlyCollection<RecordCursor> cursors, CancellationToken ct)
     {
         var distinct = cursors.Distinct().ToList();
-        var found = new List<StoredRecord>(distinct.Count);
         if (distinct.Count == 0)
         {
-            return found;
+            return [];
         }
 
-        if (!d.MultiRowReads)
+        if (d.MultiRowReads)
         {
-            foreach (var cursor in distinct)
-            {
-                if (await GetRecordAsync(cursor, ct).ConfigureAwait(false) is { } record)
-                {
-                    found.Add(record);
-                }
-            }
-
+            var found = new List<StoredRecord>(distinct.Count);
+            await ReadBatchAsync([.. RecordsRead(distinct, found)], ct).ConfigureAwait(false);
             return found;
         }
 
-        await ReadBatchAsync([.. RecordsRead(distinct, found)], ct).ConfigureAwait(false);
-        return found;
+        // SQLite: one statement over a JSON array of keys (json_extract decodes what the serializer
+        // escapes, such as '+').
+        var keys = JsonSerializer.Serialize(distinct.Select(c => new[] { c.Collection.Value, c.Key.Value }));
+        return await RecordsAsync(d.Records.LookupRowsJson(RecordColumns), ct, (SqlTable.Parameter(0), keys)).ConfigureAwait(false);
     }
 
     public async ValueTask<OriginsAndMeta> ReadOriginsAndMetaAsync(IReadOnlyCollection<string> names, CancellationToken ct)

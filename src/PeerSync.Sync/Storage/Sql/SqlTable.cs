@@ -71,6 +71,15 @@ internal sealed class SqlTable
         $"SELECT x.* FROM unnest({string.Join(", ", Parameters(_keys.Count))}) WITH ORDINALITY AS q({string.Join(", ", _keys.Select((_, i) => $"k{i}"))}, i) " +
         $"CROSS JOIN LATERAL (SELECT {columns} FROM {Name} WHERE {string.Join(" AND ", _keys.Select((k, i) => $"{k} = q.k{i}"))} LIMIT 1) AS x ORDER BY q.i";
 
+    /// <summary>
+    /// Many rows by key in one statement (SQLite): @p0 is a JSON array of keys, each an array of the
+    /// key columns' values, distinct; the rows found come back in the order of their keys. The
+    /// CROSS JOIN keeps the keys as the outer loop, so each key is a primary-key probe.
+    /// </summary>
+    public string LookupRowsJson(string columns) =>
+        $"SELECT {string.Join(", ", columns.Split(", ").Select(c => "t." + c))} FROM json_each(@p0) AS q CROSS JOIN {Name} AS t " +
+        $"ON {string.Join(" AND ", _keys.Select((k, i) => $"t.{k} = json_extract(q.value, '$[{i}]')"))} ORDER BY q.key";
+
     /// <summary>The parameter name of column <paramref name="index"/>.</summary>
     public static string Parameter(int index) => "@p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
