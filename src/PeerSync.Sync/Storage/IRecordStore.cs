@@ -91,7 +91,10 @@ public interface IRecordStore : IAsyncDisposable
 
     Task<BucketEntries> ReadBucketEntriesAsync(CollectionName collection, IReadOnlyList<int> buckets, CancellationToken cancellationToken = default);
 
-    /// <summary>Stored versions (tombstones included) of the given keys; absent keys are left out.</summary>
+    /// <summary>
+    /// Stored versions (tombstones included) of the given keys, in one read: absent keys are left
+    /// out, a key given twice comes once, in the order of its first occurrence.
+    /// </summary>
     Task<IReadOnlyList<RecordVersion>> ReadVersionsAsync(CollectionName collection, IReadOnlyList<RecordKey> keys, CancellationToken cancellationToken = default);
 
     /// <summary>Anti-entropy repair in one transaction: pulled versions merge, deletions compare-and-delete.</summary>

@@ -12,6 +12,29 @@ internal sealed record BucketState(CollectionName Collection, int Bucket, long C
 
 internal sealed record CollectionState(CollectionName Collection, long Count, ulong ValueHash);
 
+/// <summary>Every origin's state and the metadata values asked for (absent names are left out), read together.</summary>
+internal sealed record OriginsAndMeta(IReadOnlyList<OriginState> Origins, IReadOnlyDictionary<string, string> Meta)
+{
+    public string? Get(string name) => Meta.GetValueOrDefault(name);
+}
+
+/// <summary>The digest rows asked for that exist, read together.</summary>
+internal sealed record DigestStates(IReadOnlyList<BucketState> Buckets, IReadOnlyList<CollectionState> Collections);
+
+/// <summary>
+/// What a write transaction reads before it decides anything: every origin, metadata values, the
+/// records it will look at, and the digests of their buckets and collections (which its commit
+/// adds to).
+/// </summary>
+internal sealed record WriteStartReads(
+    IReadOnlyCollection<string> MetaNames,
+    IReadOnlyCollection<RecordCursor> Records,
+    IReadOnlyCollection<(CollectionName Collection, int Bucket)> Buckets,
+    IReadOnlyCollection<CollectionName> Collections);
+
+/// <summary>The answer to <see cref="WriteStartReads"/>: what exists of what was asked for.</summary>
+internal sealed record WriteStart(OriginsAndMeta Header, IReadOnlyList<StoredRecord> Records, DigestStates Digests);
+
 /// <summary>
 /// A provider's primitive operations inside one transaction. <see cref="RecordStore"/> builds every
 /// store operation on these, so the semantics are written once and the providers (in-memory,
@@ -21,7 +44,11 @@ internal interface IStoreSession : IAsyncDisposable
 {
     ValueTask<StoredRecord?> GetRecordAsync(RecordCursor at, CancellationToken ct);
 
-    /// <summary>The stored records among <paramref name="cursors"/> (absent ones are left out), in one round trip where the provider can.</summary>
+    /// <summary>
+    /// The stored records (tombstones included) among <paramref name="cursors"/>: absent ones are
+    /// left out, each found one comes once, in the order of its first occurrence in
+    /// <paramref name="cursors"/>. One statement where the provider has round trips (PostgreSQL).
+    /// </summary>
     ValueTask<IReadOnlyList<StoredRecord>> GetRecordsAsync(IReadOnlyCollection<RecordCursor> cursors, CancellationToken ct);
 
     ValueTask UpsertRecordAsync(StoredRecord record, CancellationToken ct);
@@ -64,6 +91,13 @@ internal interface IStoreSession : IAsyncDisposable
 
     ValueTask UpsertOriginAsync(OriginState state, CancellationToken ct);
 
+    /// <summary>
+    /// <see cref="ReadOriginsAsync"/> and <see cref="GetMetaAsync"/> of each of <paramref name="names"/>
+    /// at once: one round trip where the provider has round trips (PostgreSQL). What a write
+    /// transaction and a progress read start with.
+    /// </summary>
+    ValueTask<OriginsAndMeta> ReadOriginsAndMetaAsync(IReadOnlyCollection<string> names, CancellationToken ct);
+
     /// <summary>Bucket states of one collection (or all); with <paramref name="buckets"/>, only those buckets.</summary>
     ValueTask<IReadOnlyList<BucketState>> ReadBucketStatesAsync(CollectionName? collection, IReadOnlyCollection<int>? buckets, CancellationToken ct);
 
@@ -72,6 +106,20 @@ internal interface IStoreSession : IAsyncDisposable
     ValueTask<IReadOnlyList<CollectionState>> ReadCollectionStatesAsync(CollectionName? collection, CancellationToken ct);
 
     ValueTask UpsertCollectionStateAsync(CollectionState state, CancellationToken ct);
+
+    /// <summary>
+    /// The states of the given buckets and collections that exist, at once: one round trip where
+    /// the provider has round trips (PostgreSQL). What a write transaction's commit adds its digest
+    /// deltas to.
+    /// </summary>
+    ValueTask<DigestStates> ReadDigestStatesAsync(IReadOnlyCollection<(CollectionName Collection, int Bucket)> buckets, IReadOnlyCollection<CollectionName> collections, CancellationToken ct);
+
+    /// <summary>
+    /// <see cref="ReadOriginsAndMetaAsync"/>, <see cref="GetRecordsAsync"/> and
+    /// <see cref="ReadDigestStatesAsync"/> at once: one round trip where the provider has round
+    /// trips (PostgreSQL).
+    /// </summary>
+    ValueTask<WriteStart> ReadWriteStartAsync(WriteStartReads reads, CancellationToken ct);
 
     ValueTask<string?> GetMetaAsync(string name, CancellationToken ct);
 
@@ -92,6 +140,13 @@ internal interface IStoreBackend : IAsyncDisposable
 
     /// <summary>A transaction: consistent reads, and writes when <paramref name="write"/> (only one writer at a time).</summary>
     ValueTask<IStoreSession> BeginAsync(bool write, CancellationToken ct);
+
+    /// <summary>
+    /// A session for one read statement. Where a transaction costs round trips (PostgreSQL: BEGIN
+    /// goes with the statement, but ROLLBACK is one more) it runs without one: a single statement
+    /// reads one snapshot by itself. A second statement in it is a bug and throws.
+    /// </summary>
+    ValueTask<IStoreSession> BeginOneReadAsync(CancellationToken ct);
 
     /// <summary>
     /// Whether <paramref name="failure"/> lost the session's connection (the server restarted or

@@ -15,7 +15,7 @@ public sealed partial class RecordStore
     }
 
     public Task<RecordVersion?> GetVersionAsync(CollectionName collection, RecordKey key, CancellationToken cancellationToken = default) =>
-        InReadAsync(async session => (await session.GetRecordAsync(new RecordCursor(collection, key), cancellationToken).ConfigureAwait(false))?.Version, cancellationToken);
+        InOneReadAsync(async session => (await session.GetRecordAsync(new RecordCursor(collection, key), cancellationToken).ConfigureAwait(false))?.Version, cancellationToken);
 
     public Task<RecordPage> ListAsync(CollectionName collection, RecordKey? after, int limit, CancellationToken cancellationToken = default)
     {
@@ -24,7 +24,7 @@ public sealed partial class RecordStore
             throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit must be 1..{MaxListLimit}");
         }
 
-        return InReadAsync(async session =>
+        return InOneReadAsync(async session =>
         {
             var rows = await session.ListLiveAsync(collection, after, limit + 1, cancellationToken).ConfigureAwait(false);
             var items = rows.Take(limit).Select(r => r.Version).ToList();
@@ -33,14 +33,14 @@ public sealed partial class RecordStore
     }
 
     public Task<CollectionDigest> GetCollectionDigestAsync(CollectionName collection, CancellationToken cancellationToken = default) =>
-        InReadAsync(async session =>
+        InOneReadAsync(async session =>
         {
             var state = (await session.ReadCollectionStatesAsync(collection, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
             return new CollectionDigest(collection, state?.Count ?? 0, state?.ValueHash ?? 0);
         }, cancellationToken);
 
     public Task<IReadOnlyList<BucketDigests>> ReadBucketDigestsAsync(CancellationToken cancellationToken = default) =>
-        InReadAsync(async session =>
+        InOneReadAsync(async session =>
         {
             var buckets = await session.ReadBucketStatesAsync(null, null, cancellationToken).ConfigureAwait(false);
             var result = new List<BucketDigests>();
@@ -97,18 +97,11 @@ public sealed partial class RecordStore
     public Task<IReadOnlyList<RecordVersion>> ReadVersionsAsync(CollectionName collection, IReadOnlyList<RecordKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        return InReadAsync(async session =>
+        var cursors = keys.Select(k => new RecordCursor(collection, k)).ToList();
+        return InOneReadAsync(async session =>
         {
-            var result = new List<RecordVersion>(keys.Count);
-            foreach (var key in keys.Distinct())
-            {
-                if (await session.GetRecordAsync(new RecordCursor(collection, key), cancellationToken).ConfigureAwait(false) is { } row)
-                {
-                    result.Add(row.Version);
-                }
-            }
-
-            return (IReadOnlyList<RecordVersion>)result;
+            var rows = await session.GetRecordsAsync(cursors, cancellationToken).ConfigureAwait(false);
+            return (IReadOnlyList<RecordVersion>)[.. rows.Select(r => r.Version)];
         }, cancellationToken);
     }
 
@@ -124,9 +117,8 @@ public sealed partial class RecordStore
             }
         }
 
-        return InWriteAsync(async ctx =>
+        return InWriteAsync([.. pulled.Select(r => r.Cursor).Concat(deletions.Select(d => d.Record))], async ctx =>
         {
-            await ctx.LoadRecordsAsync(pulled.Select(r => r.Cursor).Concat(deletions.Select(d => d.Record)), cancellationToken).ConfigureAwait(false);
             var changed = 0;
             foreach (var record in pulled)
             {
@@ -160,7 +152,7 @@ public sealed partial class RecordStore
             throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit must be 1..{MaxListLimit}");
         }
 
-        return InReadAsync(async session =>
+        return InOneReadAsync(async session =>
         {
             var rows = await session.ReadFeedAsync(afterPosition, limit, cancellationToken).ConfigureAwait(false);
             var changes = rows.Select(r => new AppliedChange(r.Position, r.Version)).ToList();
@@ -169,5 +161,5 @@ public sealed partial class RecordStore
     }
 
     public Task<long> ReadLastPositionAsync(CancellationToken cancellationToken = default) =>
-        InReadAsync(async session => StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.ApplyPosition, cancellationToken).ConfigureAwait(false), StoreMeta.ApplyPosition), cancellationToken);
+        InOneReadAsync(async session => StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.ApplyPosition, cancellationToken).ConfigureAwait(false), StoreMeta.ApplyPosition), cancellationToken);
 }

@@ -33,14 +33,16 @@ public sealed partial class RecordStore
             }
         }
 
-        return InWriteAsync(async ctx =>
+        // The page's records are read with the transaction's start (the deletions below touch only
+        // records the page lacks, so they read the same there as after them).
+        var inPage = page.Records.Select(r => r.Cursor).ToHashSet();
+        return InWriteAsync(inPage, async ctx =>
         {
             // Local records in the page's key range that the page lacks: deleted at the source when
             // the page's watermarks cover their version (absent-but-covered), else newer than the
             // source's view and kept.
             var through = page.IsLast ? null : page.Last;
             var local = await ctx.Session.ScanRecordsAsync(page.After, through, int.MaxValue, cancellationToken).ConfigureAwait(false);
-            var inPage = page.Records.Select(r => r.Cursor).ToHashSet();
             var deleted = 0;
             foreach (var record in local)
             {
@@ -51,7 +53,6 @@ public sealed partial class RecordStore
                 }
             }
 
-            await ctx.LoadRecordsAsync(inPage, cancellationToken).ConfigureAwait(false);
             var changed = 0;
             foreach (var record in page.Records)
             {

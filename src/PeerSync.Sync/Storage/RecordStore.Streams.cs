@@ -105,7 +105,7 @@ public sealed partial class RecordStore
     }
 
     public Task<long> CountLogEntriesAsync(OriginId? origin = null, CancellationToken cancellationToken = default) =>
-        InReadAsync(session => session.CountLogAsync(origin, cancellationToken), cancellationToken);
+        InOneReadAsync(session => session.CountLogAsync(origin, cancellationToken), cancellationToken);
 
     public Task<long> CountStreamAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken cancellationToken = default) =>
         InReadAsync(
@@ -114,5 +114,5 @@ public sealed partial class RecordStore
             cancellationToken);
 
     public Task<long> CountTombstonesAsync(CancellationToken cancellationToken = default) =>
-        InReadAsync(session => session.CountTombstonesAsync(cancellationToken), cancellationToken);
+        InOneReadAsync(session => session.CountTombstonesAsync(cancellationToken), cancellationToken);
 }

@@ -78,10 +78,11 @@ public sealed partial class RecordStore : IRecordStore
         return InReadAsync(
             async session =>
             {
-                var origins = await session.ReadOriginsAsync(cancellationToken).ConfigureAwait(false);
-                var high = Hlc.FromInt64(StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.HlcHigh, cancellationToken).ConfigureAwait(false), StoreMeta.HlcHigh));
-                var checkpointText = await session.GetMetaAsync(StoreMeta.BackfillCheckpoint, cancellationToken).ConfigureAwait(false);
-                var position = StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.ApplyPosition, cancellationToken).ConfigureAwait(false), StoreMeta.ApplyPosition);
+                var read = await session.ReadOriginsAndMetaAsync([StoreMeta.HlcHigh, StoreMeta.BackfillCheckpoint, StoreMeta.ApplyPosition], cancellationToken).ConfigureAwait(false);
+                var origins = read.Origins;
+                var high = Hlc.FromInt64(StoreMeta.ParseLong(read.Get(StoreMeta.HlcHigh), StoreMeta.HlcHigh));
+                var checkpointText = read.Get(StoreMeta.BackfillCheckpoint);
+                var position = StoreMeta.ParseLong(read.Get(StoreMeta.ApplyPosition), StoreMeta.ApplyPosition);
                 var applied = Watermarks.From(origins.Select(o => new KeyValuePair<OriginId, Hlc>(o.Origin, o.Applied)));
                 return new SyncProgress(
                     self.Epoch,
@@ -107,10 +108,9 @@ public sealed partial class RecordStore : IRecordStore
             }
         }
 
-        return await InWriteAsync(async ctx =>
+        return await InWriteAsync([.. writes.Select(w => new RecordCursor(w.Collection, w.Key))], async ctx =>
         {
             var outcomes = new List<LocalWriteOutcome>(writes.Count);
-            await ctx.LoadRecordsAsync(writes.Select(w => new RecordCursor(w.Collection, w.Key)), cancellationToken).ConfigureAwait(false);
             foreach (var write in writes)
             {
                 var existing = (await ctx.GetRecordAsync(new RecordCursor(write.Collection, write.Key), cancellationToken).ConfigureAwait(false))?.Version;
@@ -160,10 +160,9 @@ public sealed partial class RecordStore : IRecordStore
             }
         }
 
-        return await InWriteAsync(async ctx =>
+        return await InWriteAsync([.. ranges.SelectMany(r => r.Changes).Select(c => c.Cursor)], async ctx =>
         {
             var outcomes = new List<RangeApplyOutcome>(ranges.Count);
-            await ctx.LoadRecordsAsync(ranges.SelectMany(r => r.Changes).Select(c => c.Cursor), cancellationToken).ConfigureAwait(false);
             foreach (var range in ranges)
             {
                 var applied = ctx.Applied(range.Origin);
@@ -219,12 +218,16 @@ public sealed partial class RecordStore : IRecordStore
     private static Watermarks CurrentApplied(WriteContext ctx) =>
         Watermarks.From(ctx.Origins.Select(o => new KeyValuePair<OriginId, Hlc>(o.Origin, o.Applied)));
 
+    private Task<T> InWriteAsync<T>(Func<WriteContext, ValueTask<T>> body, CancellationToken ct, [CallerMemberName] string operation = "") =>
+        InWriteAsync([], body, ct, operation);
+
     /// <summary>
-    /// Runs <paramref name="body"/> in one write transaction. A connection the server ended while
+    /// Runs <paramref name="body"/> in one write transaction, which starts knowing the records at
+    /// <paramref name="preload"/> (read with the transaction's other starting reads). A connection the server ended while
     /// idle (a restart) fails the first statement; the work never reached COMMIT then, so it runs once
     /// more on a fresh connection. A failure during COMMIT is never retried: its outcome is unknown.
     /// </summary>
-    private async Task<T> InWriteAsync<T>(Func<WriteContext, ValueTask<T>> body, CancellationToken ct, [CallerMemberName] string operation = "")
+    private async Task<T> InWriteAsync<T>(IReadOnlyCollection<RecordCursor> preload, Func<WriteContext, ValueTask<T>> body, CancellationToken ct, [CallerMemberName] string operation = "")
     {
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -235,7 +238,7 @@ public sealed partial class RecordStore : IRecordStore
                 try
                 {
                     await using var session = await _backend.BeginAsync(true, ct).ConfigureAwait(false);
-                    var ctx = await WriteContext.BeginAsync(session, ct).ConfigureAwait(false);
+                    var ctx = await WriteContext.BeginAsync(session, preload, ct).ConfigureAwait(false);
                     var result = await body(ctx).ConfigureAwait(false);
                     committing = true;
                     await ctx.CommitAsync(ct).ConfigureAwait(false);
@@ -254,14 +257,21 @@ public sealed partial class RecordStore : IRecordStore
     }
 
     /// <summary>Runs <paramref name="body"/> in one read transaction, once more if its connection was lost.</summary>
-    private async Task<T> InReadAsync<T>(Func<IStoreSession, ValueTask<T>> body, CancellationToken ct, [CallerMemberName] string operation = "")
+    private Task<T> InReadAsync<T>(Func<IStoreSession, ValueTask<T>> body, CancellationToken ct, [CallerMemberName] string operation = "") =>
+        InReadAsync(oneRead: false, body, ct, operation);
+
+    /// <summary>Runs <paramref name="body"/>, which reads with one statement, in a one-read session (<see cref="IStoreBackend.BeginOneReadAsync"/>).</summary>
+    private Task<T> InOneReadAsync<T>(Func<IStoreSession, ValueTask<T>> body, CancellationToken ct, [CallerMemberName] string operation = "") =>
+        InReadAsync(oneRead: true, body, ct, operation);
+
+    private async Task<T> InReadAsync<T>(bool oneRead, Func<IStoreSession, ValueTask<T>> body, CancellationToken ct, string operation)
     {
         _ = Self;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using var session = await _backend.BeginAsync(false, ct).ConfigureAwait(false);
+                await using var session = await (oneRead ? _backend.BeginOneReadAsync(ct) : _backend.BeginAsync(false, ct)).ConfigureAwait(false);
                 return await body(session).ConfigureAwait(false);
             }
             catch (Exception e) when (attempt == 1 && _backend.LostConnection(e))

@@ -16,9 +16,15 @@ internal sealed class WriteContext
     private readonly Dictionary<(CollectionName Collection, int Bucket), (long Count, ulong Fingerprint)> _bucketDeltas = [];
     private readonly Dictionary<CollectionName, (long Count, ulong Hash)> _collectionDeltas = [];
 
-    // Records this transaction has read or written (null: known absent). A batch loads its records
-    // in one query up front (LoadRecordsAsync) and then sees its own writes without asking the store.
+    // Records this transaction has read or written (null: known absent). A batch reads its records
+    // in one query up front (with the transaction's start) and then sees its own writes without
+    // asking the store.
     private readonly Dictionary<RecordCursor, StoredRecord?> _records = [];
+
+    // Stored digests read so far (null: known absent); commit adds the deltas to them, reading
+    // only the ones not read at the start.
+    private readonly Dictionary<(CollectionName Collection, int Bucket), BucketState?> _bucketStates = [];
+    private readonly Dictionary<CollectionName, CollectionState?> _collectionStates = [];
     private long _position;
     private readonly long _initialPosition;
     private Hlc _hlcHigh;
@@ -36,12 +42,24 @@ internal sealed class WriteContext
 
     public List<AppliedChange> Changed { get; } = [];
 
-    public static async ValueTask<WriteContext> BeginAsync(IStoreSession session, CancellationToken ct)
+    /// <summary>
+    /// Starts a write transaction with one read (one round trip on PostgreSQL): origins, counters,
+    /// the records at <paramref name="preload"/> and the digests of their buckets and collections.
+    /// Reading those digests now rather than at commit gives the same values: only a write
+    /// transaction's commit writes digests, and the record store runs one at a time.
+    /// </summary>
+    public static async ValueTask<WriteContext> BeginAsync(IStoreSession session, IEnumerable<RecordCursor> preload, CancellationToken ct)
     {
-        var origins = await session.ReadOriginsAsync(ct).ConfigureAwait(false);
-        var position = StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.ApplyPosition, ct).ConfigureAwait(false), StoreMeta.ApplyPosition);
-        var high = Hlc.FromInt64(StoreMeta.ParseLong(await session.GetMetaAsync(StoreMeta.HlcHigh, ct).ConfigureAwait(false), StoreMeta.HlcHigh));
-        return new WriteContext(session, origins, position, high);
+        var cursors = preload.ToHashSet();
+        var buckets = cursors.Select(c => (c.Collection, RecordHashing.Bucket(c.Collection, c.Key))).ToHashSet();
+        var collections = cursors.Select(c => c.Collection).ToHashSet();
+        var start = await session.ReadWriteStartAsync(new WriteStartReads([StoreMeta.ApplyPosition, StoreMeta.HlcHigh], cursors, buckets, collections), ct).ConfigureAwait(false);
+        var position = StoreMeta.ParseLong(start.Header.Get(StoreMeta.ApplyPosition), StoreMeta.ApplyPosition);
+        var high = Hlc.FromInt64(StoreMeta.ParseLong(start.Header.Get(StoreMeta.HlcHigh), StoreMeta.HlcHigh));
+        var context = new WriteContext(session, start.Header.Origins, position, high);
+        context.Know(cursors, start.Records);
+        context.KnowDigests(buckets, collections, start.Digests);
+        return context;
     }
 
     public Hlc Applied(OriginId origin) => _origins.TryGetValue(origin, out var s) ? s.Applied : Hlc.Zero;
@@ -55,26 +73,6 @@ internal sealed class WriteContext
     public void SetFloor(OriginId origin, Hlc floor) => SetOrigin(origin, Applied(origin), floor);
 
     public void ObserveHlc(Hlc hlc) => _hlcHigh = Hlc.Max(_hlcHigh, hlc);
-
-    /// <summary>Reads the records at <paramref name="cursors"/> that this transaction does not know yet, in one query.</summary>
-    public async ValueTask LoadRecordsAsync(IEnumerable<RecordCursor> cursors, CancellationToken ct)
-    {
-        var unknown = cursors.Where(c => !_records.ContainsKey(c)).ToHashSet();
-        if (unknown.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var cursor in unknown)
-        {
-            _records[cursor] = null;
-        }
-
-        foreach (var record in await Session.GetRecordsAsync(unknown, ct).ConfigureAwait(false))
-        {
-            _records[record.Version.Cursor] = record;
-        }
-    }
 
     /// <summary>The record at <paramref name="at"/> as this transaction sees it.</summary>
     public async ValueTask<StoredRecord?> GetRecordAsync(RecordCursor at, CancellationToken ct)
@@ -158,6 +156,44 @@ internal sealed class WriteContext
         ObserveHlc(applied);
     }
 
+    /// <summary>Remembers the records read at <paramref name="cursors"/>: <paramref name="found"/>, the others absent.</summary>
+    private void Know(IEnumerable<RecordCursor> cursors, IEnumerable<StoredRecord> found)
+    {
+        foreach (var cursor in cursors)
+        {
+            _records[cursor] = null;
+        }
+
+        foreach (var record in found)
+        {
+            _records[record.Version.Cursor] = record;
+        }
+    }
+
+    /// <summary>Remembers the digests read for these buckets and collections: <paramref name="found"/>, the others absent.</summary>
+    private void KnowDigests(IEnumerable<(CollectionName Collection, int Bucket)> buckets, IEnumerable<CollectionName> collections, DigestStates found)
+    {
+        foreach (var bucket in buckets)
+        {
+            _bucketStates[bucket] = null;
+        }
+
+        foreach (var collection in collections)
+        {
+            _collectionStates[collection] = null;
+        }
+
+        foreach (var state in found.Buckets)
+        {
+            _bucketStates[(state.Collection, state.Bucket)] = state;
+        }
+
+        foreach (var state in found.Collections)
+        {
+            _collectionStates[state.Collection] = state;
+        }
+    }
+
     private void AddDigest(RecordVersion version, int sign)
     {
         var bucket = (version.Collection, RecordHashing.Bucket(version.Collection, version.Key));
@@ -172,37 +208,37 @@ internal sealed class WriteContext
         }
     }
 
+    /// <summary>Adds the digest deltas to the stored digests (reading those not read at the start, in one go), as upserts.</summary>
     private async ValueTask FlushDigestsAsync(CancellationToken ct)
     {
-        foreach (var group in _bucketDeltas.GroupBy(e => e.Key.Collection))
+        var buckets = _bucketDeltas.Where(e => e.Value.Count != 0 || e.Value.Fingerprint != 0).ToList();
+        var collections = _collectionDeltas.Where(e => e.Value.Count != 0 || e.Value.Hash != 0).ToList();
+        if (buckets.Count == 0 && collections.Count == 0)
         {
-            var touched = group.Select(e => e.Key.Bucket).ToList();
-            var current = (await Session.ReadBucketStatesAsync(group.Key, touched, ct).ConfigureAwait(false)).ToDictionary(s => s.Bucket);
-            foreach (var ((collection, bucket), delta) in group)
-            {
-                if (delta.Count == 0 && delta.Fingerprint == 0)
-                {
-                    continue;
-                }
+            return;
+        }
 
-                current.TryGetValue(bucket, out var state);
-                unchecked
-                {
-                    await Session.UpsertBucketStateAsync(
-                        new BucketState(collection, bucket, (state?.Count ?? 0) + delta.Count, (state?.Fingerprint ?? 0) + delta.Fingerprint),
-                        ct).ConfigureAwait(false);
-                }
+        var unknownBuckets = buckets.Select(e => e.Key).Where(b => !_bucketStates.ContainsKey(b)).ToList();
+        var unknownCollections = collections.Select(e => e.Key).Where(c => !_collectionStates.ContainsKey(c)).ToList();
+        if (unknownBuckets.Count > 0 || unknownCollections.Count > 0)
+        {
+            KnowDigests(unknownBuckets, unknownCollections, await Session.ReadDigestStatesAsync(unknownBuckets, unknownCollections, ct).ConfigureAwait(false));
+        }
+
+        foreach (var ((collection, bucket), delta) in buckets)
+        {
+            var state = _bucketStates[(collection, bucket)];
+            unchecked
+            {
+                await Session.UpsertBucketStateAsync(
+                    new BucketState(collection, bucket, (state?.Count ?? 0) + delta.Count, (state?.Fingerprint ?? 0) + delta.Fingerprint),
+                    ct).ConfigureAwait(false);
             }
         }
 
-        foreach (var (collection, delta) in _collectionDeltas)
+        foreach (var (collection, delta) in collections)
         {
-            if (delta.Count == 0 && delta.Hash == 0)
-            {
-                continue;
-            }
-
-            var state = (await Session.ReadCollectionStatesAsync(collection, ct).ConfigureAwait(false)).FirstOrDefault();
+            var state = _collectionStates[collection];
             unchecked
             {
                 await Session.UpsertCollectionStateAsync(

@@ -1,4 +1,5 @@
 using Npgsql;
+using PeerSync.Sync.Clock;
 using PeerSync.Sync.Records;
 using PeerSync.Sync.Storage;
 using PeerSync.Sync.Storage.Sql;
@@ -60,6 +61,64 @@ public sealed class PostgresRecordStoreTests : RecordStoreConformance
     public Task WriteLocal_leaves_nothing_of_its_session_when_a_statement_fails() =>
         AssertAFailedStatementLeavesNothingOfItsSessionAsync(key =>
             ExecuteAsync($"ALTER TABLE \"{_schema}\".sync_log ADD CONSTRAINT reject_poison CHECK (rkey <> '{key}')"));
+
+    [StoreFact]
+    public async Task A_write_call_and_reads_cost_the_round_trips_the_design_note_counts()
+    {
+        // Counted where they happen (the server's ReadyForQuery messages through a proxy), so a
+        // change that adds a round trip to a call fails here rather than only in a benchmark.
+        // Before these counts a write call of 100 changes took 8, a lookup of 100 keys 101.
+        var server = new NpgsqlConnectionStringBuilder(ConnectionString);
+        await using var counter = new PostgresRoundTripCounter(server.Host!, server.Port);
+        var proxied = new NpgsqlConnectionStringBuilder(StoreConnectionString)
+        {
+            Host = "127.0.0.1", Port = counter.Port, SslMode = SslMode.Disable, GssEncryptionMode = GssEncryptionMode.Disable, NoResetOnClose = true,
+        };
+        await using var store = new RecordStore(new PostgresBackend(new PostgresRecordStoreOptions { ConnectionString = proxied.ConnectionString, Schema = _schema }));
+        await store.OpenAsync(A.Node, A.Epoch);
+        var hlc = 1_000;
+        List<LocalWrite> Writes(string prefix) =>
+            [.. Enumerable.Range(0, 100).Select(i => new LocalWrite(Ids.C("tags"), Ids.K($"{prefix}{i}"), CollectionKind.Shared, "1", Ids.H(++hlc)))];
+        await store.WriteLocalAsync(Writes("warm"));
+
+        async Task<long> RoundTripsOf(Func<Task> call)
+        {
+            var before = counter.RoundTrips;
+            await call();
+            return counter.RoundTrips - before;
+        }
+
+        Assert.Equal(WriteCallRoundTrips, await RoundTripsOf(() => store.WriteLocalAsync(Writes("new"))));
+        Assert.Equal(WriteCallRoundTrips, await RoundTripsOf(() => store.WriteLocalAsync(Writes("new"))));
+        Assert.Equal(WriteCallRoundTrips, await RoundTripsOf(() => store.ApplyRemoteAsync(
+            [new ChangeRange(B, Hlc.Zero, Ids.H(50_000), [.. Enumerable.Range(0, 100).Select(i => Ids.Shared("tags", $"r{i}", "2", B, Ids.H(40_000 + i)))])])));
+        Assert.Equal(ReadCallRoundTrips, await RoundTripsOf(() => store.GetAsync(Ids.C("tags"), Ids.K("new1"))));
+        Assert.Equal(ReadCallRoundTrips, await RoundTripsOf(() => store.ReadVersionsAsync(Ids.C("tags"), [.. Enumerable.Range(0, 100).Select(i => Ids.K($"new{i}"))])));
+        Assert.Equal(ReadCallRoundTrips, await RoundTripsOf(() => store.ListAsync(Ids.C("tags"), null, 10)));
+        Assert.Equal(ReadCallRoundTrips, await RoundTripsOf(() => store.GetCollectionDigestAsync(Ids.C("tags"))));
+
+        // Two statements (origins, metadata) must read one snapshot: a transaction, whose end is a round trip.
+        Assert.Equal(2, await RoundTripsOf(() => store.ReadProgressAsync()));
+    }
+
+    [StoreFact]
+    public async Task A_one_read_session_refuses_a_second_statement_naming_it()
+    {
+        // It has no transaction, so a second statement would read another snapshot than the first.
+        var backend = await OpenBackendAsync();
+        await using var session = await backend.BeginOneReadAsync(default);
+        Assert.Empty(await session.ReadOriginsAsync(default));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => session.CountTombstonesAsync(default).AsTask());
+        Assert.Contains("ran a second statement: SELECT COUNT(*)", error.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => session.CommitAsync(default).AsTask());
+    }
+
+    // A write call: origins, counters, record lookups and digests; writes and COMMIT.
+    private const long WriteCallRoundTrips = 2;
+
+    // A read of one statement: no transaction (which would cost a ROLLBACK).
+    private const long ReadCallRoundTrips = 1;
 
     private async Task<long> TerminateStoreConnectionsAsync()
     {

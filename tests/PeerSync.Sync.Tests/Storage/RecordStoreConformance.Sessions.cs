@@ -146,7 +146,7 @@ public abstract partial class RecordStoreConformance
         Assert.Null(await read.GetMetaAsync("m", default));
     }
 
-    private async Task<IStoreBackend> OpenBackendAsync()
+    private protected async Task<IStoreBackend> OpenBackendAsync()
     {
         var backend = CreateBackend();
         _opened.Add(backend);

@@ -37,5 +37,8 @@ internal sealed class InMemoryBackend(InMemoryStorage storage) : IStoreBackend
         return new InMemorySession(storage, write);
     }
 
+    /// <summary>Reads take the storage lock like any session: one statement or many, they see one state.</summary>
+    public ValueTask<IStoreSession> BeginOneReadAsync(CancellationToken ct) => BeginAsync(false, ct);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

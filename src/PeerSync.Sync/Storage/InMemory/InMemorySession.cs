@@ -26,7 +26,7 @@ internal sealed class InMemorySession : IStoreSession
     public ValueTask<IReadOnlyList<StoredRecord>> GetRecordsAsync(IReadOnlyCollection<RecordCursor> cursors, CancellationToken ct)
     {
         var found = new List<StoredRecord>(cursors.Count);
-        foreach (var cursor in cursors)
+        foreach (var cursor in cursors.Distinct())
         {
             if (_s.Records.GetValueOrDefault(cursor) is { } record)
             {
@@ -270,6 +270,11 @@ internal sealed class InMemorySession : IStoreSession
     public ValueTask UpsertOriginAsync(OriginState state, CancellationToken ct) =>
         Set(_s.Origins, state.Origin, state);
 
+    public ValueTask<OriginsAndMeta> ReadOriginsAndMetaAsync(IReadOnlyCollection<string> names, CancellationToken ct) =>
+        ValueTask.FromResult(new OriginsAndMeta(
+            [.. _s.Origins.Values],
+            names.Distinct().Where(_s.Meta.ContainsKey).ToDictionary(n => n, n => _s.Meta[n])));
+
     public ValueTask<IReadOnlyList<BucketState>> ReadBucketStatesAsync(CollectionName? collection, IReadOnlyCollection<int>? buckets, CancellationToken ct)
     {
         if (collection is { } c && buckets is not null)
@@ -291,6 +296,14 @@ internal sealed class InMemorySession : IStoreSession
 
     public ValueTask UpsertCollectionStateAsync(CollectionState state, CancellationToken ct) =>
         Set(_s.CollectionStates, state.Collection, state);
+
+    public ValueTask<WriteStart> ReadWriteStartAsync(WriteStartReads reads, CancellationToken ct) =>
+        SessionReads.ReadWriteStartOneByOneAsync(this, reads, ct);
+
+    public ValueTask<DigestStates> ReadDigestStatesAsync(IReadOnlyCollection<(CollectionName Collection, int Bucket)> buckets, IReadOnlyCollection<CollectionName> collections, CancellationToken ct) =>
+        ValueTask.FromResult(new DigestStates(
+            [.. buckets.Distinct().Select(b => _s.BucketStates.GetValueOrDefault(b)).OfType<BucketState>()],
+            [.. collections.Distinct().Select(c => _s.CollectionStates.GetValueOrDefault(c)).OfType<CollectionState>()]));
 
     public ValueTask<string?> GetMetaAsync(string name, CancellationToken ct) =>
         ValueTask.FromResult(_s.Meta.GetValueOrDefault(name));

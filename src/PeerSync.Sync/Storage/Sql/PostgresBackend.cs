@@ -18,7 +18,7 @@ internal sealed class PostgresBackend : SqlBackend
     private readonly ILogger _logger;
 
     public PostgresBackend(PostgresRecordStoreOptions options)
-        : base(new SqlDialect("postgres", name => $"\"{options.Schema}\".sync_{name}", "TEXT COLLATE \"C\"", "BIGINT") { MultiRowWrites = true }, options.TimeProvider)
+        : base(new SqlDialect("postgres", name => $"\"{options.Schema}\".sync_{name}", "TEXT COLLATE \"C\"", "BIGINT") { MultiRowWrites = true, MultiRowReads = true }, options.TimeProvider)
     {
         _schema = options.Schema;
         _logger = options.Logger;
@@ -33,6 +33,9 @@ internal sealed class PostgresBackend : SqlBackend
 
         _dataSource = builder.Build();
     }
+
+    // Ending a read transaction is a round trip of its own (ROLLBACK); one statement needs none.
+    protected override bool OneReadWithoutTransaction => true;
 
     protected override IEnumerable<string> PrepareStatements() => [$"CREATE SCHEMA IF NOT EXISTS \"{_schema}\""];
 

@@ -88,12 +88,19 @@ internal abstract class SqlBackend(SqlDialect dialect, TimeProvider time) : ISto
         }
     }
 
-    public async ValueTask<IStoreSession> BeginAsync(bool write, CancellationToken ct)
+    public ValueTask<IStoreSession> BeginAsync(bool write, CancellationToken ct) => BeginAsync(write, oneRead: false, ct);
+
+    public ValueTask<IStoreSession> BeginOneReadAsync(CancellationToken ct) => BeginAsync(false, OneReadWithoutTransaction, ct);
+
+    /// <summary>Whether a one-statement read runs without a transaction (where ending one costs a round trip).</summary>
+    protected virtual bool OneReadWithoutTransaction => false;
+
+    private async ValueTask<IStoreSession> BeginAsync(bool write, bool oneRead, CancellationToken ct)
     {
         var connection = await OpenAsync(ct).ConfigureAwait(false);
         try
         {
-            var transaction = await BeginTransactionAsync(connection, write, ct).ConfigureAwait(false);
+            var transaction = oneRead ? null : await BeginTransactionAsync(connection, write, ct).ConfigureAwait(false);
             return new SqlSession(Dialect, connection, transaction, ReleaseAsync);
         }
         catch

@@ -14,6 +14,16 @@ internal sealed record SqlDialect(string Name, Func<string, string> Table, strin
     /// </summary>
     public bool MultiRowWrites { get; init; }
 
+    /// <summary>
+    /// Whether reads of many rows by key are one statement over arrays of keys and several reads
+    /// go out as one batch (<see cref="SqlTable.LookupRows"/>, PostgreSQL: one round trip). Without
+    /// it (SQLite: a statement costs no round trip) reads run one by one, and a lookup of many
+    /// records is one statement over a JSON array of keys (<see cref="SqlTable.LookupRowsJson"/>):
+    /// measured about 2.5 times faster than one statement per key, whose cost is mostly the
+    /// statement's preparation (1.5 against 0.5 ms for 100 keys, 10.6 against 3.8 ms for 1000).
+    /// </summary>
+    public bool MultiRowReads { get; init; }
+
     public SqlTable Records { get; } = new(Table("records"), 2, false,
         new("collection", true), new("rkey", true), new("owned", false), new("deleted", false), new("value", true),
         new("hlc", false), new("origin_node", true), new("origin_epoch", false), new("position", false), new("bucket", false));

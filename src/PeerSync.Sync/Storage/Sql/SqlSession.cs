@@ -7,77 +7,36 @@ using PeerSync.Sync.Records;
 namespace PeerSync.Sync.Storage.Sql;
 
 /// <summary>
-/// One transaction on one connection; rows mapped to and from the sync model. Disposing it ends the
-/// transaction and hands the connection to <paramref name="release"/>. Row writes whose result
+/// One transaction on one connection (or, without <paramref name="transaction"/>, one read
+/// statement: see <see cref="IStoreBackend.BeginOneReadAsync"/>); rows mapped to and from the sync
+/// model. Disposing it ends the transaction and hands the connection to <paramref name="release"/>. Row writes whose result
 /// nobody reads run at once (SQLite) or are queued (<see cref="SqlDialect.MultiRowWrites"/>,
 /// PostgreSQL) and sent as one statement per table and kind before a read of a table they write,
 /// at a bound and at commit; a failure then fails that read or the commit, and so the whole
 /// transaction, as it would have anyway.
 /// </summary>
-internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransaction transaction, Func<DbConnection, ValueTask> release) : IStoreSession
+internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, DbTransaction? transaction, Func<DbConnection, ValueTask> release) : IStoreSession
 {
     private const string RecordColumns = "collection, rkey, owned, deleted, value, hlc, origin_node, origin_epoch, position";
+    private const string BucketColumns = "collection, bucket, live_count, fingerprint";
+    private const string CollectionColumns = "collection, live_count, value_hash";
 
     // Bounds one round trip: queued rows (a commit of 1000 local changes writes 2000 rows, a record
-    // and a log entry each, so it goes out at once), their text (at most a few tens of MB in one
-    // statement, far below PostgreSQL's 1 GB per array), and point lookups.
+    // and a log entry each, so it goes out at once) and their text (at most a few tens of MB in one
+    // statement, far below PostgreSQL's 1 GB per array).
     internal const int MaxQueuedRows = 4096;
     internal const long MaxQueuedTextChars = 8L << 20;
-    private const int MaxLookupsPerBatch = 500;
 
     // Row writes queued for one round trip (MultiRowWrites); sent before a read of a table they write, at a bound and at commit.
     private readonly PendingRows? _pending = d.MultiRowWrites ? new PendingRows() : null;
+
+    // Statements run so far; a session without a transaction may run one (one snapshot).
+    private int _statements;
 
     public async ValueTask<StoredRecord?> GetRecordAsync(RecordCursor at, CancellationToken ct)
     {
         var rows = await RecordsAsync($"SELECT {RecordColumns} FROM {d.Records.Name} WHERE collection = @c AND rkey = @k", ct, ("@c", at.Collection.Value), ("@k", at.Key.Value)).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
-    }
-
-    public async ValueTask<IReadOnlyList<StoredRecord>> GetRecordsAsync(IReadOnlyCollection<RecordCursor> cursors, CancellationToken ct)
-    {
-        var found = new List<StoredRecord>(cursors.Count);
-        if (!connection.CanCreateBatch)
-        {
-            foreach (var cursor in cursors)
-            {
-                if (await GetRecordAsync(cursor, ct).ConfigureAwait(false) is { } record)
-                {
-                    found.Add(record);
-                }
-            }
-
-            return found;
-        }
-
-        // One point lookup per key, sent together: each is a primary-key probe whatever the
-        // table's statistics say (one `rkey IN (...)` query was planned as a scan of the whole
-        // collection while a fresh table had not been analyzed yet).
-        await FlushAsync(d.Records, ct).ConfigureAwait(false);
-        foreach (var chunk in cursors.Chunk(MaxLookupsPerBatch))
-        {
-            await using var batch = NewBatch();
-            foreach (var cursor in chunk)
-            {
-                var lookup = batch.CreateBatchCommand();
-                lookup.CommandText = $"SELECT {RecordColumns} FROM {d.Records.Name} WHERE collection = @c AND rkey = @k";
-                AddParameter(lookup, "@c", cursor.Collection.Value);
-                AddParameter(lookup, "@k", cursor.Key.Value);
-                batch.BatchCommands.Add(lookup);
-            }
-
-            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            do
-            {
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    found.Add(ReadRecord(reader));
-                }
-            }
-            while (await reader.NextResultAsync(ct).ConfigureAwait(false));
-        }
-
-        return found;
     }
 
     public ValueTask UpsertRecordAsync(StoredRecord record, CancellationToken ct)
@@ -214,15 +173,12 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     public async ValueTask<IReadOnlyList<OriginState>> ReadOriginsAsync(CancellationToken ct)
     {
         await FlushAsync(d.Origins, ct).ConfigureAwait(false);
-        await using var command = Command(d.Origins, $"SELECT node, epoch, applied_hlc, floor_hlc FROM {d.Origins.Name} ORDER BY node, epoch");
+        await using var command = Command(d.Origins, OriginsQuery);
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<OriginState>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            result.Add(new OriginState(
-                new OriginId(NodeId.Parse(reader.GetString(0)), new DataEpoch(unchecked((ulong)reader.GetInt64(1)))),
-                Hlc.FromInt64(reader.GetInt64(2)),
-                Hlc.FromInt64(reader.GetInt64(3))));
+            result.Add(ReadOrigin(reader));
         }
 
         return result;
@@ -241,13 +197,13 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
         await FlushAsync(d.Buckets, ct).ConfigureAwait(false);
         await using var command = collection is { } c
-            ? Command(d.Buckets, $"SELECT collection, bucket, live_count, fingerprint FROM {d.Buckets.Name} WHERE collection = @c{filter} ORDER BY bucket", ("@c", c.Value))
-            : Command(d.Buckets, $"SELECT collection, bucket, live_count, fingerprint FROM {d.Buckets.Name} ORDER BY collection, bucket");
+            ? Command(d.Buckets, $"SELECT {BucketColumns} FROM {d.Buckets.Name} WHERE collection = @c{filter} ORDER BY bucket", ("@c", c.Value))
+            : Command(d.Buckets, $"SELECT {BucketColumns} FROM {d.Buckets.Name} ORDER BY collection, bucket");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<BucketState>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            result.Add(new BucketState(CollectionName.Parse(reader.GetString(0)), (int)reader.GetInt64(1), reader.GetInt64(2), unchecked((ulong)reader.GetInt64(3))));
+            result.Add(ReadBucket(reader));
         }
 
         return result;
@@ -260,13 +216,13 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
     {
         await FlushAsync(d.Collections, ct).ConfigureAwait(false);
         await using var command = collection is { } c
-            ? Command(d.Collections, $"SELECT collection, live_count, value_hash FROM {d.Collections.Name} WHERE collection = @c", ("@c", c.Value))
-            : Command(d.Collections, $"SELECT collection, live_count, value_hash FROM {d.Collections.Name} ORDER BY collection");
+            ? Command(d.Collections, $"SELECT {CollectionColumns} FROM {d.Collections.Name} WHERE collection = @c", ("@c", c.Value))
+            : Command(d.Collections, $"SELECT {CollectionColumns} FROM {d.Collections.Name} ORDER BY collection");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<CollectionState>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            result.Add(new CollectionState(CollectionName.Parse(reader.GetString(0)), reader.GetInt64(1), unchecked((ulong)reader.GetInt64(2))));
+            result.Add(ReadCollection(reader));
         }
 
         return result;
@@ -287,8 +243,29 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
     public async ValueTask CommitAsync(CancellationToken ct)
     {
-        await FlushAsync(null, ct).ConfigureAwait(false);
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        if (transaction is null)
+        {
+            throw new InvalidOperationException("a one-read session has no transaction to commit");
+        }
+
+        if (_pending is not { IsEmpty: false } pending)
+        {
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return;
+        }
+
+        // The queued writes and COMMIT in one round trip. A failed write skips the rest of the
+        // batch (COMMIT included) and fails this call; the transaction is then rolled back when
+        // the session is disposed, as before. A transaction that had failed earlier would answer a
+        // lone COMMIT with a silent ROLLBACK, but here a write always comes first and fails with
+        // it. The provider sees the transaction end (the server reports it idle), so disposing
+        // the transaction sends nothing more.
+        await using var batch = NewBatch();
+        pending.MoveTo(batch);
+        var commit = batch.CreateBatchCommand();
+        commit.CommandText = "COMMIT";
+        batch.BatchCommands.Add(commit);
+        await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -296,7 +273,10 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
         // Writes never sent are dropped with the session; disposing an uncommitted transaction rolls it back.
         try
         {
-            await transaction.DisposeAsync().ConfigureAwait(false);
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -324,6 +304,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
             throw new InvalidOperationException($"a statement on {table.Name} ran before the queued writes to it were sent: {sql}");
         }
 
+        CountStatements(1, sql);
         var command = SqlBackend.Command(connection, transaction, sql);
         foreach (var (name, value) in args)
         {
@@ -372,12 +353,16 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static void AddParameter(DbBatchCommand command, string name, object? value)
+    private string OriginsQuery => $"SELECT node, epoch, applied_hlc, floor_hlc FROM {d.Origins.Name} ORDER BY node, epoch";
+
+    /// <summary>Counts statements about to run; a second one in a session without a transaction is a bug (it would read another snapshot).</summary>
+    private void CountStatements(int count, string sql)
     {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
+        _statements += count;
+        if (transaction is null && _statements > 1)
+        {
+            throw new InvalidOperationException($"a one-read session of the {d.Name} record store ran a second statement: {sql}");
+        }
     }
 
     private DbBatch NewBatch()
@@ -402,6 +387,7 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
         await using var batch = NewBatch();
         pending.MoveTo(batch);
+        CountStatements(batch.BatchCommands.Count, "the queued writes");
         await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
@@ -425,6 +411,21 @@ internal sealed class SqlSession(SqlDialect d, DbConnection connection, DbTransa
 
         return result;
     }
+
+    /// <summary>A row of <see cref="OriginsQuery"/>.</summary>
+    private static OriginState ReadOrigin(DbDataReader reader) =>
+        new(
+            new OriginId(NodeId.Parse(reader.GetString(0)), new DataEpoch(unchecked((ulong)reader.GetInt64(1)))),
+            Hlc.FromInt64(reader.GetInt64(2)),
+            Hlc.FromInt64(reader.GetInt64(3)));
+
+    /// <summary>A row of <see cref="BucketColumns"/>.</summary>
+    private static BucketState ReadBucket(DbDataReader reader) =>
+        new(CollectionName.Parse(reader.GetString(0)), (int)reader.GetInt64(1), reader.GetInt64(2), unchecked((ulong)reader.GetInt64(3)));
+
+    /// <summary>A row of <see cref="CollectionColumns"/>.</summary>
+    private static CollectionState ReadCollection(DbDataReader reader) =>
+        new(CollectionName.Parse(reader.GetString(0)), reader.GetInt64(1), unchecked((ulong)reader.GetInt64(2)));
 
     /// <summary>A row of <see cref="RecordColumns"/>.</summary>
     private static StoredRecord ReadRecord(DbDataReader reader)

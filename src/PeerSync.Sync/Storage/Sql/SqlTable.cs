@@ -11,6 +11,8 @@ internal readonly record struct SqlColumn(string Name, bool IsText);
 /// </summary>
 internal sealed class SqlTable
 {
+    private readonly List<string> _keys;
+
     public SqlTable(string name, int keyColumns, bool keepExisting, params SqlColumn[] columns)
     {
         Name = name;
@@ -30,6 +32,7 @@ internal sealed class SqlTable
         DeleteRow = $"DELETE FROM {name} WHERE {string.Join(" AND ", keys.Select((k, i) => $"{k} = @p{i}"))}";
         DeleteRows = $"DELETE FROM {name} AS x USING unnest({string.Join(", ", Parameters(keyColumns))}) AS d({string.Join(", ", keys.Select((_, i) => $"k{i}"))}) " +
             $"WHERE {string.Join(" AND ", keys.Select((k, i) => $"x.{k} = d.k{i}"))}";
+        _keys = keys;
     }
 
     /// <summary>The qualified table name.</summary>
@@ -53,6 +56,29 @@ internal sealed class SqlTable
 
     /// <summary>Many rows by key: @p0.. are arrays, one per key column.</summary>
     public string DeleteRows { get; }
+
+    /// <summary>
+    /// Many rows by key in one statement (PostgreSQL): @p0.. are arrays, one per key column, of
+    /// distinct keys; the rows found come back in the order of their keys.
+    /// <para>
+    /// Each key is a probe of its own (a LATERAL subquery with LIMIT is never flattened into a join),
+    /// so the plan is what a point lookup's is whatever the table's statistics say: a plain join
+    /// of `unnest` with the table was planned as a hash join over a scan of the whole table when the
+    /// table was new (no statistics yet), and kept as the prepared statement's generic plan.
+    /// </para>
+    /// </summary>
+    public string LookupRows(string columns) =>
+        $"SELECT x.* FROM unnest({string.Join(", ", Parameters(_keys.Count))}) WITH ORDINALITY AS q({string.Join(", ", _keys.Select((_, i) => $"k{i}"))}, i) " +
+        $"CROSS JOIN LATERAL (SELECT {columns} FROM {Name} WHERE {string.Join(" AND ", _keys.Select((k, i) => $"{k} = q.k{i}"))} LIMIT 1) AS x ORDER BY q.i";
+
+    /// <summary>
+    /// Many rows by key in one statement (SQLite): @p0 is a JSON array of keys, each an array of the
+    /// key columns' values, distinct; the rows found come back in the order of their keys. The
+    /// CROSS JOIN keeps the keys as the outer loop, so each key is a primary-key probe.
+    /// </summary>
+    public string LookupRowsJson(string columns) =>
+        $"SELECT {string.Join(", ", columns.Split(", ").Select(c => "t." + c))} FROM json_each(@p0) AS q CROSS JOIN {Name} AS t " +
+        $"ON {string.Join(" AND ", _keys.Select((k, i) => $"t.{k} = json_extract(q.value, '$[{i}]')"))} ORDER BY q.key";
 
     /// <summary>The parameter name of column <paramref name="index"/>.</summary>
     public static string Parameter(int index) => "@p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
