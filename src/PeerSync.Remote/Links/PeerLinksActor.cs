@@ -66,12 +66,10 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
             case DisconnectAll all:
                 _shutdownReason = all.Reason;
                 _waitingForAllStopped.Add(Sender);
-                foreach (var (peer, link) in _links)
+                foreach (var link in _links.Values)
                 {
-                    if (!_dormant.Contains(peer))
-                    {
-                        link.Tell(new DisconnectLink(all.Reason), Self);
-                    }
+                    // Every link, as in Route: one counted dormant may be running.
+                    link.Tell(new DisconnectLink(all.Reason), Self);
                 }
 
                 AnswerIfAllStopped();
@@ -97,11 +95,11 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
                 Wake(link, command.Peer);
             }
 
-            if (!_dormant.Contains(command.Peer) || command.Command is ConnectLink)
-            {
-                link.Tell(command.Command, Self);
-            }
-
+            // Told even to a link this actor counts as dormant: a dormant link ignores a disconnect
+            // or quarantine, but the count can be stale. A session the peer dialed in is routed
+            // here before the link's LinkStopped arrives, wakes the link, and then the LinkStopped
+            // marks the running link dormant; a disconnect held back then would be lost for good.
+            link.Tell(command.Command, Self);
             return;
         }
 

@@ -173,6 +173,35 @@ public sealed class LinkLifecycleTests
         Assert.False(a.Remoting.IsLinkActive(b.Id));
     }
 
+    /// <summary>
+    /// Regression (PeerStateIntegrationTests, under load): a session the peer dialed in reached the
+    /// links actor before the LinkStopped of the link it then woke, so that LinkStopped counted the
+    /// running link dormant, and every Disconnect of it was held back for good. Here the late
+    /// LinkStopped is sent by hand, while the link runs.
+    /// </summary>
+    [Fact]
+    public async Task Disconnect_reaches_a_running_link_that_a_late_LinkStopped_counted_dormant()
+    {
+        var network = new TestNetwork(TransportKind.InMemory);
+        await using var a = await RemoteTestNode.StartAsync(network, "a");
+        await using var b = await RemoteTestNode.StartAsync(network, "b");
+        var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
+        using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
+        a.Remoting.Connect(b.Endpoint);
+        await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "a connected to b");
+        var links = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links"))!;
+        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+        links.Tell(new LinkStopped(b.Id), link);
+
+        a.Remoting.Disconnect(b.Id, "disconnected by the test");
+
+        // Awaited as an event: b redials at once and may wake a's link again.
+        await Eventually.TrueAsync(
+            () => events.Any(s => s is { State: PeerLinkState.Disconnected, Reason: "disconnected by the test" }),
+            "a's link to b disconnected",
+            () => string.Join("\n", events));
+    }
+
     private static string[] LinkNames(RemoteTestNode node) =>
         node.System.Hierarchy().DescendantsAndSelf()
             .Single(n => n.Path.EndsWith("/system/remote/links", StringComparison.Ordinal))

@@ -52,8 +52,16 @@ public sealed class PeerStateIntegrationTests
                 for (var round = 0; round < 5; round++)
                 {
                     await Eventually.TrueAsync(() => service.IsAvailable(peer.Id), $"{peer.Id} connected (round {round})");
+                    var connected = service.Get(peer.Id)!.Version;
                     hub.Remoting.Disconnect(peer.Id, "churn");
-                    await Eventually.TrueAsync(() => !service.IsAvailable(peer.Id), $"{peer.Id} disconnected (round {round})");
+
+                    // Awaited as an event, not polled as a state: the peer redials within its 20 ms
+                    // backoff, so on a loaded machine the hub can be connected again before a poll
+                    // ever sees it disconnected.
+                    await Eventually.TrueAsync(
+                        () => events.Any(e => e.Current.Peer == peer.Id && e.Current.State == PeerLinkState.Disconnected && e.Current.Version > connected),
+                        $"{peer.Id} disconnected (round {round})",
+                        () => string.Join("\n", events.Where(e => e.Current.Peer == peer.Id).Select(e => e.Current.ToString())));
                 }
             })));
 
