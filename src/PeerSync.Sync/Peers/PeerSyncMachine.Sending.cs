@@ -99,9 +99,12 @@ public sealed partial class PeerSyncMachine
     }
 
     /// <summary>
-    /// Forward another origin's stream only when the peer has lagged on it for the forward delay:
-    /// an origin connected to the peer delivers its own changes, so forwarding everything would
-    /// multiply traffic; a peer that cannot hear the origin gets the stream from here (transitivity).
+    /// Forward another origin's stream only when the peer's acknowledgement of it has not moved for
+    /// the forward delay while it is behind: an origin connected to the peer delivers its own
+    /// changes, so forwarding everything would multiply traffic; a peer that cannot hear the origin
+    /// gets the stream from here (transitivity). Progress, not catching up, is what counts: a peer
+    /// working through a backlog of the origin's changes acknowledges steadily but may stay behind
+    /// the head for longer than the delay, and forwarding then would only send everything twice.
     /// </summary>
     private bool Forwarding(OriginId origin, Hlc head, long nowMs)
     {
@@ -118,9 +121,9 @@ public sealed partial class PeerSyncMachine
             return true;
         }
 
-        if (!_lag.TryGetValue(origin, out var lag) || ack >= lag.Target)
+        if (!_lag.TryGetValue(origin, out var lag) || ack > lag.Acknowledged)
         {
-            _lag[origin] = (head, nowMs);
+            _lag[origin] = (ack, nowMs);
             return false;
         }
 

@@ -25,7 +25,7 @@ public sealed partial class PeerSyncMachine
     // Session state: rebuilt on every connect, never persisted.
     private readonly Dictionary<long, InFlightBatch> _inFlight = [];
     private readonly Dictionary<OriginId, Hlc> _sentThrough = [];
-    private readonly Dictionary<OriginId, (Hlc Target, long SinceMs)> _lag = [];
+    private readonly Dictionary<OriginId, (Hlc Acknowledged, long SinceMs)> _lag = [];
     private readonly HashSet<OriginId> _forwarding = [];
     private readonly HashSet<OriginId> _behindLogReported = [];
     private SyncSessionId _session;

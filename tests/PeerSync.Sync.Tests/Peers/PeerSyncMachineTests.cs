@@ -225,6 +225,31 @@ public sealed class PeerSyncMachineTests
     }
 
     [Fact]
+    public void A_peer_working_through_a_backlog_of_another_origin_is_not_forwarded_to_while_it_acknowledges_progress()
+    {
+        // The origin delivers to the peer itself: the peer acknowledges more of it every 300 ms but
+        // stays behind the head here (which keeps moving) for longer than the forward delay.
+        var machine = Active(Watermarks.Empty.With(Cn, H(100)), Watermarks.Empty, nowMs: 0);
+        for (var t = 300; t <= 1500; t += 300)
+        {
+            machine.Step(new LocalProgressChanged(Watermarks.Empty.With(Cn, H(100 + t)), Watermarks.Empty), t);
+            machine.Step(new WatermarksReported(S1, Watermarks.Empty.With(Cn, H(t / 10)), Watermarks.Empty), t);
+            machine.Step(new PeerTick(), t);
+            var ready = machine.TakeReady();
+            Assert.DoesNotContain(ready.Notices, n => n is ForwardingStarted);
+            Assert.DoesNotContain(ready.Messages, m => m is PrepareBatch);
+        }
+
+        // Then its acknowledgement stops moving: after the forward delay the stream comes from here.
+        machine.Step(new PeerTick(), 1999);
+        Assert.DoesNotContain(machine.TakeReady().Messages, m => m is PrepareBatch);
+        machine.Step(new PeerTick(), 2000);
+        var forwarded = machine.TakeReady();
+        Assert.Contains(forwarded.Notices, n => n is ForwardingStarted);
+        Assert.Contains(forwarded.Messages, m => m is PrepareBatch p && p.Origin == Cn);
+    }
+
+    [Fact]
     public void A_peers_own_stream_is_never_sent_back_to_it()
     {
         var machine = Active(Watermarks.Empty.With(B, H(100)), Watermarks.Empty, nowMs: 0);
