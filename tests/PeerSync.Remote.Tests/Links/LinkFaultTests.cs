@@ -24,8 +24,7 @@ public sealed class LinkFaultTests
         await using var b = await RemoteTestNode.StartAsync(network, "b", FastFailureDetection);
         a.System.WithTestMessages();
         b.System.WithTestMessages();
-        var inbox = b.CreateProbe();
-        b.System.ActorOf(Props.Create(() => new RelayActor(inbox.Ref)), "inbox");
+        var inbox = b.CreateInbox();
         var target = a.RefTo(b, "/user/inbox");
         for (var i = 0; i < 10; i++)
         {
@@ -84,8 +83,7 @@ public sealed class LinkFaultTests
         await using var b = await RemoteTestNode.StartAsync(network, "b");
         a.System.WithTestMessages();
         b.System.WithTestMessages();
-        var inbox = b.CreateProbe();
-        b.System.ActorOf(Props.Create(() => new RelayActor(inbox.Ref)), "inbox");
+        var inbox = b.CreateInbox();
         var target = a.RefTo(b, "/user/inbox");
         target.Tell(new Ping(-1), null);
         inbox.ExpectMsg<Ping>();

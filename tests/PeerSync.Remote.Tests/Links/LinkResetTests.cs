@@ -96,8 +96,7 @@ public sealed class LinkResetTests
         await using var b = await RemoteTestNode.StartAsync(network, "b");
         a.System.WithTestMessages();
         b.System.WithTestMessages();
-        var inbox = b.CreateProbe();
-        b.System.ActorOf(Props.Create(() => new RelayActor(inbox.Ref)), "inbox");
+        var inbox = b.CreateInbox();
         var target = a.RefTo(b, "/user/inbox");
         target.Tell(new Ping(0), null);
         inbox.ExpectMsg<Ping>();
@@ -149,8 +148,7 @@ public sealed class LinkResetTests
         await using var b = await RemoteTestNode.StartAsync(network, "b", QuietLink);
         a.System.WithTestMessages();
         b.System.WithTestMessages();
-        var inbox = b.CreateProbe();
-        b.System.ActorOf(Props.Create(() => new RelayActor(inbox.Ref)), "inbox");
+        var inbox = b.CreateInbox();
         var target = a.RefTo(b, "/user/inbox");
         target.Tell(new Ping(0), null);
         inbox.ExpectMsg<Ping>();

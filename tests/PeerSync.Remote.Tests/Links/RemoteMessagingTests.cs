@@ -69,8 +69,7 @@ public sealed class RemoteMessagingTests
         await using var b = await RemoteTestNode.StartAsync(network, "b");
         a.System.WithTestMessages();
         b.System.WithTestMessages();
-        var inbox = b.CreateProbe();
-        b.System.ActorOf(Props.Create(() => new RelayActor(inbox.Ref)), "inbox");
+        var inbox = b.CreateInbox();
         var probeA = a.CreateProbe();
 
         a.RefTo(b, "/user/inbox").Tell(new Introduce(probeA.Ref, "hello"), null);
@@ -153,8 +152,7 @@ public sealed class RemoteMessagingTests
         await using var b = await RemoteTestNode.StartAsync(network, "b");
         a.System.Serialization().AddJson<Blob>("test.blob");
         b.System.Serialization().AddJson<Blob>("test.blob");
-        var inbox = b.CreateProbe();
-        b.System.ActorOf(Props.Create(() => new RelayActor(inbox.Ref)), "inbox");
+        var inbox = b.CreateInbox();
         var target = a.RefTo(b, "/user/inbox");
 
         target.Tell(new Blob(new string('x', 2 * 1024 * 1024)), null);
@@ -174,8 +172,7 @@ public sealed class RemoteMessagingTests
         await using var b = await RemoteTestNode.StartAsync(network, "b");
         a.System.Serialization().AddJson<Blob>("test.blob");
         b.System.Serialization().AddJson<Blob>("test.blob");
-        var inbox = b.CreateProbe();
-        b.System.ActorOf(Props.Create(() => new RelayActor(inbox.Ref)), "inbox");
+        var inbox = b.CreateInbox();
         var target = a.RefTo(b, "/user/inbox");
 
         for (var i = 0; i < 10; i++)

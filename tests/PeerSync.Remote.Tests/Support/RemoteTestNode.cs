@@ -134,6 +134,14 @@ public sealed class RemoteTestNode : IAsyncDisposable
 
     public TestProbe CreateProbe(string? name = null) => new(System, KitSettings, name);
 
+    /// <summary>A probe that receives everything told to this node's /user/<paramref name="name"/>, through a <see cref="RelayActor"/> there.</summary>
+    public TestProbe CreateInbox(string name = "inbox")
+    {
+        var inbox = CreateProbe();
+        System.ActorOf(Props.Create(() => new RelayActor(inbox.Ref)), name);
+        return inbox;
+    }
+
     /// <summary>A ref (from this node) to <paramref name="path"/> (e.g. "/user/echo") on <paramref name="other"/>.</summary>
     public IActorRef RefTo(RemoteTestNode other, string path) =>
         System.ResolveActorRef(ActorPath.Parse(other.Remoting.Address + path))
