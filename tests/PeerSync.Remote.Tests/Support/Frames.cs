@@ -31,17 +31,21 @@ public static class Frames
 
 public static class Eventually
 {
+    /// <summary>How long a condition may take: 10 s, stretched by PEERSYNC_TEST_TIME_FACTOR like the TestKit's timeouts.</summary>
+    private static readonly TimeSpan Bound = PeerSync.TestKit.TestKitSettings.FromEnvironment().Dilated(TimeSpan.FromSeconds(10));
+
     /// <summary>
-    /// Waits (bounded, 10 s) for a condition that another thread makes true. <paramref name="diagnostics"/>
-    /// is evaluated only on timeout, to say what was seen instead.
+    /// Waits (bounded by <see cref="Bound"/>) for a condition that another thread makes true.
+    /// <paramref name="diagnostics"/> is evaluated only on timeout, to say what was seen instead.
     /// </summary>
     public static async Task TrueAsync(Func<bool> condition, string what, Func<string>? diagnostics = null)
     {
-        for (var i = 0; i < 1000; i++)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
         {
-            if (condition())
+            if (clock.Elapsed > Bound)
             {
-                return;
+                Assert.Fail($"timed out after {Bound.TotalSeconds:0} s waiting for {what}{(diagnostics is null ? "" : ": " + diagnostics())}");
             }
 
             // Forced to yield: otherwise the test would go on inside the timer callback that
@@ -49,7 +53,5 @@ public static class Eventually
             // of that timer queue, the actor systems' included. Continue on a pool thread instead.
             await Task.Delay(10).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         }
-
-        Assert.Fail($"timed out waiting for {what}{(diagnostics is null ? "" : ": " + diagnostics())}");
     }
 }
