@@ -1,7 +1,6 @@
 using PeerSync.Cluster.Election;
 using PeerSync.Cluster.Membership;
 using PeerSync.Cluster.Protocol;
-using PeerSync.Remote.Addressing;
 using static PeerSync.Cluster.Tests.TestNodes;
 
 namespace PeerSync.Cluster.Tests;
@@ -9,19 +8,6 @@ namespace PeerSync.Cluster.Tests;
 /// <summary>Join edge cases found by the whole-cluster simulation (swarm seeds 314 and 249).</summary>
 public sealed class ClusterMachineJoinTests
 {
-    private static readonly ClusterConfig ThreeSeeds = ClusterConfig.Default("10.0.0.1:4053", "10.0.0.2:4053", "10.0.0.3:4053");
-
-    private static EndpointAddress AddressOf(string id) => new("10.0.0." + id.TrimStart('n'), 4053);
-
-    private static ClusterEnvelope From(UniqueNode node, ClusterMessage message) => new(node, AddressOf(node.Id.Value), message);
-
-    private static ClusterReady Drain(ClusterMachine machine)
-    {
-        var ready = machine.TakeReady();
-        machine.Advance(ready);
-        return ready;
-    }
-
     private static Gossip WithElection(Gossip gossip, ElectionRecord election) =>
         new(gossip.Members, gossip.Reachability, gossip.Tombstones, election, gossip.Seen);
 

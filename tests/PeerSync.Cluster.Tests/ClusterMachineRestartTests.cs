@@ -13,23 +13,10 @@ namespace PeerSync.Cluster.Tests;
 /// </summary>
 public sealed class ClusterMachineRestartTests
 {
-    private static readonly ClusterConfig Seeds = ClusterConfig.Default("10.0.0.1:4053", "10.0.0.2:4053", "10.0.0.3:4053");
-
-    private static EndpointAddress AddressOf(string id) => new("10.0.0." + id.TrimStart('n'), 4053);
-
-    private static ClusterEnvelope From(UniqueNode node, ClusterMessage message) => new(node, AddressOf(node.Id.Value), message);
-
-    private static ClusterReady Drain(ClusterMachine machine)
-    {
-        var ready = machine.TakeReady();
-        machine.Advance(ready);
-        return ready;
-    }
-
     /// <summary>n3#1, a member of {n2, n3} (n2 the older unless <paramref name="selfOldest"/>), heartbeated by n2#1 every 200 ms until <paramref name="untilMs"/>.</summary>
     private static ClusterMachine TwoMembers(bool selfOldest, long untilMs, Gossip? gossip = null)
     {
-        var machine = new ClusterMachine(Seeds, new ClusterSelf(Node("n3"), AddressOf("n3"), [], selfOldest ? 0 : 10), seed: 1);
+        var machine = new ClusterMachine(ThreeSeeds, new ClusterSelf(Node("n3"), AddressOf("n3"), [], selfOldest ? 0 : 10), seed: 1);
         machine.Step(new ClusterInput.JoinSeedNodes(), 0);
         Drain(machine);
         machine.Step(new ClusterInput.MessageReceived(From(Node("n2"), new InitJoinAck())), 5);

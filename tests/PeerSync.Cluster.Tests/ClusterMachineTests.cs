@@ -16,13 +16,6 @@ public sealed class ClusterMachineTests
         return new ClusterMachine(config, new ClusterSelf(Node("n1"), Address1, [], 0), seed: 1);
     }
 
-    private static ClusterReady Drain(ClusterMachine machine)
-    {
-        var ready = machine.TakeReady();
-        machine.Advance(ready);
-        return ready;
-    }
-
     [Fact]
     public void Only_seed_forms_a_cluster_becomes_up_and_leads_at_once()
     {

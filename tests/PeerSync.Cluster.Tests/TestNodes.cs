@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using PeerSync.Cluster.Membership;
+using PeerSync.Cluster.Protocol;
 using PeerSync.Remote.Addressing;
 
 namespace PeerSync.Cluster.Tests;
@@ -7,10 +8,27 @@ namespace PeerSync.Cluster.Tests;
 /// <summary>Small builders for members and gossip states in unit tests.</summary>
 internal static class TestNodes
 {
+    /// <summary>Seeds n1, n2 and n3, at <see cref="AddressOf"/> their ids.</summary>
+    public static readonly ClusterConfig ThreeSeeds = ClusterConfig.Default("10.0.0.1:4053", "10.0.0.2:4053", "10.0.0.3:4053");
+
     public static UniqueNode Node(string id, ulong incarnation = 1) => new(NodeId.Parse(id), new Incarnation(incarnation));
 
+    /// <summary>Node "nK" listens on 10.0.0.K:4053.</summary>
+    public static EndpointAddress AddressOf(string id) => new("10.0.0." + id.TrimStart('n'), 4053);
+
+    /// <summary>A cluster message as it arrives from <paramref name="node"/>.</summary>
+    public static ClusterEnvelope From(UniqueNode node, ClusterMessage message) => new(node, AddressOf(node.Id.Value), message);
+
+    /// <summary>Takes a machine's output and confirms it was carried out.</summary>
+    public static ClusterReady Drain(ClusterMachine machine)
+    {
+        var ready = machine.TakeReady();
+        machine.Advance(ready);
+        return ready;
+    }
+
     public static Member Member(string id, MemberStatus status = MemberStatus.Up, long startupMs = 0, ulong incarnation = 1, params string[] roles) =>
-        new(Node(id, incarnation), new EndpointAddress("10.0.0." + id.TrimStart('n'), 4053), status, roles.ToImmutableSortedSet(StringComparer.Ordinal), startupMs, status >= MemberStatus.Up ? 1 : 0);
+        new(Node(id, incarnation), AddressOf(id), status, roles.ToImmutableSortedSet(StringComparer.Ordinal), startupMs, status >= MemberStatus.Up ? 1 : 0);
 
     /// <summary>Gossip holding <paramref name="members"/>, seen by all of them.</summary>
     public static Gossip GossipOf(params Member[] members)
