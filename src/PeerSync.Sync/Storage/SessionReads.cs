@@ -4,7 +4,7 @@ namespace PeerSync.Sync.Storage;
 
 /// <summary>
 /// The combined reads of <see cref="IStoreSession"/> made of its single reads, one after the other:
-/// for providers where a read costs no round trip (in-memory, SQLite).
+/// for providers where a read costs no round trip (in-memory, SQLite), so the combined reads mean the same on every provider.
 /// </summary>
 internal static class SessionReads
 {

@@ -271,9 +271,7 @@ internal sealed class InMemorySession : IStoreSession
         Set(_s.Origins, state.Origin, state);
 
     public ValueTask<OriginsAndMeta> ReadOriginsAndMetaAsync(IReadOnlyCollection<string> names, CancellationToken ct) =>
-        ValueTask.FromResult(new OriginsAndMeta(
-            [.. _s.Origins.Values],
-            names.Distinct().Where(_s.Meta.ContainsKey).ToDictionary(n => n, n => _s.Meta[n])));
+        SessionReads.ReadOriginsAndMetaOneByOneAsync(this, names, ct);
 
     public ValueTask<IReadOnlyList<BucketState>> ReadBucketStatesAsync(CollectionName? collection, IReadOnlyCollection<int>? buckets, CancellationToken ct)
     {
@@ -301,9 +299,7 @@ internal sealed class InMemorySession : IStoreSession
         SessionReads.ReadWriteStartOneByOneAsync(this, reads, ct);
 
     public ValueTask<DigestStates> ReadDigestStatesAsync(IReadOnlyCollection<(CollectionName Collection, int Bucket)> buckets, IReadOnlyCollection<CollectionName> collections, CancellationToken ct) =>
-        ValueTask.FromResult(new DigestStates(
-            [.. buckets.Distinct().Select(b => _s.BucketStates.GetValueOrDefault(b)).OfType<BucketState>()],
-            [.. collections.Distinct().Select(c => _s.CollectionStates.GetValueOrDefault(c)).OfType<CollectionState>()]));
+        SessionReads.ReadDigestStatesOneByOneAsync(this, buckets, collections, ct);
 
     public ValueTask<string?> GetMetaAsync(string name, CancellationToken ct) =>
         ValueTask.FromResult(_s.Meta.GetValueOrDefault(name));
