@@ -18,7 +18,8 @@ namespace PeerSync.Benchmarks.Suites;
 /// log entry each, as the sync coordinator's commits do), and `postgres:store-write-1000` with 1000
 /// per call (the coordinator's largest commit), which shows what a call costs beside its rows;
 /// `postgres:one-writer`: as `one-writer`,
-/// on three nodes whose journals and record stores all live on that server. The floor and the
+/// on three nodes whose journals and record stores all live on that server; the read calls of
+/// SyncSuite.PostgresReads.cs come first. The floor and the
 /// store's rate are each the best of <see cref="StoreRounds"/> alternating rounds (fresh schemas),
 /// so that neither is compared with the other caught in a slow spell of the shared machine.
 /// </summary>
@@ -26,7 +27,7 @@ public sealed partial class SyncSuite
 {
     private const int StoreRounds = 3;
 
-    private static async Task RunPostgresAsync(BenchmarkContext context, int count)
+    private static async Task RunPostgresAsync(BenchmarkContext context, int count, bool readsOnly = false)
     {
         if (BenchPostgres.ConnectionString is not { } connectionString)
         {
@@ -37,6 +38,12 @@ public sealed partial class SyncSuite
         var prefix = "bench_sync_" + Guid.NewGuid().ToString("N")[..8];
         try
         {
+            await RunPostgresReadsAsync(context, connectionString, $"{prefix}_reads");
+            if (readsOnly)
+            {
+                return;
+            }
+
             var (floor, store100, store1000) = (0.0, 0.0, 0.0);
             for (var round = 1; round <= StoreRounds; round++)
             {

@@ -23,7 +23,8 @@ namespace PeerSync.Benchmarks.Suites;
 /// until it holds everything and is ready. `floor:insert` is the raw rate of the same records
 /// written in batches of 1000 into one SQLite record store (what the disk allows).
 /// With a PostgreSQL server configured, the `postgres:*` cases follow (SyncSuite.Postgres.cs).
-/// `PEERSYNC_BENCH_SYNC_ONLY=sqlite` or `=postgres` runs one provider's cases only.
+/// `PEERSYNC_BENCH_SYNC_ONLY=sqlite` or `=postgres` runs one provider's cases only,
+/// `=postgres-reads` only the PostgreSQL read calls (SyncSuite.PostgresReads.cs).
 /// </summary>
 public sealed partial class SyncSuite : IBenchmarkSuite
 {
@@ -41,9 +42,15 @@ public sealed partial class SyncSuite : IBenchmarkSuite
         var latencySamples = context.Quick ? 150 : 500;
 
         var only = Environment.GetEnvironmentVariable("PEERSYNC_BENCH_SYNC_ONLY") is { Length: > 0 } o ? o : null;
-        if (only is not (null or "sqlite" or "postgres"))
+        if (only is not (null or "sqlite" or "postgres" or "postgres-reads"))
         {
-            throw new ArgumentException($"PEERSYNC_BENCH_SYNC_ONLY is '{only}'; use sqlite or postgres, or leave it unset for both");
+            throw new ArgumentException($"PEERSYNC_BENCH_SYNC_ONLY is '{only}'; use sqlite, postgres or postgres-reads, or leave it unset for both providers");
+        }
+
+        if (only is "postgres-reads")
+        {
+            await RunPostgresAsync(context, throughputCount, readsOnly: true);
+            return;
         }
 
         if (only is null or "sqlite")

@@ -21,6 +21,17 @@ internal sealed record OriginsAndMeta(IReadOnlyList<OriginState> Origins, IReadO
 /// <summary>The digest rows asked for that exist, read together.</summary>
 internal sealed record DigestStates(IReadOnlyList<BucketState> Buckets, IReadOnlyList<CollectionState> Collections);
 
+/// <summary>Every origin's state and some records (a snapshot page's, or some buckets'), read together.</summary>
+internal sealed record OriginsAndRecords(IReadOnlyList<OriginState> Origins, IReadOnlyList<StoredRecord> Records);
+
+/// <summary>
+/// What a read of an origin's stream needs, read together: the origin's state (null when it has
+/// none), and its log entries and owned records (tombstones included) with HLC in
+/// (after, min(through, applied)], by HLC, each list cut at the limit. Both lists are empty when
+/// that range is empty or the stream cannot be served from after (it is below the floor).
+/// </summary>
+internal sealed record StreamRows(OriginState? State, IReadOnlyList<RecordVersion> Log, IReadOnlyList<StoredRecord> Owned);
+
 /// <summary>
 /// What a write transaction reads before it decides anything: every origin, metadata values, the
 /// records it will look at, and the digests of their buckets and collections (which its commit
@@ -121,6 +132,29 @@ internal interface IStoreSession : IAsyncDisposable
     /// </summary>
     ValueTask<WriteStart> ReadWriteStartAsync(WriteStartReads reads, CancellationToken ct);
 
+    /// <summary>
+    /// <see cref="ReadOriginsAsync"/> and <see cref="ScanRecordsAsync"/> from <paramref name="afterExclusive"/>
+    /// (open above) at once: one round trip where the provider has round trips (PostgreSQL). What a
+    /// snapshot page reads.
+    /// </summary>
+    ValueTask<OriginsAndRecords> ReadOriginsAndScanAsync(RecordCursor? afterExclusive, int limit, CancellationToken ct);
+
+    /// <summary>
+    /// <see cref="ReadOriginsAsync"/> and <see cref="ReadBucketsAsync"/> at once: one round trip where
+    /// the provider has round trips (PostgreSQL). What a read of bucket entries reads.
+    /// </summary>
+    ValueTask<OriginsAndRecords> ReadOriginsAndBucketsAsync(CollectionName collection, IReadOnlyCollection<int> buckets, CancellationToken ct);
+
+    /// <summary>
+    /// An origin's state and its stream above <paramref name="afterExclusive"/> (see <see cref="StreamRows"/>)
+    /// at once: one round trip where the provider has round trips (PostgreSQL), which then reads the
+    /// stream even when the state says there is none to read (an empty or unservable range reads no rows).
+    /// </summary>
+    ValueTask<StreamRows> ReadStreamRowsAsync(OriginId origin, Hlc afterExclusive, Hlc throughInclusive, int limit, CancellationToken ct);
+
+    /// <summary><see cref="CountLogAfterAsync"/> plus <see cref="CountOwnedAfterAsync"/>, in one statement where the provider has statements.</summary>
+    ValueTask<long> CountStreamAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct);
+
     ValueTask<string?> GetMetaAsync(string name, CancellationToken ct);
 
     /// <summary>Sets a metadata value; null removes it.</summary>
@@ -142,9 +176,13 @@ internal interface IStoreBackend : IAsyncDisposable
     ValueTask<IStoreSession> BeginAsync(bool write, CancellationToken ct);
 
     /// <summary>
-    /// A session for one read statement. Where a transaction costs round trips (PostgreSQL: BEGIN
-    /// goes with the statement, but ROLLBACK is one more) it runs without one: a single statement
-    /// reads one snapshot by itself. A second statement in it is a bug and throws.
+    /// A session for one read call: one statement, or one of the reads of several statements at once
+    /// (<see cref="IStoreSession.ReadOriginsAndMetaAsync"/>, <see cref="IStoreSession.ReadStreamRowsAsync"/>, ...).
+    /// Whatever it reads is one snapshot. Where a transaction costs round trips (PostgreSQL: BEGIN
+    /// goes with the first statement, but a ROLLBACK on its own is one more) a single statement runs
+    /// without one, as it reads one snapshot by itself, and several go out as one batch in a
+    /// REPEATABLE READ transaction that the batch's last statement ends. A second read call in it is
+    /// a bug and throws.
     /// </summary>
     ValueTask<IStoreSession> BeginOneReadAsync(CancellationToken ct);
 

@@ -82,12 +82,11 @@ public sealed partial class RecordStore
             throw new ArgumentOutOfRangeException(nameof(buckets), $"buckets are 0..{AntiEntropyBuckets.Count - 1}");
         }
 
-        return InReadAsync(async session =>
+        return InOneReadAsync(async session =>
         {
-            // One read transaction: the entries and the watermarks must describe the same moment, or
-            // "absent but covered" could be concluded about a record that arrived in between.
-            var origins = await session.ReadOriginsAsync(cancellationToken).ConfigureAwait(false);
-            var rows = await session.ReadBucketsAsync(collection, buckets, cancellationToken).ConfigureAwait(false);
+            // One read: the entries and the watermarks must describe the same moment, or "absent but
+            // covered" could be concluded about a record that arrived in between.
+            var (origins, rows) = await session.ReadOriginsAndBucketsAsync(collection, buckets, cancellationToken).ConfigureAwait(false);
             var applied = Watermarks.From(origins.Select(o => new KeyValuePair<OriginId, Hlc>(o.Origin, o.Applied)));
             var entries = rows.Select(r => new DigestEntry(r.Version.Key, r.Version.Stamp, r.Version.Deleted)).OrderBy(e => e.Key).ToList();
             return new BucketEntries(collection, [.. buckets], applied, entries);

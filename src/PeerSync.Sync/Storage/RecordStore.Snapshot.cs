@@ -12,10 +12,9 @@ public sealed partial class RecordStore
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "a snapshot page holds at least one record");
         }
 
-        return InReadAsync(async session =>
+        return InOneReadAsync(async session =>
         {
-            var origins = await session.ReadOriginsAsync(cancellationToken).ConfigureAwait(false);
-            var records = await session.ScanRecordsAsync(after, null, limit, cancellationToken).ConfigureAwait(false);
+            var (origins, records) = await session.ReadOriginsAndScanAsync(after, limit, cancellationToken).ConfigureAwait(false);
             var applied = Watermarks.From(origins.Select(o => new KeyValuePair<OriginId, Hlc>(o.Origin, o.Applied)));
             return new SnapshotPage(applied, after, [.. records.Select(r => r.Version)], records.Count < limit);
         }, cancellationToken);

@@ -12,9 +12,9 @@ public sealed partial class RecordStore
             throw new ArgumentOutOfRangeException(nameof(maxChanges), maxChanges, "at least one change per read");
         }
 
-        return InReadAsync(async session =>
+        return InOneReadAsync(async session =>
         {
-            var state = (await session.ReadOriginsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(o => o.Origin == origin);
+            var (state, log, owned) = await session.ReadStreamRowsAsync(origin, afterExclusive, throughInclusive, maxChanges, cancellationToken).ConfigureAwait(false);
             var applied = state?.Applied ?? Hlc.Zero;
             var floor = state?.Floor ?? Hlc.Zero;
             if (afterExclusive < floor)
@@ -28,11 +28,8 @@ public sealed partial class RecordStore
                 return new ChangeRange(origin, afterExclusive, afterExclusive, []);
             }
 
-            var log = await session.ReadLogAsync(origin, afterExclusive, through, maxChanges, cancellationToken).ConfigureAwait(false);
-            var owned = await session.ReadOwnedStreamAsync(origin, afterExclusive, through, maxChanges, cancellationToken).ConfigureAwait(false);
-
-            // Either list may be cut at the limit; the range can only claim completeness up to the
-            // last entry of a cut list.
+            // The lists hold the stream in (after, through] (StreamRows). Either may be cut at the
+            // limit; the range can only claim completeness up to the last entry of a cut list.
             var bound = through;
             if (log.Count >= maxChanges)
             {
@@ -108,10 +105,7 @@ public sealed partial class RecordStore
         InOneReadAsync(session => session.CountLogAsync(origin, cancellationToken), cancellationToken);
 
     public Task<long> CountStreamAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken cancellationToken = default) =>
-        InReadAsync(
-            async session => await session.CountLogAfterAsync(origin, afterExclusive, cancellationToken).ConfigureAwait(false)
-                + await session.CountOwnedAfterAsync(origin, afterExclusive, cancellationToken).ConfigureAwait(false),
-            cancellationToken);
+        InOneReadAsync(session => session.CountStreamAfterAsync(origin, afterExclusive, cancellationToken), cancellationToken);
 
     public Task<long> CountTombstonesAsync(CancellationToken cancellationToken = default) =>
         InOneReadAsync(session => session.CountTombstonesAsync(cancellationToken), cancellationToken);

@@ -75,7 +75,7 @@ public sealed partial class RecordStore : IRecordStore
     public Task<SyncProgress> ReadProgressAsync(CancellationToken cancellationToken = default)
     {
         var self = Self;
-        return InReadAsync(
+        return InOneReadAsync(
             async session =>
             {
                 var read = await session.ReadOriginsAndMetaAsync([StoreMeta.HlcHigh, StoreMeta.BackfillCheckpoint, StoreMeta.ApplyPosition], cancellationToken).ConfigureAwait(false);
@@ -256,22 +256,19 @@ public sealed partial class RecordStore : IRecordStore
         }
     }
 
-    /// <summary>Runs <paramref name="body"/> in one read transaction, once more if its connection was lost.</summary>
-    private Task<T> InReadAsync<T>(Func<IStoreSession, ValueTask<T>> body, CancellationToken ct, [CallerMemberName] string operation = "") =>
-        InReadAsync(oneRead: false, body, ct, operation);
-
-    /// <summary>Runs <paramref name="body"/>, which reads with one statement, in a one-read session (<see cref="IStoreBackend.BeginOneReadAsync"/>).</summary>
-    private Task<T> InOneReadAsync<T>(Func<IStoreSession, ValueTask<T>> body, CancellationToken ct, [CallerMemberName] string operation = "") =>
-        InReadAsync(oneRead: true, body, ct, operation);
-
-    private async Task<T> InReadAsync<T>(bool oneRead, Func<IStoreSession, ValueTask<T>> body, CancellationToken ct, string operation)
+    /// <summary>
+    /// Runs <paramref name="body"/>, which makes one read call (one statement, or one read of several
+    /// at once), in a one-read session (<see cref="IStoreBackend.BeginOneReadAsync"/>): one snapshot,
+    /// read once more if its connection was lost.
+    /// </summary>
+    private async Task<T> InOneReadAsync<T>(Func<IStoreSession, ValueTask<T>> body, CancellationToken ct, [CallerMemberName] string operation = "")
     {
         _ = Self;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using var session = await (oneRead ? _backend.BeginOneReadAsync(ct) : _backend.BeginAsync(false, ct)).ConfigureAwait(false);
+                await using var session = await _backend.BeginOneReadAsync(ct).ConfigureAwait(false);
                 return await body(session).ConfigureAwait(false);
             }
             catch (Exception e) when (attempt == 1 && _backend.LostConnection(e))

@@ -1,3 +1,4 @@
+using PeerSync.Sync.Clock;
 using PeerSync.Sync.Records;
 
 namespace PeerSync.Sync.Storage;
@@ -48,4 +49,36 @@ internal static class SessionReads
         var digests = await session.ReadDigestStatesAsync(reads.Buckets, reads.Collections, ct).ConfigureAwait(false);
         return new WriteStart(header, records, digests);
     }
+
+    public static async ValueTask<OriginsAndRecords> ReadOriginsAndScanOneByOneAsync(IStoreSession session, RecordCursor? afterExclusive, int limit, CancellationToken ct)
+    {
+        var origins = await session.ReadOriginsAsync(ct).ConfigureAwait(false);
+        var records = await session.ScanRecordsAsync(afterExclusive, null, limit, ct).ConfigureAwait(false);
+        return new OriginsAndRecords(origins, records);
+    }
+
+    public static async ValueTask<OriginsAndRecords> ReadOriginsAndBucketsOneByOneAsync(IStoreSession session, CollectionName collection, IReadOnlyCollection<int> buckets, CancellationToken ct)
+    {
+        var origins = await session.ReadOriginsAsync(ct).ConfigureAwait(false);
+        var records = await session.ReadBucketsAsync(collection, buckets, ct).ConfigureAwait(false);
+        return new OriginsAndRecords(origins, records);
+    }
+
+    public static async ValueTask<StreamRows> ReadStreamRowsOneByOneAsync(IStoreSession session, OriginId origin, Hlc afterExclusive, Hlc throughInclusive, int limit, CancellationToken ct)
+    {
+        var state = (await session.ReadOriginsAsync(ct).ConfigureAwait(false)).FirstOrDefault(o => o.Origin == origin);
+        var through = Hlc.Min(throughInclusive, state?.Applied ?? Hlc.Zero);
+        if (afterExclusive < (state?.Floor ?? Hlc.Zero) || through <= afterExclusive)
+        {
+            return new StreamRows(state, [], []);
+        }
+
+        var log = await session.ReadLogAsync(origin, afterExclusive, through, limit, ct).ConfigureAwait(false);
+        var owned = await session.ReadOwnedStreamAsync(origin, afterExclusive, through, limit, ct).ConfigureAwait(false);
+        return new StreamRows(state, log, owned);
+    }
+
+    public static async ValueTask<long> CountStreamAfterOneByOneAsync(IStoreSession session, OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
+        await session.CountLogAfterAsync(origin, afterExclusive, ct).ConfigureAwait(false)
+            + await session.CountOwnedAfterAsync(origin, afterExclusive, ct).ConfigureAwait(false);
 }

@@ -97,8 +97,22 @@ public sealed class PostgresRecordStoreTests : RecordStoreConformance
         Assert.Equal(ReadCallRoundTrips, await RoundTripsOf(() => store.ListAsync(Ids.C("tags"), null, 10)));
         Assert.Equal(ReadCallRoundTrips, await RoundTripsOf(() => store.GetCollectionDigestAsync(Ids.C("tags"))));
 
-        // Two statements (origins, metadata) must read one snapshot: a transaction, whose end is a round trip.
-        Assert.Equal(2, await RoundTripsOf(() => store.ReadProgressAsync()));
+        // Reads of several statements read one snapshot: one batch in a REPEATABLE READ transaction
+        // that the batch itself ends. Before, each statement was a round trip and the ROLLBACK one
+        // more: progress 2, a stream 4, a snapshot page 3, bucket entries 3, a stream count 3.
+        ChangeRange? stream = null;
+        SnapshotPage? page = null;
+        string[] severalStatements =
+        [
+            $"progress {await RoundTripsOf(() => store.ReadProgressAsync())}",
+            $"stream {await RoundTripsOf(async () => stream = await store.ReadStreamAsync(A, Hlc.Zero, Ids.H(hlc), 50))}",
+            $"snapshot page {await RoundTripsOf(async () => page = await store.ReadSnapshotPageAsync(null, 50))}",
+            $"bucket entries {await RoundTripsOf(() => store.ReadBucketEntriesAsync(Ids.C("tags"), [.. Enumerable.Range(0, 16)]))}",
+            $"stream count {await RoundTripsOf(() => store.CountStreamAfterAsync(A, Hlc.Zero))}",
+        ];
+        Assert.Equal(["progress 1", "stream 1", "snapshot page 1", "bucket entries 1", "stream count 1"], severalStatements);
+        Assert.Equal(50, stream!.Changes.Count);
+        Assert.Equal(50, page!.Records.Count);
     }
 
     [StoreFact]
@@ -114,11 +128,103 @@ public sealed class PostgresRecordStoreTests : RecordStoreConformance
         await Assert.ThrowsAsync<InvalidOperationException>(() => session.CommitAsync(default).AsTask());
     }
 
+    [StoreFact]
+    public async Task Reads_of_several_statements_hand_back_their_connection_outside_a_transaction()
+    {
+        // Their batch's last statement ends the snapshot transaction. A connection back in the pool
+        // inside one would keep its snapshot (holding back vacuum) until its next use.
+        var store = await OpenNewAsync();
+        await store.WriteLocalAsync([new LocalWrite(Ids.C("tags"), Ids.K("k"), CollectionKind.Shared, "1", Ids.H(100))]);
+
+        Assert.Equal(Ids.H(100), (await store.ReadProgressAsync()).Applied[A]);
+        Assert.Single((await store.ReadStreamAsync(A, Hlc.Zero, Ids.H(200), 10))!.Changes);
+        Assert.Single((await store.ReadSnapshotPageAsync(null, 10)).Records);
+        Assert.Empty((await store.ReadBucketEntriesAsync(Ids.C("places"), [0, 1])).Entries);
+
+        Assert.Equal(["idle, no snapshot"], await StoreConnectionStatesAsync());
+    }
+
+    [StoreFact]
+    public async Task A_read_whose_batch_fails_fails_with_the_server_error_and_rolls_back()
+    {
+        var store = await OpenNewAsync();
+        await store.WriteLocalAsync([new LocalWrite(Ids.C("tags"), Ids.K("k"), CollectionKind.Shared, "1", Ids.H(100))]);
+        await ExecuteAsync($"DROP TABLE \"{_schema}\".sync_log");
+
+        // The log read fails in the middle of the batch: the rest, ROLLBACK included, is skipped,
+        // so disposing the session rolls back before the connection goes back to the pool.
+        var failure = await Assert.ThrowsAsync<PostgresException>(() => store.ReadStreamAsync(A, Hlc.Zero, Ids.H(200), 10));
+        Assert.Equal(PostgresErrorCodes.UndefinedTable, failure.SqlState);
+        Assert.Equal(["idle, no snapshot"], await StoreConnectionStatesAsync());
+        Assert.Equal(Ids.H(100), (await store.ReadProgressAsync()).Applied[A]);
+    }
+
+    [StoreFact]
+    public async Task A_snapshot_page_reads_one_snapshot_while_a_writer_commits_between_its_statements()
+    {
+        // The page's origins read takes the snapshot; its scan then waits for a lock on the records
+        // held by a writer, which commits a record meanwhile. The scan reads the snapshot, so the
+        // page lacks that record (a statement reading a snapshot of its own would see it).
+        var store = await OpenNewAsync();
+        await store.WriteLocalAsync([new LocalWrite(Ids.C("tags"), Ids.K("k"), CollectionKind.Shared, "1", Ids.H(100))]);
+        await using var writer = new NpgsqlConnection(ConnectionString);
+        await writer.OpenAsync();
+        await using var transaction = await writer.BeginTransactionAsync();
+        var records = $"\"{_schema}\".sync_records";
+        const string Columns = "collection, rkey, owned, deleted, value, hlc, origin_node, origin_epoch, bucket, position";
+        await using (var command = new NpgsqlCommand(
+            $"LOCK TABLE {records} IN ACCESS EXCLUSIVE MODE; INSERT INTO {records} ({Columns}) SELECT {Columns.Replace("rkey", "'late'", StringComparison.Ordinal)} FROM {records}",
+            writer, transaction))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var page = store.ReadSnapshotPageAsync(null, 10);
+        await WaitUntilAStoreConnectionWaitsForALockAsync();
+        await transaction.CommitAsync();
+
+        Assert.Equal(["k"], (await page).Records.Select(r => r.Key.Value));
+        Assert.Equal(["k", "late"], (await store.ReadSnapshotPageAsync(null, 10)).Records.Select(r => r.Key.Value));
+    }
+
     // A write call: origins, counters, record lookups and digests; writes and COMMIT.
     private const long WriteCallRoundTrips = 2;
 
-    // A read of one statement: no transaction (which would cost a ROLLBACK).
+    // A read call: one statement without a transaction, or one batch that begins and ends its own.
     private const long ReadCallRoundTrips = 1;
+
+    /// <summary>The distinct states of the stores' connections, each with whether it holds a snapshot.</summary>
+    private async Task<List<string>> StoreConnectionStatesAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT DISTINCT state || CASE WHEN backend_xmin IS NULL THEN ', no snapshot' ELSE ', holding a snapshot' END FROM pg_stat_activity WHERE application_name = @app",
+            connection);
+        command.Parameters.AddWithValue("app", _schema);
+        var states = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            states.Add(reader.GetString(0));
+        }
+
+        return states;
+    }
+
+    /// <summary>Polls (for at most 30 s) until one of the stores' connections waits for a lock.</summary>
+    private async Task WaitUntilAStoreConnectionWaitsForALockAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = @app AND wait_event_type = 'Lock'", connection);
+        command.Parameters.AddWithValue("app", _schema);
+        while ((long)(await command.ExecuteScalarAsync(timeout.Token))! == 0)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
 
     private async Task<long> TerminateStoreConnectionsAsync()
     {

@@ -301,6 +301,18 @@ internal sealed class InMemorySession : IStoreSession
     public ValueTask<DigestStates> ReadDigestStatesAsync(IReadOnlyCollection<(CollectionName Collection, int Bucket)> buckets, IReadOnlyCollection<CollectionName> collections, CancellationToken ct) =>
         SessionReads.ReadDigestStatesOneByOneAsync(this, buckets, collections, ct);
 
+    public ValueTask<OriginsAndRecords> ReadOriginsAndScanAsync(RecordCursor? afterExclusive, int limit, CancellationToken ct) =>
+        SessionReads.ReadOriginsAndScanOneByOneAsync(this, afterExclusive, limit, ct);
+
+    public ValueTask<OriginsAndRecords> ReadOriginsAndBucketsAsync(CollectionName collection, IReadOnlyCollection<int> buckets, CancellationToken ct) =>
+        SessionReads.ReadOriginsAndBucketsOneByOneAsync(this, collection, buckets, ct);
+
+    public ValueTask<StreamRows> ReadStreamRowsAsync(OriginId origin, Hlc afterExclusive, Hlc throughInclusive, int limit, CancellationToken ct) =>
+        SessionReads.ReadStreamRowsOneByOneAsync(this, origin, afterExclusive, throughInclusive, limit, ct);
+
+    public ValueTask<long> CountStreamAfterAsync(OriginId origin, Hlc afterExclusive, CancellationToken ct) =>
+        SessionReads.CountStreamAfterOneByOneAsync(this, origin, afterExclusive, ct);
+
     public ValueTask<string?> GetMetaAsync(string name, CancellationToken ct) =>
         ValueTask.FromResult(_s.Meta.GetValueOrDefault(name));
 

@@ -92,7 +92,11 @@ internal abstract class SqlBackend(SqlDialect dialect, TimeProvider time) : ISto
 
     public ValueTask<IStoreSession> BeginOneReadAsync(CancellationToken ct) => BeginAsync(false, OneReadWithoutTransaction, ct);
 
-    /// <summary>Whether a one-statement read runs without a transaction (where ending one costs a round trip).</summary>
+    /// <summary>
+    /// Whether a one-read session starts without a transaction (where ending one costs a round
+    /// trip): then a single statement runs without one, and a batch of several begins a read
+    /// transaction that it ends itself.
+    /// </summary>
     protected virtual bool OneReadWithoutTransaction => false;
 
     private async ValueTask<IStoreSession> BeginAsync(bool write, bool oneRead, CancellationToken ct)
@@ -101,7 +105,7 @@ internal abstract class SqlBackend(SqlDialect dialect, TimeProvider time) : ISto
         try
         {
             var transaction = oneRead ? null : await BeginTransactionAsync(connection, write, ct).ConfigureAwait(false);
-            return new SqlSession(Dialect, connection, transaction, ReleaseAsync);
+            return new SqlSession(Dialect, connection, transaction, ReleaseAsync, (c, t) => BeginTransactionAsync(c, false, t));
         }
         catch
         {

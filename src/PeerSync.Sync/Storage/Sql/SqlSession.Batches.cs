@@ -124,6 +124,7 @@ internal sealed partial class SqlSession
     /// <summary>
     /// Several reads in one round trip (one batch): queued writes to any table read are sent first,
     /// then each read's rows go to its <see cref="BatchRead.Row"/>, in order. Parameters are @p0.. in order.
+    /// In a one-read session several reads go out in a snapshot transaction that the batch ends.
     /// </summary>
     private async ValueTask ReadBatchAsync(IReadOnlyList<BatchRead> reads, CancellationToken ct)
     {
@@ -137,6 +138,19 @@ internal sealed partial class SqlSession
             await FlushAsync(read.Table, ct).ConfigureAwait(false);
         }
 
+        CountRead(reads[0].Sql);
+        var endsSnapshot = false;
+        if (_transaction is null && reads.Count > 1)
+        {
+            // Statements outside a transaction each read a snapshot of their own, so several take a
+            // REPEATABLE READ transaction, begun here (its BEGIN goes out ahead of the batch, in the
+            // same write) and ended by the batch's last statement: ending it costs no round trip of
+            // its own, and the connection goes back to the pool outside any transaction. A failed
+            // statement skips the rest, ROLLBACK included; disposing the session then rolls back.
+            _transaction = await beginSnapshot(connection, ct).ConfigureAwait(false);
+            endsSnapshot = true;
+        }
+
         await using var batch = NewBatch();
         foreach (var read in reads)
         {
@@ -145,7 +159,6 @@ internal sealed partial class SqlSession
                 throw new InvalidOperationException($"a statement on {read.Table.Name} ran before the queued writes to it were sent: {read.Sql}");
             }
 
-            CountStatements(1, read.Sql);
             var command = batch.CreateBatchCommand();
             command.CommandText = read.Sql;
             for (var i = 0; i < read.Args.Count; i++)
@@ -157,6 +170,13 @@ internal sealed partial class SqlSession
             }
 
             batch.BatchCommands.Add(command);
+        }
+
+        if (endsSnapshot)
+        {
+            var rollback = batch.CreateBatchCommand();
+            rollback.CommandText = "ROLLBACK";
+            batch.BatchCommands.Add(rollback);
         }
 
         await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);

@@ -7,19 +7,23 @@ using PeerSync.Sync.Records;
 namespace PeerSync.Sync.Storage.Sql;
 
 /// <summary>
-/// One transaction on one connection (or, without <paramref name="transaction"/>, one read
-/// statement: see <see cref="IStoreBackend.BeginOneReadAsync"/>); rows mapped to and from the sync
+/// One transaction on one connection (or, without <paramref name="transaction"/>, one read call:
+/// one statement, or one batch in a snapshot from <paramref name="beginSnapshot"/> that the batch
+/// ends; see <see cref="IStoreBackend.BeginOneReadAsync"/>); rows mapped to and from the sync
 /// model. Disposing it ends the transaction and hands the connection to <paramref name="release"/>. Row writes whose result
 /// nobody reads run at once (SQLite) or are queued (<see cref="SqlDialect.MultiRowWrites"/>,
 /// PostgreSQL) and sent as one statement per table and kind before a read of a table they write,
 /// at a bound and at commit; a failure then fails that read or the commit, and so the whole
 /// transaction, as it would have anyway.
 /// </summary>
-internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, DbTransaction? transaction, Func<DbConnection, ValueTask> release) : IStoreSession
+internal sealed partial class SqlSession(
+    SqlDialect d, DbConnection connection, DbTransaction? transaction, Func<DbConnection, ValueTask> release, Func<DbConnection, CancellationToken, ValueTask<DbTransaction>> beginSnapshot)
+    : IStoreSession
 {
     private const string RecordColumns = "collection, rkey, owned, deleted, value, hlc, origin_node, origin_epoch, position";
     private const string BucketColumns = "collection, bucket, live_count, fingerprint";
     private const string CollectionColumns = "collection, live_count, value_hash";
+    private const string LogColumns = "collection, rkey, deleted, value, hlc";
 
     // Bounds one round trip: queued rows (a commit of 1000 local changes writes 2000 rows, a record
     // and a log entry each, so it goes out at once) and their text (at most a few tens of MB in one
@@ -30,8 +34,14 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
     // Row writes queued for one round trip (MultiRowWrites); sent before a read of a table they write, at a bound and at commit.
     private readonly PendingRows? _pending = d.MultiRowWrites ? new PendingRows() : null;
 
-    // Statements run so far; a session without a transaction may run one (one snapshot).
-    private int _statements;
+    // A one-read session: it starts without a transaction and may make one read call (round trip).
+    private readonly bool _oneRead = transaction is null;
+
+    // The session's transaction; a one-read session begins one for a batch of several statements.
+    private DbTransaction? _transaction = transaction;
+
+    // Read calls made so far (counted in a one-read session only).
+    private int _reads;
 
     public async ValueTask<StoredRecord?> GetRecordAsync(RecordCursor at, CancellationToken ct)
     {
@@ -123,19 +133,13 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
     {
         await FlushAsync(d.Log, ct).ConfigureAwait(false);
         await using var command = Command(d.Log,
-            $"SELECT collection, rkey, deleted, value, hlc FROM {d.Log.Name} WHERE origin_node = @n AND origin_epoch = @e AND hlc > @a AND hlc <= @t ORDER BY hlc LIMIT @l",
+            $"SELECT {LogColumns} FROM {d.Log.Name} WHERE origin_node = @n AND origin_epoch = @e AND hlc > @a AND hlc <= @t ORDER BY hlc LIMIT @l",
             ("@n", origin.Node.Value), ("@e", Epoch(origin.Epoch)), ("@a", afterExclusive.ToInt64()), ("@t", throughInclusive.ToInt64()), ("@l", (long)limit));
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var result = new List<RecordVersion>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            result.Add(new RecordVersion(
-                CollectionName.Parse(reader.GetString(0)),
-                RecordKey.Parse(reader.GetString(1)),
-                CollectionKind.Shared,
-                reader.GetInt64(2) != 0,
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                new VersionStamp(Hlc.FromInt64(reader.GetInt64(4)), origin)));
+            result.Add(ReadLogEntry(reader, origin));
         }
 
         return result;
@@ -243,14 +247,14 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
 
     public async ValueTask CommitAsync(CancellationToken ct)
     {
-        if (transaction is null)
+        if (_oneRead || _transaction is not { } open)
         {
             throw new InvalidOperationException("a one-read session has no transaction to commit");
         }
 
         if (_pending is not { IsEmpty: false } pending)
         {
-            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            await open.CommitAsync(ct).ConfigureAwait(false);
             return;
         }
 
@@ -273,9 +277,9 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
         // Writes never sent are dropped with the session; disposing an uncommitted transaction rolls it back.
         try
         {
-            if (transaction is not null)
+            if (_transaction is not null)
             {
-                await transaction.DisposeAsync().ConfigureAwait(false);
+                await _transaction.DisposeAsync().ConfigureAwait(false);
             }
         }
         finally
@@ -304,8 +308,8 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
             throw new InvalidOperationException($"a statement on {table.Name} ran before the queued writes to it were sent: {sql}");
         }
 
-        CountStatements(1, sql);
-        var command = SqlBackend.Command(connection, transaction, sql);
+        CountRead(sql);
+        var command = SqlBackend.Command(connection, _transaction, sql);
         foreach (var (name, value) in args)
         {
             SqlBackend.Add(command, name, value);
@@ -353,13 +357,18 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private string OriginsQuery => $"SELECT node, epoch, applied_hlc, floor_hlc FROM {d.Origins.Name} ORDER BY node, epoch";
+    private string OriginsSelect => $"SELECT node, epoch, applied_hlc, floor_hlc FROM {d.Origins.Name}";
 
-    /// <summary>Counts statements about to run; a second one in a session without a transaction is a bug (it would read another snapshot).</summary>
-    private void CountStatements(int count, string sql)
+    private string OriginsQuery => $"{OriginsSelect} ORDER BY node, epoch";
+
+    /// <summary>
+    /// Counts a round trip about to start (a statement, or a batch starting with <paramref name="sql"/>);
+    /// a second one in a one-read session is a bug: it would read another snapshot than the first,
+    /// or run after the transaction the first one ended.
+    /// </summary>
+    private void CountRead(string sql)
     {
-        _statements += count;
-        if (transaction is null && _statements > 1)
+        if (_oneRead && ++_reads > 1)
         {
             throw new InvalidOperationException($"a one-read session of the {d.Name} record store ran a second statement: {sql}");
         }
@@ -368,7 +377,7 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
     private DbBatch NewBatch()
     {
         var batch = connection.CreateBatch();
-        batch.Transaction = transaction;
+        batch.Transaction = _transaction;
         return batch;
     }
 
@@ -387,7 +396,7 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
 
         await using var batch = NewBatch();
         pending.MoveTo(batch);
-        CountStatements(batch.BatchCommands.Count, "the queued writes");
+        CountRead("the queued writes");
         await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
@@ -412,7 +421,7 @@ internal sealed partial class SqlSession(SqlDialect d, DbConnection connection, 
         return result;
     }
 
-    /// <summary>A row of <see cref="OriginsQuery"/>.</summary>
+    /// <summary>A row of <see cref="OriginsSelect"/>.</summary>
     private static OriginState ReadOrigin(DbDataReader reader) =>
         new(
             new OriginId(NodeId.Parse(reader.GetString(0)), new DataEpoch(unchecked((ulong)reader.GetInt64(1)))),
