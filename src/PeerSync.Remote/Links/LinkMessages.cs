@@ -3,8 +3,14 @@ using PeerSync.Remote.Session;
 
 namespace PeerSync.Remote.Links;
 
-/// <summary>An established session for the link of its peer (accepted, or dialed to learn who is at an address).</summary>
-internal sealed record OfferSession(PeerSession Session, bool DialedBySelf);
+/// <summary>
+/// An established session for the link of its peer (accepted, or dialed to learn who is at an
+/// address). <see cref="Wake"/> is set by the links actor when it tells the link (it wakes a dormant link).
+/// </summary>
+internal sealed record OfferSession(PeerSession Session, bool DialedBySelf)
+{
+    public WakeSeq Wake { get; init; }
+}
 
 /// <summary>The outcome of a dial a link started.</summary>
 internal sealed record DialCompleted(long Attempt, EndpointAddress Address, HandshakeResult Result);
@@ -21,14 +27,21 @@ internal sealed class LinkStart
     public static readonly LinkStart Instance = new();
 }
 
-internal sealed record ConnectLink(EndpointAddress Address);
+/// <summary>Dial <see cref="Address"/> if not connected; <see cref="Wake"/> is set by the links actor when it tells the link (it wakes a dormant link).</summary>
+internal sealed record ConnectLink(EndpointAddress Address)
+{
+    public WakeSeq Wake { get; init; }
+}
 
 internal sealed record DisconnectLink(string Reason);
 
 internal sealed record QuarantineLink(Incarnation Incarnation, string Reason);
 
-/// <summary>A link reached Disconnected; its parent forgets it and stops it after what is already in its mailbox.</summary>
-internal sealed record LinkStopped(NodeId Peer);
+/// <summary>
+/// A link reached Disconnected and went dormant, after handling wake <paramref name="Handled"/>; stale
+/// when the links actor has told it a later wake since (see <see cref="LinkRoster"/>).
+/// </summary>
+internal sealed record LinkStopped(NodeId Peer, WakeSeq Handled);
 
 /// <summary>Make sure a link for the peer exists (and dial <see cref="Address"/> when given).</summary>
 internal sealed record EnsureLink(NodeId Peer, EndpointAddress? Address);

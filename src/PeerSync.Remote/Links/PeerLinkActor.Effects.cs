@@ -89,7 +89,8 @@ internal sealed partial class PeerLinkActor
                 _sessions.Clear();
                 Timers.CancelAll();
                 Become(Dormant);
-                Context.Parent.Tell(new LinkStopped(Peer), Self);
+                // The last wake handled tells the links actor whether one is still on its way (LinkRoster).
+                Context.Parent.Tell(new LinkStopped(Peer, _wakes.Latest), Self);
                 break;
         }
     }

@@ -28,16 +28,19 @@ internal sealed partial class PeerLinkActor : ReceiveActor
     private readonly Dictionary<long, PeerSession> _sessions = [];
     private readonly Dictionary<UniqueNode, NodeIdentity> _identities = [];
     private readonly EndpointAddress? _initialAddress;
+    private readonly HandledWakes _wakes;
     private PeerLinkMachine _machine = null!;
     private long _nextSessionId;
     private long _activations;
     private ulong _starts;
 
-    public PeerLinkActor(Remoting remoting, Association association, EndpointAddress? address)
+    /// <param name="wakes">The last wake this link handled, kept across restarts of this actor (reported in <see cref="LinkStopped"/>).</param>
+    public PeerLinkActor(Remoting remoting, Association association, EndpointAddress? address, HandledWakes wakes)
     {
         _remoting = remoting;
         _association = association;
         _initialAddress = address;
+        _wakes = wakes;
         _epoch = remoting.TimeProvider.GetTimestamp();
         Running();
     }
@@ -69,6 +72,7 @@ internal sealed partial class PeerLinkActor : ReceiveActor
         });
         ReceiveAsync<ConnectLink>(connect =>
         {
+            _wakes.Handled(connect.Wake);
             _machine.Connect(connect.Address, NowMs);
             return ExecuteAsync();
         });
@@ -92,7 +96,11 @@ internal sealed partial class PeerLinkActor : ReceiveActor
             Wake(null);
             return OnOfferAsync(offer);
         });
-        Receive<ConnectLink>(connect => Wake(connect.Address));
+        Receive<ConnectLink>(connect =>
+        {
+            _wakes.Handled(connect.Wake);
+            Wake(connect.Address);
+        });
         Receive<DialCompleted>(completed => completed.Result.Session?.Close(DisconnectReason.Shutdown, $"the link to {Peer} has stopped"));
         ReceiveAny(_ =>
         {
@@ -117,6 +125,7 @@ internal sealed partial class PeerLinkActor : ReceiveActor
 
     private Task OnOfferAsync(OfferSession offer)
     {
+        _wakes.Handled(offer.Wake);
         var session = offer.Session;
         if (session.Peer.Id != Peer)
         {

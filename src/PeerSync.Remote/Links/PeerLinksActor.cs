@@ -1,3 +1,4 @@
+using System.Globalization;
 using PeerSync.Actors;
 using PeerSync.Remote.Addressing;
 using PeerSync.Remote.Protocol;
@@ -9,13 +10,15 @@ namespace PeerSync.Remote.Links;
 /// id) and routes sessions and commands to it. A link that disconnected stays, dormant, and starts
 /// again when the node is connected or dials in, so a node has exactly one link entry per peer.
 /// A link that crashes is restarted (sessions closed, buffers kept); after 10 crashes a minute it is
-/// stopped and its buffered messages become dead letters.
+/// stopped and its buffered messages become dead letters. Which links are dormant is kept by a
+/// <see cref="LinkRoster"/>, from numbered wakes and the links' stop reports (docs/design/remote-links.md,
+/// "Link supervision"); the shutdown answer <see cref="AllLinksStopped"/> depends on it.
 /// </summary>
 internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
 {
     private readonly Dictionary<NodeId, IActorRef> _links = [];
     private readonly Dictionary<IActorRef, NodeId> _peers = [];
-    private readonly HashSet<NodeId> _dormant = [];
+    private readonly LinkRoster _roster = new();
     private readonly List<IActorRef> _waitingForAllStopped = [];
     private string? _shutdownReason;
 
@@ -33,7 +36,8 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
                     return true;
                 }
 
-                Wake(Ensure(offer.Session.Peer.Id, address: null), offer.Session.Peer.Id).Tell(offer, Self);
+                var offeredTo = offer.Session.Peer.Id;
+                Ensure(offeredTo, address: null).Tell(offer with { Wake = _roster.NextWake(offeredTo) }, Self);
                 return true;
             case EnsureLink ensure:
                 if (_shutdownReason is null)
@@ -42,7 +46,7 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
                     {
                         if (ensure.Address is { } address)
                         {
-                            Wake(existing, ensure.Peer).Tell(new ConnectLink(address), Self);
+                            existing.Tell(new ConnectLink(address) { Wake = _roster.NextWake(ensure.Peer) }, Self);
                         }
                     }
                     else
@@ -58,8 +62,7 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
             case LinkStopped stopped:
                 if (_links.TryGetValue(stopped.Peer, out var current) && current.Equals(Sender))
                 {
-                    _dormant.Add(stopped.Peer);
-                    AnswerIfAllStopped();
+                    OnLinkStopped(stopped);
                 }
 
                 return true;
@@ -68,7 +71,7 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
                 _waitingForAllStopped.Add(Sender);
                 foreach (var link in _links.Values)
                 {
-                    // Every link, as in Route: one counted dormant may be running.
+                    // Every link, as in Route: a dormant one ignores it.
                     link.Tell(new DisconnectLink(all.Reason), Self);
                 }
 
@@ -77,7 +80,7 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
             case Terminated terminated when _peers.Remove(terminated.ActorRef, out var peer):
                 // Only after its restart budget is spent: the link cannot be trusted with the peer.
                 _links.Remove(peer);
-                _dormant.Remove(peer);
+                _roster.Remove(peer);
                 remoting.Endpoints.Find(peer)?.Close(RemoteDeliveryFailure.PeerGone, "the link actor failed repeatedly and was stopped");
                 AnswerIfAllStopped();
                 return true;
@@ -90,16 +93,24 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
     {
         if (_links.TryGetValue(command.Peer, out var link))
         {
-            if (command.Command is ConnectLink && _shutdownReason is null)
+            var linkCommand = command.Command;
+            if (linkCommand is ConnectLink connect)
             {
-                Wake(link, command.Peer);
+                if (_shutdownReason is not null)
+                {
+                    // No link starts again once the node shuts down (Remoting.Connect refuses by then
+                    // too): a link woken now would run on after AllLinksStopped was answered.
+                    return;
+                }
+
+                linkCommand = connect with { Wake = _roster.NextWake(command.Peer) };
             }
 
-            // Told even to a link this actor counts as dormant: a dormant link ignores a disconnect
-            // or quarantine, but the count can be stale. A session the peer dialed in is routed
-            // here before the link's LinkStopped arrives, wakes the link, and then the LinkStopped
-            // marks the running link dormant; a disconnect held back then would be lost for good.
-            link.Tell(command.Command, Self);
+            // Told even to a link this actor counts as dormant: a dormant link ignores a disconnect or
+            // quarantine, and the count is exact only for wakes this actor sends. A link restarted
+            // after crashing while dormant runs a fresh machine this actor never hears of; a disconnect
+            // held back from it would be lost for good.
+            link.Tell(linkCommand, Self);
             return;
         }
 
@@ -124,22 +135,34 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
 
         // A closed association reopens when the new link reports Connecting (PeerLinkActor).
         var association = remoting.Endpoints.GetOrCreate(peer);
-        link = Context.Watch(Context.ActorOf(Props.Create(() => new PeerLinkActor(remoting, association, address)), peer.Value));
+        var wakes = new HandledWakes();
+        link = Context.Watch(Context.ActorOf(Props.Create(() => new PeerLinkActor(remoting, association, address, wakes)), peer.Value));
         _links[peer] = link;
         _peers[link] = peer;
+        _roster.Add(peer);
         return link;
     }
 
-    /// <summary>A dormant link is about to get a session or a connect: it counts as running again.</summary>
-    private IActorRef Wake(IActorRef link, NodeId peer)
+    private void OnLinkStopped(LinkStopped stopped)
     {
-        _dormant.Remove(peer);
-        return link;
+        if (_roster.Stopped(stopped.Peer, stopped.Handled))
+        {
+            AnswerIfAllStopped();
+            return;
+        }
+
+        // The link stopped before it handled a session or connect told to it since; handling that
+        // one wakes it, so it runs (and may still be flushing) however this report reads.
+        LinkLog.Notice(
+            remoting.Logger,
+            remoting.Self.Id,
+            stopped.Peer,
+            string.Create(CultureInfo.InvariantCulture, $"a late stop report (after wake {stopped.Handled}) ignored: a later wake starts the link again"));
     }
 
     private void AnswerIfAllStopped()
     {
-        if (_waitingForAllStopped.Count == 0 || _links.Keys.Any(p => !_dormant.Contains(p)))
+        if (_waitingForAllStopped.Count == 0 || !_roster.AllDormant)
         {
             return;
         }

@@ -1,0 +1,107 @@
+using PeerSync.Actors;
+using PeerSync.Remote.Links;
+using PeerSync.Remote.PeerState;
+using PeerSync.Remote.Tests.Support;
+
+namespace PeerSync.Remote.Tests.Links;
+
+/// <summary>The links actor's count of dormant links, and the shutdown answer that depends on it.</summary>
+public sealed class LinkSupervisionTests
+{
+    /// <summary>
+    /// Regression: a link's stop report overtaken by a wake (a dial-in offered to the link after it
+    /// stopped, before its report arrived) counted the running link dormant, so AllLinksStopped was
+    /// answered at once while that link still flushed, and shutdown closed under it. Here the late
+    /// report is sent by hand after the link was woken again.
+    /// </summary>
+    [Fact]
+    public async Task AllLinksStopped_waits_for_a_running_link_when_its_stale_LinkStopped_arrived()
+    {
+        var network = new TestNetwork(TransportKind.InMemory);
+        await using var a = await RemoteTestNode.StartAsync(network, "a");
+        await using var b = await RemoteTestNode.StartAsync(network, "b");
+        a.System.WithTestMessages();
+        b.System.WithTestMessages();
+        var inbox = b.CreateInbox();
+        var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
+        using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
+        await WakeAfterStopAsync(a, b, events);
+        var links = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links"))!;
+        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+        links.Tell(new LinkStopped(b.Id, WakeSeq.None), link);
+        var target = a.RefTo(b, "/user/inbox");
+        for (var i = 0; i < 20; i++)
+        {
+            target.Tell(new Ping(i), null);
+        }
+
+        await links.Ask<AllLinksStopped>(new DisconnectAll("shutdown by the test"), TimeSpan.FromSeconds(30));
+
+        // The link closed its association (after flushing) before it reported the stop that was counted.
+        Assert.Equal("shutdown by the test", a.Remoting.Endpoints.Find(b.Id)!.ClosedReason);
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(new Ping(i), inbox.ExpectMsg<Ping>());
+        }
+
+        Assert.Equal(0, a.DeadLetterCount(d => d.Message is Ping));
+    }
+
+    /// <summary>
+    /// A link restarted after a crash still reports the last wake it handled: were it to count from
+    /// zero again, its stop reports would all read as stale and AllLinksStopped would never come.
+    /// The crash is the link's own invariant check (a connect told to it without a wake number).
+    /// </summary>
+    [Fact]
+    public async Task AllLinksStopped_is_answered_when_a_woken_link_restarted_after_a_crash()
+    {
+        var network = new TestNetwork(TransportKind.InMemory);
+        await using var a = await RemoteTestNode.StartAsync(network, "a");
+        // b must not redial: a session it offers would give the restarted link a fresh wake number.
+        await using var b = await RemoteTestNode.StartAsync(network, "b", o =>
+        {
+            o.Link.ReconnectMinBackoff = TimeSpan.FromMinutes(1);
+            o.Link.ReconnectMaxBackoff = TimeSpan.FromMinutes(1);
+        });
+        var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
+        using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
+        var linksPath = ActorPath.Parse(a.Remoting.Address + "/system/remote/links");
+        await Eventually.TrueAsync(() => a.System.ResolveLocal(linksPath) is not null, "/system/remote/links started");
+        var links = a.System.ResolveLocal(linksPath)!;
+        // Created with b's address (as for a node already known), so the restarted link dials b itself.
+        links.Tell(new EnsureLink(b.Id, b.Endpoint), null);
+        await WakeAfterStopAsync(a, b, events);
+        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+        var connectedBefore = events.Count(s => s.State == PeerLinkState.Connected);
+
+        link.Tell(new ConnectLink(b.Endpoint), null);
+
+        await Eventually.TrueAsync(
+            () => a.Logs.Entries.Any(e => e.Exception?.Message.StartsWith("invariant violated: wake 0 handled after wake ", StringComparison.Ordinal) == true),
+            "the link to fail its invariant check and restart",
+            () => string.Join("\n", a.Logs.Entries));
+        await Eventually.TrueAsync(
+            () => events.Count(s => s.State == PeerLinkState.Connected) > connectedBefore,
+            "the restarted link to connect to b",
+            () => string.Join("\n", events));
+
+        await links.Ask<AllLinksStopped>(new DisconnectAll("shutdown by the test"), TimeSpan.FromSeconds(30));
+
+        Assert.Equal("shutdown by the test", a.Remoting.Endpoints.Find(b.Id)!.ClosedReason);
+    }
+
+    /// <summary>Connects a to b, disconnects, and waits until the link is connected again: it has handled a numbered wake.</summary>
+    private static async Task WakeAfterStopAsync(RemoteTestNode a, RemoteTestNode b, System.Collections.Concurrent.ConcurrentQueue<PeerStatus> events)
+    {
+        a.Remoting.Connect(b.Endpoint);
+        await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "a connected to b");
+        a.Remoting.Disconnect(b.Id, "disconnected by the test");
+        await Eventually.TrueAsync(
+            () => events.Any(s => s is { State: PeerLinkState.Disconnected, Reason: "disconnected by the test" }),
+            "a's link to b stopped",
+            () => string.Join("\n", events));
+        // Woken again (by this connect or by b redialing): the links actor has numbered that wake.
+        a.Remoting.Connect(b.Endpoint);
+        await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "a connected to b again");
+    }
+}
