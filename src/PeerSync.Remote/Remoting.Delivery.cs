@@ -77,7 +77,7 @@ public sealed partial class Remoting
 
     /// <inheritdoc cref="Undeliverable(in OutboundEnvelope, RemoteDeliveryFailure, string)"/>
     internal void Undeliverable(in LogEntry entry, RemoteDeliveryFailure failure, string reason) =>
-        Undeliverable(entry.IsSystem, entry.Message!, entry.Sender, entry.Recipient!, failure, reason);
+        Undeliverable(entry.IsSystem, entry.Message!, entry.Sender, (RemoteActorRef)entry.Recipient!, failure, reason);
 
     private void Undeliverable(bool isSystem, object message, IActorRef? sender, RemoteActorRef recipient, RemoteDeliveryFailure failure, string reason)
     {

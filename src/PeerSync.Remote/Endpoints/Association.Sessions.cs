@@ -110,7 +110,7 @@ internal sealed partial class Association
         _log.Restart(lost, again);
         foreach (var (entry, body) in again)
         {
-            var recipient = entry.Recipient!;
+            var recipient = (RemoteActorRef)entry.Recipient!;
             var target = recipient.BindIfUnbound(bound);
             if (target.Node != node)
             {
@@ -137,7 +137,7 @@ internal sealed partial class Association
     {
         for (var sequence = _log.FirstSequence; sequence < _log.NextSequence; sequence++)
         {
-            if (_log[sequence].Recipient is { } recipient && recipient.BindIfUnbound(bound).Node != bound.Node)
+            if (_log[sequence].Recipient is RemoteActorRef recipient && recipient.BindIfUnbound(bound).Node != bound.Node)
             {
                 return false;
             }

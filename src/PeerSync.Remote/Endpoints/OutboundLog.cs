@@ -1,6 +1,5 @@
 using PeerSync.Actors;
 using PeerSync.Remote.Links.Wire;
-using PeerSync.Remote.Refs;
 
 namespace PeerSync.Remote.Endpoints;
 
@@ -59,7 +58,7 @@ internal sealed class OutboundLog(int chunkBytes)
     public ref LogEntry this[ulong sequence] => ref _entries[(_head + (int)(sequence - FirstSequence)) & (_entries.Length - 1)];
 
     /// <summary>Appends a user message; returns its sequence number.</summary>
-    public ulong AppendUser(RemoteActorRef recipient, IActorRef? sender, object message, int serializerId, string manifest, ReadOnlySpan<byte> payload, int sizeBound)
+    public ulong AppendUser(IActorRef recipient, IActorRef? sender, object message, int serializerId, string manifest, ReadOnlySpan<byte> payload, int sizeBound)
     {
         var chunk = ChunkFor(sizeBound);
         ref var entry = ref Add(chunk, sizeBound);
@@ -71,7 +70,7 @@ internal sealed class OutboundLog(int chunkBytes)
     }
 
     /// <summary>Appends a system message (its protobuf body); returns its sequence number.</summary>
-    public ulong AppendSystem(RemoteActorRef recipient, object original, ReadOnlySpan<byte> body, int sizeBound)
+    public ulong AppendSystem(IActorRef recipient, object original, ReadOnlySpan<byte> body, int sizeBound)
     {
         var chunk = ChunkFor(sizeBound);
         ref var entry = ref Add(chunk, sizeBound);
@@ -400,7 +399,7 @@ internal sealed class OutboundLog(int chunkBytes)
 internal struct LogEntry
 {
     public object? Message;
-    public RemoteActorRef? Recipient;
+    public IActorRef? Recipient;
     public IActorRef? Sender;
     public int Offset;
     public int SizeBound;
