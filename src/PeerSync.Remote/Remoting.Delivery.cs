@@ -14,6 +14,20 @@ public sealed partial class Remoting
     /// <summary>Tell to a remote ref: serialize now, then hand to the node's link (or the address's buffer).</summary>
     internal void Send(RemoteActorRef recipient, object message, IActorRef? sender)
     {
+        if (TryEncode(recipient, message, sender, out var envelope, out var failure, out var reason))
+        {
+            recipient.Endpoint.Enqueue(envelope);
+        }
+        else
+        {
+            DeadLetter(message, sender, recipient, failure, reason);
+        }
+    }
+
+    /// <summary>Serializes a user message for <paramref name="recipient"/>; false with the reason when it cannot go on the wire.</summary>
+    internal bool TryEncode(RemoteActorRef recipient, object message, IActorRef? sender, out OutboundEnvelope envelope, out RemoteDeliveryFailure failure, out string reason)
+    {
+        envelope = default;
         byte[] bytes;
         int serializerId;
         string manifest;
@@ -23,8 +37,8 @@ public sealed partial class Remoting
         }
         catch (PayloadSerializationException ex)
         {
-            DeadLetter(message, sender, recipient, RemoteDeliveryFailure.Unserializable, ex.Message);
-            return;
+            (failure, reason) = (RemoteDeliveryFailure.Unserializable, ex.Message);
+            return false;
         }
 
         var senderChars = sender switch
@@ -36,17 +50,14 @@ public sealed partial class Remoting
         var bound = BatchLayout.UserEntryBound(recipient.PathText.Length, senderChars, manifest.Length, bytes.Length);
         if (bound > _maxEntryBytes)
         {
-            DeadLetter(
-                message,
-                sender,
-                recipient,
-                RemoteDeliveryFailure.TooLarge,
-                $"the message takes up to {bound} bytes on the wire ({bytes.Length} bytes serialized) but max-frame-size is {Options.MaxFrameSizeBytes}");
-            return;
+            failure = RemoteDeliveryFailure.TooLarge;
+            reason = $"the message takes up to {bound} bytes on the wire ({bytes.Length} bytes serialized) but max-frame-size is {Options.MaxFrameSizeBytes}";
+            return false;
         }
 
-        recipient.Endpoint.Enqueue(OutboundEnvelope.Create(
-            recipient, sender, message, serializerId, manifest, bytes, isSystem: false, bound));
+        envelope = OutboundEnvelope.Create(recipient, sender, message, serializerId, manifest, bytes, isSystem: false, bound);
+        (failure, reason) = (default, "");
+        return true;
     }
 
     /// <summary>Sends a death-watch message to the node of <paramref name="target"/>, sequenced with its user messages.</summary>
@@ -61,18 +72,25 @@ public sealed partial class Remoting
     /// An outbound entry that cannot be delivered: a dead letter (user) or a watcher told its
     /// watchee is gone (system).
     /// </summary>
-    internal void Undeliverable(in OutboundEnvelope envelope, RemoteDeliveryFailure failure, string reason)
+    internal void Undeliverable(in OutboundEnvelope envelope, RemoteDeliveryFailure failure, string reason) =>
+        Undeliverable(envelope.IsSystem, envelope.Message, envelope.Sender, envelope.Recipient, failure, reason);
+
+    /// <inheritdoc cref="Undeliverable(in OutboundEnvelope, RemoteDeliveryFailure, string)"/>
+    internal void Undeliverable(in LogEntry entry, RemoteDeliveryFailure failure, string reason) =>
+        Undeliverable(entry.IsSystem, entry.Message!, entry.Sender, (RemoteActorRef)entry.Recipient!, failure, reason);
+
+    private void Undeliverable(bool isSystem, object message, IActorRef? sender, RemoteActorRef recipient, RemoteDeliveryFailure failure, string reason)
     {
-        if (!envelope.IsSystem)
+        if (!isSystem)
         {
-            DeadLetter(envelope.Message, envelope.Sender, envelope.Recipient, failure, reason);
+            DeadLetter(message, sender, recipient, failure, reason);
         }
         else
         {
             Metrics.DeadLetter(failure);
-            if (envelope.Message is Watch watch)
+            if (message is Watch watch)
             {
-                Watcher.WatchUndeliverable(envelope.Recipient, watch);
+                Watcher.WatchUndeliverable(recipient, watch);
             }
         }
     }

@@ -14,7 +14,10 @@ namespace PeerSync.Actors.Serialization;
 public sealed class SerializationRegistry
 {
     private readonly ConcurrentDictionary<int, IPayloadSerializer> _byId = new();
-    private readonly ConcurrentDictionary<Type, IPayloadSerializer> _byType = new();
+    private readonly ConcurrentDictionary<Type, TypeBinding?> _byType = new();
+
+    /// <summary>The binding found last: a stream of messages repeats its type, and a reference check costs less than a lookup.</summary>
+    private volatile TypeBinding? _recent;
 
     public SerializationRegistry()
     {
@@ -37,13 +40,13 @@ public sealed class SerializationRegistry
             throw new ArgumentException($"serializer id {serializer.Id} is already used by '{_byId[serializer.Id].Name}'", nameof(serializer));
         }
 
-        _byType.Clear();
+        Forget();
     }
 
     public SerializationRegistry AddProtobuf(FileDescriptor file)
     {
         Protobuf.Register(file);
-        _byType.Clear();
+        Forget();
         return this;
     }
 
@@ -51,18 +54,18 @@ public sealed class SerializationRegistry
         where T : IMessage<T>, new()
     {
         Protobuf.Register(new T().Descriptor);
-        _byType.Clear();
+        Forget();
         return this;
     }
 
     public SerializationRegistry AddJson<T>(string manifest, JsonSerializerOptions? options = null)
     {
         Json.Register(typeof(T), manifest, options);
-        _byType.Clear();
+        Forget();
         return this;
     }
 
-    public bool CanSerialize(Type type) => FindSerializer(type) is not null;
+    public bool CanSerialize(Type type) => (_byType.TryGetValue(type, out var cached) ? cached : FindAndCache(type)) is not null;
 
     public SerializedPayload Serialize(object value)
     {
@@ -79,11 +82,10 @@ public sealed class SerializationRegistry
     {
         ArgumentNullException.ThrowIfNull(value);
         var type = value.GetType();
-        var serializer = FindSerializer(type)
-            ?? throw new PayloadSerializationException(
-                $"no serializer is registered for {type.FullName}; register it with AddProtobuf or AddJson<{type.Name}>(manifest)");
+        var binding = _recent is { } recent && ReferenceEquals(recent.Type, type) ? recent : Find(type);
+        var serializer = binding.Serializer;
         serializerId = serializer.Id;
-        manifest = serializer.ManifestFor(type)!;
+        manifest = binding.Manifest;
         try
         {
             return serializer.ToBinary(value);
@@ -109,18 +111,34 @@ public sealed class SerializationRegistry
         return serializer.FromBinary(bytes, manifest);
     }
 
-    private IPayloadSerializer? FindSerializer(Type type) =>
-        _byType.TryGetValue(type, out var cached) ? cached : FindAndCacheSerializer(type);
+    /// <summary>The serializer and manifest for <paramref name="type"/>; throws when none is registered.</summary>
+    private TypeBinding Find(Type type)
+    {
+        var binding = (_byType.TryGetValue(type, out var cached) ? cached : FindAndCache(type))
+            ?? throw new PayloadSerializationException(
+                $"no serializer is registered for {type.FullName}; register it with AddProtobuf or AddJson<{type.Name}>(manifest)");
+        _recent = binding;
+        return binding;
+    }
 
     /// <summary>
-    /// The slow path of <see cref="FindSerializer"/>, in a method of its own: its lambda captures
+    /// The slow path of <see cref="Find"/>, in a method of its own: its lambda captures
     /// <paramref name="type"/>, and a captured variable costs an allocation on every call of the
     /// method that declares it, including calls that hit the cache (once per remote message).
     /// </summary>
-    private IPayloadSerializer? FindAndCacheSerializer(Type type) =>
-        _byId.Values.OrderBy(s => s.Id).FirstOrDefault(s => s.ManifestFor(type) is not null) is { } found
-            ? _byType[type] = found
+    private TypeBinding? FindAndCache(Type type) =>
+        _byType[type] = _byId.Values.OrderBy(s => s.Id).FirstOrDefault(s => s.ManifestFor(type) is not null) is { } found
+            ? new TypeBinding(type, found, found.ManifestFor(type)!)
             : null;
+
+    /// <summary>Registrations change which serializer (and manifest) a type gets: drop what was found.</summary>
+    private void Forget()
+    {
+        _byType.Clear();
+        _recent = null;
+    }
+
+    private sealed record TypeBinding(Type Type, IPayloadSerializer Serializer, string Manifest);
 }
 
 public static class SerializationExtensions

@@ -95,7 +95,7 @@ internal sealed partial class Association
     /// <summary>Delivers a batch's new entries; returns how many were delivered.</summary>
     private int ProcessBatch(SessionRun run, ReadOnlySpan<byte> bytes)
     {
-        var reader = new BatchReader(bytes, run.Inbound);
+        var reader = new BatchReader(bytes, _inbound);
         if (reader.Ack != 0 && !TryAcknowledge(reader.Ack))
         {
             throw new BatchFormatException($"it acknowledges sequence {reader.Ack}, which this node never sent");
@@ -137,33 +137,20 @@ internal sealed partial class Association
 
     private bool TryAcknowledge(ulong sequence)
     {
-        int count;
-        long bytes = 0;
-        lock (_unackedLock)
+        lock (_logLock)
         {
-            var highestSent = _unacked.Count > 0 ? _unacked[_unacked.Count - 1].Sequence : _highestAcked;
-            if (sequence > highestSent)
+            if (!_log.Acknowledge(sequence, out var live, out _))
             {
                 return false;
             }
 
-            // Sequence numbers in the ring are contiguous: the acknowledged ones are a prefix.
-            count = _unacked.Count == 0 || sequence < _unacked[0].Sequence
-                ? 0
-                : (int)(sequence - _unacked[0].Sequence + 1);
-            if (count > 0)
+            if (live == 0)
             {
-                bytes = _unacked.RemoveFirst(count);
+                return true;
             }
-
-            _highestAcked = Math.Max(_highestAcked, sequence);
         }
 
-        if (count > 0)
-        {
-            Release(count, bytes);
-        }
-
+        NotifyIfDrained();
         return true;
     }
 

@@ -11,12 +11,19 @@ internal sealed partial class Association
     private ulong _heartbeatSequence;
 
     /// <summary>
-    /// The incarnation that sequence numbers and unacknowledged entries of the send direction
-    /// belong to (writer-owned while a writer runs; changed only between sessions).
+    /// The incarnation the log is for: its sequence numbers and compression tables (under the log
+    /// lock; changed only between sessions).
     /// </summary>
     private Addressing.Incarnation _sendIncarnation;
 
     private Addressing.Incarnation _receiveIncarnation;
+
+    /// <summary>
+    /// The peer's compression tables for what it sends here. Like sequence numbers they belong to
+    /// the peer's incarnation, not to a connection: a reconnect resends entries encoded against
+    /// definitions an earlier connection carried (reader-owned; reset between sessions).
+    /// </summary>
+    private Links.Wire.InboundTables _inbound = new();
 
     /// <summary>
     /// Starts using <paramref name="session"/>: its reader and writer loops begin, first resending
@@ -32,25 +39,38 @@ internal sealed partial class Association
 
         var node = session.Peer.Node;
         var bound = _current is { } current && current.Node == node ? current : new BoundNode(node);
-        if (node.Incarnation != _sendIncarnation)
+        List<LogEntry> lost = [];
+        List<(RemoteDeliveryFailure, LogEntry, string)> refused = [];
+        var previous = _sendIncarnation;
+        lock (_logLock)
         {
-            // Sequence numbers run per pair of incarnations. What the previous incarnation did not
-            // acknowledge may or may not have reached it: it cannot be sent again to a new process.
-            if (_sendIncarnation.Value != 0)
+            if (node.Incarnation != _sendIncarnation)
             {
-                FailUnacked(
-                    RemoteDeliveryFailure.NotAcknowledged,
-                    $"{Peer} restarted (incarnation {_sendIncarnation} is gone) before acknowledging; the message may or may not have been delivered");
+                StartLogFor(bound, lost, refused);
             }
 
-            _nextSequence = 1;
-            _highestAcked = 0;
-            _sendIncarnation = node.Incarnation;
+            // Everything not acknowledged goes out again, in order, before anything new.
+            _log.SendNext = _log.FirstSequence;
+        }
+
+        NotifyIfDrained();
+        foreach (var entry in lost)
+        {
+            _remoting.Undeliverable(
+                entry,
+                RemoteDeliveryFailure.NotAcknowledged,
+                $"{Peer} restarted (incarnation {previous} is gone) before acknowledging; the message may or may not have been delivered");
+        }
+
+        foreach (var (failure, entry, reason) in refused)
+        {
+            _remoting.Undeliverable(entry, failure, reason);
         }
 
         if (node.Incarnation != _receiveIncarnation)
         {
             Volatile.Write(ref _delivered, 0UL);
+            _inbound = new Links.Wire.InboundTables();
             _receiveIncarnation = node.Incarnation;
         }
 
@@ -66,6 +86,64 @@ internal sealed partial class Association
         _active = run;
         run.Writer = Task.Run(() => RunWriterAsync(run));
         run.Reader = Task.Run(() => RunReaderAsync(run));
+    }
+
+    /// <summary>
+    /// Points the log at <paramref name="bound"/>, a new incarnation of the peer (under the log
+    /// lock). Sequence numbers and tables run per pair of incarnations, so what the log holds is
+    /// encoded again for the new one: entries the previous incarnation may or may not have had go
+    /// to <paramref name="lost"/> (they cannot be sent again to a new process), and entries told
+    /// for the previous incarnation to <paramref name="refused"/>. Before the first session nothing
+    /// was sent: the encoding stays as it is unless an entry was meant for another incarnation.
+    /// </summary>
+    private void StartLogFor(BoundNode bound, List<LogEntry> lost, List<(RemoteDeliveryFailure, LogEntry, string)> refused)
+    {
+        var node = bound.Node;
+        var first = _sendIncarnation.Value == 0;
+        _sendIncarnation = node.Incarnation;
+        if (first && AllFor(bound))
+        {
+            return;
+        }
+
+        List<(LogEntry Entry, byte[]? SystemBody)> again = [];
+        _log.Restart(lost, again);
+        foreach (var (entry, body) in again)
+        {
+            var recipient = (RemoteActorRef)entry.Recipient!;
+            var target = recipient.BindIfUnbound(bound);
+            if (target.Node != node)
+            {
+                refused.Add((RemoteDeliveryFailure.Quarantined, entry, $"incarnation {target.Node} is gone; {node} is running now"));
+            }
+            else if (body is not null)
+            {
+                _log.AppendSystem(recipient, entry.Message!, body, entry.SizeBound);
+            }
+            else if (_remoting.TryEncode(recipient, entry.Message!, entry.Sender, out var envelope, out var failure, out var reason))
+            {
+                // Serialized again: the bytes were encoded against the previous incarnation's tables.
+                Append(envelope);
+            }
+            else
+            {
+                refused.Add((failure, entry, reason));
+            }
+        }
+    }
+
+    /// <summary>Binds every entry's recipient to <paramref name="bound"/> where unbound; false when one is bound to another incarnation.</summary>
+    private bool AllFor(BoundNode bound)
+    {
+        for (var sequence = _log.FirstSequence; sequence < _log.NextSequence; sequence++)
+        {
+            if (_log[sequence].Recipient is RemoteActorRef recipient && recipient.BindIfUnbound(bound).Node != bound.Node)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -12,17 +12,6 @@ internal sealed partial class Association
 
     private readonly ITimer _ackTimer;
 
-    /// <summary>An entry taken from the queue that did not fit the last batch, when <see cref="_hasCarry"/>; the next writer sends it first (under the take lock).</summary>
-    private OutboundEnvelope _carry;
-
-    private bool _hasCarry;
-
-    /// <summary>The next sequence number to assign (writer-owned).</summary>
-    private ulong _nextSequence = 1;
-
-    /// <summary>The highest sequence number the peer acknowledged (under <see cref="_unackedLock"/>).</summary>
-    private ulong _highestAcked;
-
     /// <summary>The highest sequence number delivered from the peer (reader-owned, read by the writer).</summary>
     private ulong _delivered;
 
@@ -36,17 +25,15 @@ internal sealed partial class Association
     private int _writing;
 
     /// <summary>
-    /// The writer loop of one session: resend what the peer has not acknowledged, then drain the
-    /// queue into batches (as many entries as fit <see cref="Configuration.RemoteLinkOptions.MaxBatchBytes"/>),
-    /// one frame per batch, waiting when the connection's send queue is full (back-pressure: the
-    /// link's buffer absorbs the burst, bounded). Every batch carries the latest acknowledgement.
+    /// The writer loop of one session: resend what the peer has not acknowledged, then send what
+    /// senders append to the log, a run of one chunk of it per frame, waiting when the connection's
+    /// send queue is full (back-pressure: the log absorbs the burst, bounded). Every batch carries
+    /// the latest acknowledgement.
     /// A sender that finds the link idle sends its message itself (<see cref="TryFlushInline"/>),
     /// which saves a thread hop per message on a quiet link; under load the loop does the work.
     /// </summary>
     private async Task RunWriterAsync(SessionRun run)
     {
-        // The resend position starts at 0: the first batch built (here or by an inline flush)
-        // moves it to the first unacknowledged entry, so a new session resends from there.
         var writer = run.WriterState;
         try
         {
@@ -95,7 +82,7 @@ internal sealed partial class Association
 
         while (!run.Stopping)
         {
-            var batch = BuildBatch(run, writer);
+            var batch = BuildBatch(writer);
             if (writer.Builder.Count == 0)
             {
                 SendAckIfDue(run);
@@ -133,7 +120,7 @@ internal sealed partial class Association
                 return false;
             }
 
-            var batch = BuildBatch(run, writer);
+            var batch = BuildBatch(writer);
             if (writer.Builder.Count == 0)
             {
                 return true;
@@ -150,16 +137,15 @@ internal sealed partial class Association
                 return false;
             }
 
-            // Whether anything is left is read under the take lock (one consumer at a time); an
-            // append still being linked is not seen, but its sender signals the writer after it.
+            // A sender that appends after this look signals the writer itself (it sees the flag).
             if (!Sent(run, writer, result, writer.Builder.Count, batch.Length))
             {
                 return false;
             }
 
-            lock (_takeLock)
+            lock (_logLock)
             {
-                return _queue.IsEmpty && !_hasCarry;
+                return _log.SendNext == _log.NextSequence;
             }
         }
         finally
@@ -189,156 +175,33 @@ internal sealed partial class Association
     }
 
     /// <summary>
-    /// Builds the next batch: unacknowledged entries first (after a reconnect), then new ones from
-    /// the queue. The batch is empty (<c>Builder.Count == 0</c>) when there is nothing to send.
+    /// Builds the next batch: a copy of the next run of the log, unacknowledged entries first after
+    /// a reconnect. The batch is empty (<c>Builder.Count == 0</c>) when there is nothing to send.
+    /// The log's bytes are copied outside its lock, so senders keep appending meanwhile; the log
+    /// holds that chunk back from the pool until the copy is done.
     /// </summary>
-    private ReadOnlyMemory<byte> BuildBatch(SessionRun run, SessionWriter writer)
+    private ReadOnlyMemory<byte> BuildBatch(SessionWriter writer)
     {
         var builder = writer.Builder;
         builder.Reset();
-        writer.Fresh.Clear();
-        var first = 0UL;
-        lock (_unackedLock)
+        LogSlice slice;
+        lock (_logLock)
         {
-            if (_unacked.Count == 0)
+            if (!_log.Take(out slice))
             {
-                writer.ResendNext = _nextSequence;
-            }
-            else if (writer.ResendNext < _unacked[0].Sequence)
-            {
-                writer.ResendNext = _unacked[0].Sequence;
-            }
-
-            while (writer.ResendNext < _nextSequence)
-            {
-                ref readonly var entry = ref _unacked[(int)(writer.ResendNext - _unacked[0].Sequence)];
-                if (!Fits(builder, entry.SizeBound, writer.MaxFrameBytes))
-                {
-                    break;
-                }
-
-                first = first == 0 ? writer.ResendNext : first;
-                if (entry.IsSystem)
-                {
-                    builder.AddSystem(entry.Payload);
-                }
-                else
-                {
-                    builder.AddUser(writer.Tables, entry.Recipient, entry.Sender, entry.SerializerId, entry.Manifest, entry.Payload);
-                }
-
-                writer.ResendNext++;
+                return default;
             }
         }
 
-        // New entries only once everything older went out: a batch's sequence numbers are contiguous.
-        if (writer.ResendNext == _nextSequence)
+        builder.AddEncoded(slice.Bytes, slice.Count);
+        lock (_logLock)
         {
-            first = TakeNew(run, builder, writer.Tables, writer.Fresh, writer.MaxFrameBytes, first);
-            writer.ResendNext = _nextSequence;
-        }
-
-        if (builder.Count == 0)
-        {
-            return default;
+            _log.Release(slice);
         }
 
         var ack = Volatile.Read(ref _delivered);
         Volatile.Write(ref _ackSent, ack);
-        return builder.Finish(ack, first);
-    }
-
-    /// <summary>Moves queued entries into the batch (assigning sequence numbers) until it is full; returns the batch's first sequence number.</summary>
-    private ulong TakeNew(SessionRun run, BatchBuilder builder, OutboundTables tables, List<OutboundEnvelope> fresh, int maxFrame, ulong first)
-    {
-        lock (_takeLock)
-        {
-            first = TakeNewLocked(run, builder, tables, fresh, maxFrame, first);
-        }
-
-        if (fresh.Count > 0)
-        {
-            lock (_unackedLock)
-            {
-                foreach (var envelope in fresh)
-                {
-                    _unacked.Add(envelope);
-                }
-            }
-
-            fresh.Clear();
-        }
-
-        return first;
-    }
-
-    /// <summary>
-    /// The per-message loop of <see cref="TakeNew"/>. It writes no field of the association per
-    /// message (the sequence counter lives in a local until the end, the carried entry is plain
-    /// under the take lock): senders read those cache lines at every Tell, and a write here would
-    /// pull them over to this core each time. It reads what it needs from the association once,
-    /// for the same reason in reverse (senders write the buffer counter at every Tell).
-    /// </summary>
-    private ulong TakeNewLocked(SessionRun run, BatchBuilder builder, OutboundTables tables, List<OutboundEnvelope> fresh, int maxFrame, ulong first)
-    {
-        var next = _nextSequence;
-        var maxBatchBytes = _options.MaxBatchBytes;
-        var peer = run.Peer;
-        var queue = _queue;
-        var carried = _hasCarry;
-        var envelope = _carry;
-        _hasCarry = false;
-        _carry = default;
-        while (carried || queue.TryDequeue(out envelope))
-        {
-            carried = false;
-            if (envelope.Target is { } target && target.Node != peer.Node)
-            {
-                // Told for an incarnation that has since been replaced by a restart.
-                Release(envelope);
-                _remoting.Undeliverable(envelope, RemoteDeliveryFailure.Quarantined, $"incarnation {target.Node} is gone; {peer.Node} is running now");
-                continue;
-            }
-
-            if (!Fits(builder, envelope.SizeBound, maxFrame, maxBatchBytes))
-            {
-                _carry = envelope;
-                _hasCarry = true;
-                break;
-            }
-
-            envelope.Sequence = next++;
-            if (envelope.Target is null)
-            {
-                envelope.Target = envelope.Recipient.BindIfUnbound(peer);
-            }
-
-            first = first == 0 ? envelope.Sequence : first;
-            Add(builder, tables, envelope);
-            fresh.Add(envelope);
-        }
-
-        _nextSequence = next;
-        return first;
-    }
-
-    private bool Fits(BatchBuilder builder, int sizeBound, int maxFrame) => Fits(builder, sizeBound, maxFrame, _options.MaxBatchBytes);
-
-    private static bool Fits(BatchBuilder builder, int sizeBound, int maxFrame, int maxBatchBytes) =>
-        builder.Count == 0
-        || (builder.EntryBytes + sizeBound <= maxBatchBytes
-            && BatchLayout.HeaderReserveBytes + builder.EntryBytes + sizeBound + BatchLayout.FrameOverheadBytes <= maxFrame);
-
-    private static void Add(BatchBuilder builder, OutboundTables tables, in OutboundEnvelope envelope)
-    {
-        if (envelope.IsSystem)
-        {
-            builder.AddSystem(envelope.Payload);
-        }
-        else
-        {
-            builder.AddUser(tables, envelope.Recipient, envelope.Sender, envelope.SerializerId, envelope.Manifest, envelope.Payload);
-        }
+        return builder.Finish(ack, slice.FirstSequence);
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using PeerSync.Actors;
 using PeerSync.Remote.Addressing;
 using PeerSync.Remote.Configuration;
@@ -20,38 +19,15 @@ internal sealed partial class Association
     private readonly Remoting _remoting;
     private readonly RemoteLinkOptions _options;
 
-    /// <summary>
-    /// What senders told and the writer has not taken yet, as structs in the queue's own segments.
-    /// The queue reuses a segment as a ring for as long as the backlog fits it and grows by doubling
-    /// when it does (to at most about twice link.buffer-messages slots), so steady traffic
-    /// allocates nothing here; it is never peeked or enumerated, which would freeze a segment
-    /// against reuse. Senders each append with one compare-and-swap on the tail.
-    /// </summary>
-    private readonly ConcurrentQueue<OutboundEnvelope> _queue = new();
+    /// <summary>Guards <see cref="_log"/> and <see cref="_sendIncarnation"/>.</summary>
+    private readonly object _logLock = new();
 
-    /// <summary>
-    /// Held while taking from <see cref="_queue"/>, so that the carried entry and the queue are
-    /// taken in order by one consumer: the writer for a whole batch, or <see cref="DrainAll"/>
-    /// (closing can race with a writer).
-    /// </summary>
-    private readonly object _takeLock = new();
+    /// <summary>What senders told, encoded, from the oldest unacknowledged entry on.</summary>
+    private readonly OutboundLog _log;
+
     private readonly AsyncSignal _signal = new();
-    private readonly object _unackedLock = new();
-    private readonly EnvelopeRing _unacked = new();
     private readonly object _drainLock = new();
     private TaskCompletionSource? _drained;
-
-    /// <summary>Bits of <see cref="_buffered"/> below the message count: the byte count (up to 1 TiB).</summary>
-    private const int CountShift = 40;
-
-    private const long BytesMask = (1L << CountShift) - 1;
-
-    /// <summary>
-    /// Entries buffered (queued or unacknowledged) in the high bits and their size bound in the
-    /// low bits, so that one interlocked add accounts for a message on the send path and one for
-    /// a whole acknowledgement on the receive path. The buffer limits apply to these.
-    /// </summary>
-    private long _buffered;
 
     private volatile BoundNode? _current;
     private volatile string? _closedReason;
@@ -62,6 +38,7 @@ internal sealed partial class Association
     {
         _remoting = remoting;
         _options = remoting.Options.Link;
+        _log = new OutboundLog(_options.MaxBatchBytes);
         Peer = peer;
         _quarantined = remoting.QuarantinedIncarnationsOf(peer);
         _ackTimer = remoting.TimeProvider.CreateTimer(
@@ -79,9 +56,10 @@ internal sealed partial class Association
     public bool IsConnected => _active is not null;
 
     /// <summary>Messages waiting to be sent or acknowledged.</summary>
-    public long BufferedCount => Interlocked.Read(ref _buffered) >> CountShift;
+    public long BufferedCount => _log.LiveCount;
 
-    public long BufferedBytes => Interlocked.Read(ref _buffered) & BytesMask;
+    /// <summary>The size bounds of <see cref="BufferedCount"/>'s messages.</summary>
+    public long BufferedBytes => _log.LiveBytes;
 
     /// <summary>When the active session last received a frame (TimeProvider timestamp).</summary>
     public long LastReceivedTimestamp => Interlocked.Read(ref _lastReceivedTimestamp);
@@ -101,9 +79,9 @@ internal sealed partial class Association
 
     /// <summary>
     /// Appends a message for the peer. Never blocks: a message that cannot be taken (link closed,
-    /// target incarnation quarantined, buffer full) is dead-lettered with the reason at once.
+    /// target incarnation quarantined or replaced, buffer full) is dead-lettered with the reason at once.
     /// </summary>
-    public void Enqueue(OutboundEnvelope envelope)
+    public void Enqueue(in OutboundEnvelope envelope)
     {
         var target = envelope.Recipient.Bound;
         if (target is null && _current is { } current && !IsQuarantined(current.Node.Incarnation))
@@ -119,33 +97,19 @@ internal sealed partial class Association
             return;
         }
 
-        envelope.Target = target;
-        if (_closedReason is { } closed)
+        (RemoteDeliveryFailure Failure, string Reason)? refused;
+        lock (_logLock)
         {
-            _remoting.Undeliverable(envelope, RemoteDeliveryFailure.PeerGone, $"the link to {Peer} is closed: {closed}");
-            return;
+            refused = Refusal(envelope, target);
+            if (refused is null)
+            {
+                Append(envelope);
+            }
         }
 
-        var buffered = Interlocked.Add(ref _buffered, (1L << CountShift) | (uint)envelope.SizeBound);
-        var count = buffered >> CountShift;
-        var bytes = buffered & BytesMask;
-        // System messages (watch, unwatch, terminated) are few and must not be lost to a burst of
-        // user messages: they are counted but never refused.
-        if (!envelope.IsSystem && (count > _options.BufferMessages || bytes > _options.BufferBytes))
+        if (refused is { } refusal)
         {
-            Release(envelope);
-            _remoting.Undeliverable(
-                envelope,
-                RemoteDeliveryFailure.BufferFull,
-                $"the buffer for {Peer} is full ({count - 1} messages, {bytes - envelope.SizeBound} bytes; link.buffer-messages {_options.BufferMessages}, link.buffer-size {_options.BufferBytes} bytes) while the link is {(IsConnected ? "connected but the peer is slower" : "connecting")}");
-            return;
-        }
-
-        _queue.Enqueue(envelope);
-        if (_closedReason is not null)
-        {
-            // Closed while this message was being added: nobody else will look at the queue again.
-            DrainAll(RemoteDeliveryFailure.PeerGone, $"the link to {Peer} is closed: {_closedReason}");
+            _remoting.Undeliverable(envelope, refusal.Failure, refusal.Reason);
             return;
         }
 
@@ -155,6 +119,43 @@ internal sealed partial class Association
         }
 
         _signal.Set();
+    }
+
+    /// <summary>Why the log cannot take <paramref name="envelope"/> (under the log lock); null when it can.</summary>
+    private (RemoteDeliveryFailure Failure, string Reason)? Refusal(in OutboundEnvelope envelope, BoundNode? target)
+    {
+        if (_closedReason is { } closed)
+        {
+            return (RemoteDeliveryFailure.PeerGone, $"the link to {Peer} is closed: {closed}");
+        }
+
+        if (target is not null && _sendIncarnation.Value != 0 && target.Node.Incarnation != _sendIncarnation)
+        {
+            // Told for an incarnation that a restart replaced (and that is not quarantined yet).
+            return (RemoteDeliveryFailure.Quarantined, $"incarnation {target.Node} is gone; incarnation {_sendIncarnation} is running now");
+        }
+
+        // System messages (watch, unwatch, terminated) are few and must not be lost to a burst of
+        // user messages: they are counted but never refused.
+        if (!envelope.IsSystem && (_log.LiveCount >= _options.BufferMessages || _log.LiveBytes + envelope.SizeBound > _options.BufferBytes))
+        {
+            return (RemoteDeliveryFailure.BufferFull, $"the buffer for {Peer} is full ({_log.LiveCount} messages, {_log.LiveBytes} bytes; link.buffer-messages {_options.BufferMessages}, link.buffer-size {_options.BufferBytes} bytes) while the link is {(IsConnected ? "connected but the peer is slower" : "connecting")}");
+        }
+
+        return null;
+    }
+
+    /// <summary>Encodes <paramref name="envelope"/> at the end of the log (under the log lock).</summary>
+    private void Append(in OutboundEnvelope envelope)
+    {
+        if (envelope.IsSystem)
+        {
+            _log.AppendSystem(envelope.Recipient, envelope.Message, envelope.Payload, envelope.SizeBound);
+        }
+        else
+        {
+            _log.AppendUser(envelope.Recipient, envelope.Sender, envelope.Message, envelope.SerializerId, envelope.Manifest, envelope.Payload, envelope.SizeBound);
+        }
     }
 
     public void MarkQuarantined(Incarnation incarnation)
@@ -172,7 +173,24 @@ internal sealed partial class Association
     public void Close(RemoteDeliveryFailure failure, string reason)
     {
         _closedReason = reason;
-        DrainAll(failure, $"the link to {Peer} is closed: {reason}");
+        List<LogEntry> sent = [];
+        List<LogEntry> unsent = [];
+        lock (_logLock)
+        {
+            _log.Fail(sent, unsent);
+        }
+
+        NotifyIfDrained();
+        var detail = $"the link to {Peer} is closed: {reason}";
+        foreach (var entry in unsent)
+        {
+            _remoting.Undeliverable(entry, failure, detail);
+        }
+
+        foreach (var entry in sent)
+        {
+            _remoting.Undeliverable(entry, failure, detail + " (sent, not acknowledged)");
+        }
     }
 
     /// <summary>A new link starts for the peer (connect request or the peer dialed): accept messages again.</summary>
@@ -193,67 +211,20 @@ internal sealed partial class Association
         }
     }
 
-    private void Release(in OutboundEnvelope envelope) => Release(1, envelope.SizeBound);
-
-    /// <summary>Takes <paramref name="count"/> entries of <paramref name="bytes"/> in all off the buffer.</summary>
-    private void Release(long count, long bytes)
+    private void NotifyIfDrained()
     {
-        if (Interlocked.Add(ref _buffered, -((count << CountShift) | bytes)) >> CountShift == 0)
+        if (BufferedCount != 0 || Volatile.Read(ref _drained) is null)
         {
-            lock (_drainLock)
-            {
-                if (BufferedCount == 0)
-                {
-                    _drained?.TrySetResult();
-                    _drained = null;
-                }
-            }
-        }
-    }
-
-    /// <summary>Dead-letters everything queued and unacknowledged. Only while no writer runs (or the link is closed).</summary>
-    private void DrainAll(RemoteDeliveryFailure failure, string reason)
-    {
-        List<OutboundEnvelope> taken = [];
-        lock (_takeLock)
-        {
-            if (_hasCarry)
-            {
-                _hasCarry = false;
-                taken.Add(_carry);
-                _carry = default;
-            }
-
-            while (_queue.TryDequeue(out var queued))
-            {
-                taken.Add(queued);
-            }
+            return;
         }
 
-        foreach (var envelope in taken)
+        lock (_drainLock)
         {
-            Release(envelope);
-            _remoting.Undeliverable(envelope, failure, reason);
-        }
-
-        FailUnacked(failure, reason + " (sent, not acknowledged)");
-    }
-
-    private void FailUnacked(RemoteDeliveryFailure failure, string reason)
-    {
-        List<OutboundEnvelope> failed = [];
-        lock (_unackedLock)
-        {
-            while (_unacked.Count > 0)
+            if (BufferedCount == 0)
             {
-                failed.Add(_unacked.RemoveFirst());
+                _drained?.TrySetResult();
+                _drained = null;
             }
-        }
-
-        foreach (var envelope in failed)
-        {
-            Release(envelope);
-            _remoting.Undeliverable(envelope, failure, reason);
         }
     }
 }

@@ -4,13 +4,10 @@ using PeerSync.Remote.Refs;
 namespace PeerSync.Remote.Endpoints;
 
 /// <summary>
-/// One message on its way to a peer: serialized at Tell time (on the caller's thread, so a busy
-/// link's single writer only copies bytes), kept with the original message so that any failure can
-/// dead-letter it as it was told. A struct, copied from the sender into the association's queue,
-/// then into the unacknowledged ring (<see cref="EnvelopeRing"/>), where it stays until the peer
-/// acknowledges it: a message allocates nothing of its own on the way out, so a link holding tens
-/// of thousands of messages gives the collector no young objects to promote (see
-/// docs/design/remote-links.md, "Performance").
+/// One message on its way to a peer, serialized at Tell time (on the caller's thread), with the
+/// message as told (for dead letters). The link encodes it into its outbound log
+/// (<see cref="OutboundLog"/>) right away; only an address whose node is not known yet
+/// (<see cref="RemoteEndpointHandle"/>) keeps envelopes as they are until it is.
 /// </summary>
 internal struct OutboundEnvelope
 {

@@ -1,11 +1,10 @@
 using PeerSync.Actors;
-using PeerSync.Remote.Links.Wire;
 using PeerSync.Remote.Refs;
 using PeerSync.Remote.Session;
 
 namespace PeerSync.Remote.Endpoints;
 
-/// <summary>The active session of an association with its reader and writer loops and its inbound compression tables.</summary>
+/// <summary>The active session of an association with its reader and writer loops.</summary>
 internal sealed class SessionRun(PeerSession session, long id, IActorRef link, BoundNode peer, SessionWriter writer)
 {
     public PeerSession Session { get; } = session;
@@ -17,8 +16,6 @@ internal sealed class SessionRun(PeerSession session, long id, IActorRef link, B
     public IActorRef Link { get; } = link;
 
     public BoundNode Peer { get; } = peer;
-
-    public InboundTables Inbound { get; } = new();
 
     /// <summary>The batch-building state, used by whoever holds the association's writer flag.</summary>
     public SessionWriter WriterState { get; } = writer;

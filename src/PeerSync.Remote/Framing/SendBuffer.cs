@@ -19,7 +19,14 @@ internal sealed class SendBuffer
     /// <summary>Whether the last segment may still take more frames (the writer has not taken it).</summary>
     private bool _tailOpen;
 
-    public long QueuedBytes { get; private set; }
+    private long _queuedBytes;
+
+    /// <summary>Changed under the owner's lock; may be read without it (a hint, see FramedConnection.QueuedBytes).</summary>
+    public long QueuedBytes
+    {
+        get => Volatile.Read(ref _queuedBytes);
+        private set => Volatile.Write(ref _queuedBytes, value);
+    }
 
     public bool IsEmpty => _segments.Count == 0;
 

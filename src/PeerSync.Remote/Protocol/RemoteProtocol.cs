@@ -7,7 +7,7 @@ public static class RemoteProtocol
     /// The wire protocol version carried in every Hello. Bump it on any change an older node could
     /// misread (a changed field meaning, a new mandatory step); adding optional fields needs none.
     /// </summary>
-    public const uint Version = 1;
+    public const uint Version = 2;
 
     /// <summary>Bytes in the length prefix of a frame (big-endian unsigned).</summary>
     public const int LengthPrefixBytes = 4;

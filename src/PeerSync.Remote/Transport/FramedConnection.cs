@@ -73,16 +73,12 @@ internal sealed partial class FramedConnection : IFrameConnection
 
     public int MaxFrameSizeBytes => _settings.MaxFrameSizeBytes;
 
-    public long QueuedBytes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _sendBuffer.QueuedBytes;
-            }
-        }
-    }
+    /// <summary>
+    /// Read without the lock: the link reads it at every Tell to decide whether to send inline,
+    /// and taking the lock there contended with this connection's writer. A stale value only
+    /// hands the work to the link's writer, or tries a send that then takes the lock.
+    /// </summary>
+    public long QueuedBytes => _sendBuffer.QueuedBytes;
 
     public Task<ConnectionClosed> Completion => _completion.Task;
 

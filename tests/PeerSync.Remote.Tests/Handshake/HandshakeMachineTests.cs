@@ -73,10 +73,10 @@ public sealed class HandshakeMachineTests
     {
         // Version and cluster both differ: the version is named, since it decides how to read the rest.
         var exchange = new HandshakeExchange(
-            TestNodes.Config("n1", protocolVersion: 2, cluster: "other"), TestNodes.Config("n2")).Run();
+            TestNodes.Config("n1", protocolVersion: 3, cluster: "other"), TestNodes.Config("n2")).Run();
 
         Assert.Equal(DisconnectReason.ProtocolVersionMismatch, exchange.AcceptorOutcome!.Reason);
-        Assert.Equal("protocol version mismatch: this node speaks version 1, the peer version 2", exchange.AcceptorOutcome.Detail);
+        Assert.Equal("protocol version mismatch: this node speaks version 2, the peer version 3", exchange.AcceptorOutcome.Detail);
         Assert.Equal(DisconnectReason.ProtocolVersionMismatch, exchange.InitiatorOutcome!.Reason);
     }
 

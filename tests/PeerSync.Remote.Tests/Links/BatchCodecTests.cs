@@ -3,6 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using PeerSync.Actors;
 using PeerSync.Remote.Links.Wire;
+using PeerSync.Remote.Tests.Support;
 
 namespace PeerSync.Remote.Tests.Links;
 
@@ -47,6 +48,26 @@ public sealed class BatchCodecTests
                 new Decoded(BatchLayout.KindSystem, null, null, 0, "", [9, 9]),
             ],
             entries);
+    }
+
+    [Fact]
+    public void Batch_read_again_repeats_its_definitions_and_a_conflicting_definition_is_refused()
+    {
+        // Tables belong to the peer's incarnation: a batch resent on a new connection defines the
+        // same ids again, which must match what is known.
+        var inbound = new InboundTables();
+        using var builder = new BatchBuilder(1024);
+        builder.AddUser(new OutboundTables(), Ref("pong"), Ref("ping"), 2, "test.ping", [1]);
+        var batch = builder.Finish(0, 1).ToArray();
+        Decode(batch, inbound, out _, out _);
+        var again = Decode(batch, inbound, out _, out _);
+        Assert.Equal("peersync://sys@127.0.0.1:4001/user/pong", again[0].Recipient);
+        Assert.Equal((2, 1), (inbound.PathCount, inbound.ManifestCount));
+
+        builder.Reset();
+        builder.AddUser(new OutboundTables(), Ref("other"), null, 2, "test.ping", [1]);
+        var ex = Assert.Throws<BatchFormatException>(() => Decode(builder.Finish(0, 2), inbound, out _, out _));
+        Assert.Equal("entry 0 defines path id 1 as 'peersync://sys@127.0.0.1:4001/user/other', but it is 'peersync://sys@127.0.0.1:4001/user/pong' already", ex.Message);
     }
 
     [Fact]
@@ -236,13 +257,5 @@ public sealed class BatchCodecTests
             && SerializerId == other.SerializerId && Manifest == other.Manifest && Body.AsSpan().SequenceEqual(other.Body);
 
         public override int GetHashCode() => HashCode.Combine(Kind, Recipient, Sender, SerializerId, Manifest);
-    }
-
-    /// <summary>A ref that is only a path (the codec needs nothing else).</summary>
-    private sealed class PathRef(ActorPath path) : ActorRefBase
-    {
-        public override ActorPath Path { get; } = path;
-
-        public override void Tell(object message, IActorRef? sender) => throw new NotSupportedException("codec tests never deliver");
     }
 }

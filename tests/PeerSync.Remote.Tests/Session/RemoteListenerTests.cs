@@ -59,10 +59,10 @@ public sealed class RemoteListenerTests
     {
         await using var harness = await ListenerHarness.StartAsync(kind);
 
-        var result = await harness.DialAsync(TestNodes.Config("future", protocolVersion: 2));
+        var result = await harness.DialAsync(TestNodes.Config("future", protocolVersion: 3));
 
         Assert.Equal(DisconnectReason.ProtocolVersionMismatch, result.Reason);
-        Assert.Equal("peer closed the connection: protocol version mismatch: this node speaks version 1, the peer version 2", result.Detail);
+        Assert.Equal("peer closed the connection: protocol version mismatch: this node speaks version 2, the peer version 3", result.Detail);
         // A different version may lay out the Hello differently: the peer stays unnamed.
         await AssertServerLoggedAsync(harness, "unknown", "ProtocolVersionMismatch");
         await harness.AssertGoodSessionEchoesAsync();

@@ -7,7 +7,9 @@ namespace PeerSync.Remote.Links.Wire;
 /// <summary>
 /// Encodes one user batch (layout in remote.proto) into a pooled buffer that is reused from batch
 /// to batch: entries are appended after room reserved for the header, and <see cref="Finish"/>
-/// writes the header right in front of them, so nothing is copied. Owned by one writer.
+/// writes the header right in front of them, so nothing is copied. A link's outbound log encodes
+/// its entries with builders too, one per chunk; the link writer copies a run of them into its own
+/// builder (<see cref="AddEncoded"/>) to send. Not thread-safe.
 /// </summary>
 internal sealed class BatchBuilder : IDisposable
 {
@@ -25,6 +27,18 @@ internal sealed class BatchBuilder : IDisposable
 
     /// <summary>Bytes of the entries so far (without the header).</summary>
     public int EntryBytes => _position - BatchLayout.HeaderReserveBytes;
+
+    /// <summary>Where the next entry starts in the buffer.</summary>
+    public int Position => _position;
+
+    /// <summary>The size of the buffer.</summary>
+    public int Capacity => _buffer.Length;
+
+    /// <summary>Bytes left before the buffer would have to grow.</summary>
+    public int Remaining => _buffer.Length - _position;
+
+    /// <summary>Encoded entries between two positions (see <see cref="Position"/>).</summary>
+    public ReadOnlySpan<byte> Span(int start, int end) => _buffer.AsSpan(start, end - start);
 
     public void Reset()
     {
@@ -54,6 +68,22 @@ internal sealed class BatchBuilder : IDisposable
         payload.CopyTo(_buffer.AsSpan(_position));
         _position += payload.Length;
         Count++;
+    }
+
+    /// <summary>Appends <paramref name="count"/> entries encoded elsewhere (by another builder with the same tables).</summary>
+    public void AddEncoded(ReadOnlySpan<byte> entries, int count)
+    {
+        Ensure(entries.Length);
+        entries.CopyTo(_buffer.AsSpan(_position));
+        _position += entries.Length;
+        Count += count;
+    }
+
+    /// <summary>Forgets the entries from <paramref name="position"/> on, leaving <paramref name="count"/>.</summary>
+    public void Truncate(int position, int count)
+    {
+        _position = position;
+        Count = count;
     }
 
     /// <summary>Appends a system message: its protobuf encoding, length-prefixed.</summary>
@@ -154,9 +184,10 @@ internal sealed class BatchBuilder : IDisposable
             return;
         }
 
+        // The old buffer is left to the collector, not returned to the pool: a link writer may
+        // still be copying entries out of it (see OutboundLog).
         var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _position + bytes));
         _buffer.AsSpan(0, _position).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = bigger;
     }
 }

@@ -3,10 +3,11 @@ using PeerSync.Actors;
 namespace PeerSync.Remote.Links.Wire;
 
 /// <summary>
-/// The receiving side's compression tables of one connection: paths and manifests by the ids the
-/// peer defined in-band. Each path keeps what it resolved to (as recipient and as sender), so a
+/// The receiving side's compression tables for one incarnation of the peer: paths and manifests
+/// by the ids the peer defined in-band (across its connections: a resent entry repeats its
+/// definitions, which must match). Each path keeps what it resolved to (as recipient and as sender), so a
 /// message to a known id costs an array index, with no string allocated. Owned by the
-/// connection's reader; not thread-safe.
+/// link's reader; not thread-safe.
 /// </summary>
 internal sealed class InboundTables
 {
@@ -39,6 +40,11 @@ internal sealed class InboundTables
 
     public InboundPath DefinePath(ulong id, string text, int entry)
     {
+        if (IsRepeated("path", id, _paths.Count, text, entry))
+        {
+            return _paths[(int)id - 1];
+        }
+
         CheckDefinition("path", id, _paths.Count, BatchLayout.MaxPathEntries, entry);
         var path = new InboundPath(text);
         _paths.Add(path);
@@ -47,9 +53,35 @@ internal sealed class InboundTables
 
     public string DefineManifest(ulong id, string text, int entry)
     {
+        if (IsRepeated("manifest", id, _manifests.Count, text, entry))
+        {
+            return _manifests[(int)id - 1];
+        }
+
         CheckDefinition("manifest", id, _manifests.Count, BatchLayout.MaxManifestEntries, entry);
         _manifests.Add(text);
         return text;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="id"/> is defined already, as <paramref name="text"/>: an entry resent
+    /// after a reconnect repeats the definitions it carried. The same id for another string is a
+    /// protocol error.
+    /// </summary>
+    private bool IsRepeated(string table, ulong id, int count, string text, int entry)
+    {
+        if (id == 0 || id > (ulong)count)
+        {
+            return false;
+        }
+
+        var known = table == "path" ? _paths[(int)id - 1].Text : _manifests[(int)id - 1];
+        if (!string.Equals(known, text, StringComparison.Ordinal))
+        {
+            throw new BatchFormatException($"entry {entry} defines {table} id {id} as '{text}', but it is '{known}' already");
+        }
+
+        return true;
     }
 
     private static void CheckDefinition(string table, ulong id, int count, int max, int entry)

@@ -4,11 +4,11 @@ using PeerSync.Remote.Refs;
 namespace PeerSync.Remote.Links.Wire;
 
 /// <summary>
-/// The sending side's compression tables of one connection: which paths and manifests the peer
-/// already knows, by id. Ids are assigned in order from 1 and announced in-band the first time
+/// The sending side's compression tables for one incarnation of the peer: which paths and
+/// manifests the peer already knows, by id. Ids are assigned in order from 1 and announced in-band the first time
 /// (the peer learns them from the batch itself, so no round trip). Refs are looked up by object
 /// identity first, so a busy sender pays one reference-keyed lookup per message, not a string
-/// hash. Owned by the connection's writer; not thread-safe.
+/// hash. Owned by the link's outbound log; not thread-safe.
 /// </summary>
 internal sealed class OutboundTables
 {
@@ -106,6 +106,33 @@ internal sealed class OutboundTables
         var id = _byManifest.Count + 1;
         _byManifest.Add(manifest, id);
         return id;
+    }
+
+    /// <summary>
+    /// Forgets the ids above <paramref name="paths"/> and <paramref name="manifests"/>: their
+    /// definitions were in entries that were dropped before reaching the peer.
+    /// </summary>
+    public void Truncate(int paths, int manifests)
+    {
+        foreach (var (text, id) in _byPath.Where(e => e.Value > paths).ToList())
+        {
+            _byPath.Remove(text);
+        }
+
+        foreach (var (actorRef, id) in _byRef.Where(e => e.Value > paths).ToList())
+        {
+            _byRef.Remove(actorRef);
+        }
+
+        foreach (var (manifest, id) in _byManifest.Where(e => e.Value > manifests).ToList())
+        {
+            _byManifest.Remove(manifest);
+        }
+
+        _recentRef0 = _recentRef1 = null;
+        _recentId0 = _recentId1 = 0;
+        _recentManifest = null;
+        _recentManifestId = 0;
     }
 
     private void Remember(IActorRef actorRef, int id)
