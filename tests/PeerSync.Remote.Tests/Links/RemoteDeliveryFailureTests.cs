@@ -174,16 +174,13 @@ public sealed class RemoteDeliveryFailureTests
         // b's next dial could otherwise land between the state check and the Tell).
         await Eventually.TrueAsync(() => pair.A.Remoting.BufferedMessages(pair.B.Id) == 0, "the first message acknowledged");
         faults.Blackhole(pair.A.Endpoint, pair.B.Endpoint);
-        pair.A.Remoting.Disconnect(pair.B.Id, "not needed any more");
-        await Eventually.TrueAsync(() => pair.A.Remoting.PeerStates.StateOf(pair.B.Id) == Remote.Links.PeerLinkState.Disconnected, "a disconnected from b");
+        await DisconnectAsync(pair);
 
         pair.Inbox.Tell(new Ping(1), null);
 
         Assert.Equal(["Ping { N = 1 }: peer-gone: the link to b is closed: not needed any more"], pair.A.DeadLetters.Select(d => $"{d.Message}: {d.Reason}"));
 
-        faults.Heal(pair.A.Endpoint, pair.B.Endpoint);
-        pair.A.Remoting.Connect(pair.B.Endpoint);
-        await Eventually.TrueAsync(() => pair.A.Remoting.PeerStates.IsAvailable(pair.B.Id), "a connected to b again");
+        await ReconnectAsync(pair, faults);
         pair.Inbox.Tell(new Ping(2), null);
         Assert.Equal(new Ping(2), pair.InboxProbe.ExpectMsg<Ping>());
     }
@@ -202,8 +199,7 @@ public sealed class RemoteDeliveryFailureTests
             pair.Inbox.Tell(new Ping(i), null);
         }
 
-        pair.A.Remoting.Disconnect(pair.B.Id, "not needed any more");
-        await Eventually.TrueAsync(() => pair.A.Remoting.PeerStates.StateOf(pair.B.Id) == Remote.Links.PeerLinkState.Disconnected, "a disconnected from b");
+        await DisconnectAsync(pair);
         Assert.Equal(
             [1, 2, 3],
             pair.A.DeadLetters.Select(d => Assert.IsType<Ping>(d.Message).N).Order());
@@ -212,9 +208,7 @@ public sealed class RemoteDeliveryFailureTests
         // The same incarnation of b comes back: its sequence numbers go on from where they were,
         // so the link must not leave a gap where the failed messages were (b would refuse every
         // batch after it as "entries are missing").
-        faults.Heal(pair.A.Endpoint, pair.B.Endpoint);
-        pair.A.Remoting.Connect(pair.B.Endpoint);
-        await Eventually.TrueAsync(() => pair.A.Remoting.PeerStates.IsAvailable(pair.B.Id), "a connected to b again");
+        await ReconnectAsync(pair, faults);
         pair.Inbox.Tell(new Ping(4), null);
 
         // The failed ones may or may not arrive (their dead letters say so); the new one must.
@@ -226,6 +220,21 @@ public sealed class RemoteDeliveryFailureTests
 
         Assert.Equal(received.Order(), received);
         await Eventually.TrueAsync(() => pair.A.Remoting.BufferedMessages(pair.B.Id) == 0, "everything acknowledged");
+    }
+
+    /// <summary>a disconnects from b on purpose and waits until its link says so.</summary>
+    private static async Task DisconnectAsync(Pair pair)
+    {
+        pair.A.Remoting.Disconnect(pair.B.Id, "not needed any more");
+        await Eventually.TrueAsync(() => pair.A.Remoting.PeerStates.StateOf(pair.B.Id) == Remote.Links.PeerLinkState.Disconnected, "a disconnected from b");
+    }
+
+    /// <summary>Heals the route between a and b and connects a again, waiting until the link is up.</summary>
+    private static async Task ReconnectAsync(Pair pair, FaultInjector faults)
+    {
+        faults.Heal(pair.A.Endpoint, pair.B.Endpoint);
+        pair.A.Remoting.Connect(pair.B.Endpoint);
+        await Eventually.TrueAsync(() => pair.A.Remoting.PeerStates.IsAvailable(pair.B.Id), "a connected to b again");
     }
 
     [Fact]
