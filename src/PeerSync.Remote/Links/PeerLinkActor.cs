@@ -15,7 +15,8 @@ namespace PeerSync.Remote.Links;
 /// fully stopped), closing sessions, heartbeats, retry timers, state reports to the
 /// <see cref="PeerStateService"/>. Messages to the peer never pass through this actor. A link that
 /// stopped (Disconnected) stays dormant and starts a fresh machine when the node is connected again
-/// or dials in.
+/// or dials in. What must outlive a crash of this actor (the last wake handled, the peer's latest
+/// address, whether the link is dormant) is kept in a <see cref="LinkMemory"/> from the links actor.
 /// </summary>
 internal sealed partial class PeerLinkActor : ReceiveActor
 {
@@ -27,20 +28,18 @@ internal sealed partial class PeerLinkActor : ReceiveActor
     private readonly long _epoch;
     private readonly Dictionary<long, PeerSession> _sessions = [];
     private readonly Dictionary<UniqueNode, NodeIdentity> _identities = [];
-    private readonly EndpointAddress? _initialAddress;
-    private readonly HandledWakes _wakes;
+    private readonly LinkMemory _memory;
     private PeerLinkMachine _machine = null!;
     private long _nextSessionId;
     private long _activations;
     private ulong _starts;
 
-    /// <param name="wakes">The last wake this link handled, kept across restarts of this actor (reported in <see cref="LinkStopped"/>).</param>
-    public PeerLinkActor(Remoting remoting, Association association, EndpointAddress? address, HandledWakes wakes)
+    /// <param name="memory">What this link keeps across restarts of this actor; its address is where the first machine dials.</param>
+    public PeerLinkActor(Remoting remoting, Association association, LinkMemory memory)
     {
         _remoting = remoting;
         _association = association;
-        _initialAddress = address;
-        _wakes = wakes;
+        _memory = memory;
         _epoch = remoting.TimeProvider.GetTimestamp();
         Running();
     }
@@ -49,14 +48,30 @@ internal sealed partial class PeerLinkActor : ReceiveActor
 
     private long NowMs => (long)_remoting.TimeProvider.GetElapsedTime(_epoch).TotalMilliseconds;
 
-    protected override void PreStart() => StartMachine(_initialAddress);
+    protected override void PreStart() => StartMachine(_memory.Address);
 
     protected override void PostStop() => ReleaseSessions("the link stopped");
 
-    protected override void PreRestart(Exception reason, object? message) =>
+    protected override void PreRestart(Exception reason, object? message)
+    {
+        // The failed instance's machine may have learned the peer's address after the link was
+        // created (a link made from a dial-in learns it from the handshake): the next one dials it.
+        _memory.Remember(_machine?.Address);
         ReleaseSessions($"the link failed and restarts: {reason.Message}");
+    }
 
-    protected override void PostRestart(Exception reason) => StartMachine(_machine?.Address ?? _initialAddress);
+    protected override void PostRestart(Exception reason)
+    {
+        if (_memory.IsDormant)
+        {
+            // Crashed while dormant (no wake handled since it stopped): the links actor counts it
+            // dormant and its association stays closed, so it stays dormant until a wake.
+            Become(Dormant);
+            return;
+        }
+
+        StartMachine(_memory.Address);
+    }
 
     private void Running()
     {
@@ -72,7 +87,7 @@ internal sealed partial class PeerLinkActor : ReceiveActor
         });
         ReceiveAsync<ConnectLink>(connect =>
         {
-            _wakes.Handled(connect.Wake);
+            _memory.Handled(connect.Wake);
             _machine.Connect(connect.Address, NowMs);
             return ExecuteAsync();
         });
@@ -93,12 +108,15 @@ internal sealed partial class PeerLinkActor : ReceiveActor
     {
         ReceiveAsync<OfferSession>(offer =>
         {
+            // Handled before anything can fail: a crash from here on restarts the link running,
+            // as the links actor counts it until it reports this wake stopped.
+            _memory.Handled(offer.Wake);
             Wake(null);
             return OnOfferAsync(offer);
         });
         Receive<ConnectLink>(connect =>
         {
-            _wakes.Handled(connect.Wake);
+            _memory.Handled(connect.Wake);
             Wake(connect.Address);
         });
         Receive<DialCompleted>(completed => completed.Result.Session?.Close(DisconnectReason.Shutdown, $"the link to {Peer} has stopped"));
@@ -125,7 +143,7 @@ internal sealed partial class PeerLinkActor : ReceiveActor
 
     private Task OnOfferAsync(OfferSession offer)
     {
-        _wakes.Handled(offer.Wake);
+        _memory.Handled(offer.Wake);
         var session = offer.Session;
         if (session.Peer.Id != Peer)
         {
