@@ -12,7 +12,9 @@ namespace PeerSync.Remote.Links;
 /// <item>forget an address learned after it was created (from the peer's handshake, or a connect),
 /// and wait for the peer to dial instead of dialing it (<see cref="Address"/>);</item>
 /// <item>run a fresh machine although it was dormant when it crashed, which the links actor never
-/// hears of: it would still count the link dormant (<see cref="IsDormant"/>).</item>
+/// hears of: it would still count the link dormant (<see cref="IsDormant"/>);</item>
+/// <item>start over and redial a peer it was told to leave, when it crashed while disconnecting:
+/// the links actor would wait for its stop report for ever (<see cref="StopReason"/>).</item>
 /// </list>
 /// </summary>
 internal sealed class LinkMemory
@@ -33,6 +35,12 @@ internal sealed class LinkMemory
     public bool IsDormant { get; private set; }
 
     /// <summary>
+    /// Why the link was stopping when its actor failed (it was disconnecting, or stopped without
+    /// having reported it yet); null when it was running. A link restarted with it finishes the stop.
+    /// </summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>
     /// The link handled <paramref name="wake"/> (a session offer or a connect from the links actor):
     /// it runs from now on, also if it crashes before it reports a stop. The links actor numbers in
     /// order and the mailbox keeps that order, so a lower number is a bug.
@@ -49,23 +57,37 @@ internal sealed class LinkMemory
         IsDormant = false;
     }
 
-    /// <summary>Keeps <paramref name="address"/> as the peer's latest address; null (nothing known) keeps the previous one.</summary>
-    public void Remember(EndpointAddress? address)
+    /// <summary>
+    /// The link's actor failed: keeps what its machine knew that the next instance must not lose, the
+    /// peer's latest address (null, nothing known, keeps the previous one) and a stop under way (none
+    /// while dormant: that machine's stop is over). <paramref name="machine"/> is null when the failed
+    /// instance had none (it restarted dormant and was never woken), which changes nothing.
+    /// </summary>
+    public void Failed(PeerLinkMachine? machine)
     {
-        if (address is { } known)
+        if (machine is null)
+        {
+            return;
+        }
+
+        if (machine.Address is { } known)
         {
             Address = known;
         }
+
+        StopReason = IsDormant ? null : machine.StopReason;
     }
 
     /// <summary>
     /// The link stopped and goes dormant: returns the report for the links actor, which carries the
-    /// last wake handled. The link counts dormant from here on, so a restart after this point keeps
-    /// it dormant exactly when the links actor (having this report) counts it so.
+    /// last wake handled. A restart from here on keeps the link dormant, as the links actor counts it
+    /// once the report arrives (or, when a wake was sent since, the link handles that wake and runs,
+    /// as the links actor counts it too).
     /// </summary>
     public LinkStopped Stopped(NodeId peer)
     {
         IsDormant = true;
+        StopReason = null;
         return new LinkStopped(peer, LatestWake);
     }
 }

@@ -48,6 +48,8 @@ internal sealed partial class PeerLinkActor : ReceiveActor
 
     private long NowMs => (long)_remoting.TimeProvider.GetElapsedTime(_epoch).TotalMilliseconds;
 
+    private PeerLinkConfig Config => _remoting.Options.Link.ToConfig(_remoting.Options.HandshakeTimeout);
+
     protected override void PreStart() => StartMachine(_memory.Address);
 
     protected override void PostStop() => ReleaseSessions("the link stopped");
@@ -56,7 +58,8 @@ internal sealed partial class PeerLinkActor : ReceiveActor
     {
         // The failed instance's machine may have learned the peer's address after the link was
         // created (a link made from a dial-in learns it from the handshake): the next one dials it.
-        _memory.Remember(_machine?.Address);
+        // It may also have been stopping: the next one finishes the stop instead of redialing.
+        _memory.Failed(_machine);
         ReleaseSessions($"the link failed and restarts: {reason.Message}");
     }
 
@@ -67,6 +70,12 @@ internal sealed partial class PeerLinkActor : ReceiveActor
             // Crashed while dormant (no wake handled since it stopped): the links actor counts it
             // dormant and its association stays closed, so it stays dormant until a wake.
             Become(Dormant);
+            return;
+        }
+
+        if (_memory.StopReason is { } stopReason)
+        {
+            StartMachine(PeerLinkMachine.Stopping(Config, _remoting.Self.Id, Peer, NextSeed(), _memory.Address, stopReason, NowMs));
             return;
         }
 
@@ -108,17 +117,10 @@ internal sealed partial class PeerLinkActor : ReceiveActor
     {
         ReceiveAsync<OfferSession>(offer =>
         {
-            // Handled before anything can fail: a crash from here on restarts the link running,
-            // as the links actor counts it until it reports this wake stopped.
-            _memory.Handled(offer.Wake);
-            Wake(null);
+            Wake(offer.Wake, null);
             return OnOfferAsync(offer);
         });
-        Receive<ConnectLink>(connect =>
-        {
-            _memory.Handled(connect.Wake);
-            Wake(connect.Address);
-        });
+        Receive<ConnectLink>(connect => Wake(connect.Wake, connect.Address));
         Receive<DialCompleted>(completed => completed.Result.Session?.Close(DisconnectReason.Shutdown, $"the link to {Peer} has stopped"));
         ReceiveAny(_ =>
         {
@@ -126,19 +128,31 @@ internal sealed partial class PeerLinkActor : ReceiveActor
         });
     }
 
-    private void StartMachine(EndpointAddress? address)
+    private void StartMachine(EndpointAddress? address) => StartMachine(NewMachine(address));
+
+    private PeerLinkMachine NewMachine(EndpointAddress? address) => new(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs);
+
+    private void StartMachine(PeerLinkMachine machine)
     {
-        var seed = (_remoting.Options.Link.JitterSeed ?? _remoting.Self.Incarnation.Value) ^ Fnv1a(Peer.Value) ^ _starts++;
-        _machine = new PeerLinkMachine(_remoting.Options.Link.ToConfig(_remoting.Options.HandshakeTimeout), _remoting.Self.Id, Peer, seed, address, NowMs);
+        _machine = machine;
         Timers.StartPeriodicTimer(HeartbeatKey, LinkTick.Instance, _remoting.Options.Link.HeartbeatInterval);
         Self.Tell(LinkStart.Instance, Self);
     }
 
-    private void Wake(EndpointAddress? address)
+    private ulong NextSeed() => (_remoting.Options.Link.JitterSeed ?? _remoting.Self.Incarnation.Value) ^ Fnv1a(Peer.Value) ^ _starts++;
+
+    private void Wake(WakeSeq wake, EndpointAddress? address)
     {
+        var machine = NewMachine(address);
+        // The wake is recorded and the stopped machine replaced at once: a failure from here on
+        // restarts the link running (as the links actor counts it until it reports this wake
+        // stopped), never as the old machine's stop. An out-of-order wake fails before, and the link
+        // stays dormant.
+        _memory.Handled(wake);
+        _machine = machine;
         // The association reopens when the new machine's first state change is carried out.
         Become(Running);
-        StartMachine(address);
+        StartMachine(machine);
     }
 
     private Task OnOfferAsync(OfferSession offer)

@@ -5,14 +5,18 @@ namespace PeerSync.Remote.Tests.Links;
 
 /// <summary>
 /// What a link keeps across restarts of its actor: the last wake it handled (its stop reports carry
-/// it), the peer's latest address (a restarted link dials it), and whether it is dormant (a link
-/// restarted while dormant stays dormant).
+/// it), the peer's latest address (a restarted link dials it), whether it is dormant (a link
+/// restarted while dormant stays dormant), and why it was stopping (a restarted link finishes the stop).
 /// </summary>
 public sealed class LinkMemoryTests
 {
     private static readonly NodeId B = NodeId.Parse("b");
     private static readonly EndpointAddress First = new("127.0.0.1", 4053);
     private static readonly EndpointAddress Second = new("127.0.0.1", 4054);
+    private static readonly UniqueNode B1 = new(B, new Incarnation(1));
+
+    private static PeerLinkMachine Machine(EndpointAddress? address) =>
+        new(PeerLinkConfig.Default, NodeId.Parse("a"), B, 42, address, nowMs: 0);
 
     [Fact]
     public void LinkMemory_starts_running_with_the_creation_address_and_no_wake()
@@ -49,34 +53,108 @@ public sealed class LinkMemoryTests
     }
 
     [Fact]
-    public void Remember_keeps_an_address_learned_after_creation_when_the_link_had_none()
+    public void Failed_keeps_an_address_the_machine_learned_after_creation()
     {
         // A link created from the peer's dial-in has no address until the handshake gives one.
         var memory = new LinkMemory(null);
+        var machine = Machine(null);
+        machine.SessionEstablished(new LinkSession(1, B1, First, DialedBySelf: false, EstablishedAtMs: 0), 0);
 
-        memory.Remember(First);
+        memory.Failed(machine);
 
         Assert.Equal(First, memory.Address);
     }
 
     [Fact]
-    public void Remember_replaces_the_address_with_the_latest_one()
+    public void Failed_replaces_the_address_with_the_machines_latest_one()
     {
         var memory = new LinkMemory(First);
+        var machine = Machine(First);
+        machine.Connect(Second, 0);
 
-        memory.Remember(Second);
+        memory.Failed(machine);
 
         Assert.Equal(Second, memory.Address);
     }
 
     [Fact]
-    public void Remember_keeps_the_previous_address_when_given_none()
+    public void Failed_keeps_the_previous_address_when_the_machine_knows_none()
     {
         var memory = new LinkMemory(First);
 
-        memory.Remember(null);
+        memory.Failed(Machine(null));
 
         Assert.Equal(First, memory.Address);
+    }
+
+    [Fact]
+    public void Failed_keeps_the_stop_reason_when_the_machine_was_disconnecting()
+    {
+        var memory = new LinkMemory(First);
+        var machine = Machine(First);
+        machine.DialSucceeded(1, new LinkSession(1, B1, First, DialedBySelf: true, EstablishedAtMs: 0), 0);
+        machine.Disconnect("node left", 5);
+
+        memory.Failed(machine);
+
+        Assert.Equal("node left", memory.StopReason);
+        Assert.False(memory.IsDormant);
+    }
+
+    [Fact]
+    public void Failed_clears_the_stop_reason_when_the_machine_was_running()
+    {
+        var memory = new LinkMemory(First);
+        var stopping = Machine(First);
+        stopping.Disconnect("node left", 5);
+        memory.Failed(stopping);
+
+        memory.Failed(Machine(First));
+
+        Assert.Null(memory.StopReason);
+    }
+
+    [Fact]
+    public void Failed_keeps_no_stop_reason_when_the_link_is_dormant()
+    {
+        // A dormant link's machine is the one that stopped: its stop is over, not under way.
+        var memory = new LinkMemory(First);
+        var machine = Machine(First);
+        machine.Disconnect("node left", 5);
+        memory.Stopped(B);
+
+        memory.Failed(machine);
+
+        Assert.True(memory.IsDormant);
+        Assert.Null(memory.StopReason);
+    }
+
+    [Fact]
+    public void Failed_changes_nothing_when_the_instance_had_no_machine()
+    {
+        // A link restarted dormant has no machine until a wake: failing again keeps it dormant.
+        var memory = new LinkMemory(First);
+        memory.Handled(new WakeSeq(1));
+        memory.Stopped(B);
+
+        memory.Failed(null);
+
+        Assert.True(memory.IsDormant);
+        Assert.Equal(First, memory.Address);
+        Assert.Null(memory.StopReason);
+    }
+
+    [Fact]
+    public void Stopped_clears_the_stop_reason()
+    {
+        var memory = new LinkMemory(First);
+        var machine = Machine(First);
+        machine.Disconnect("node left", 5);
+        memory.Failed(machine);
+
+        memory.Stopped(B);
+
+        Assert.Null(memory.StopReason);
     }
 
     [Fact]

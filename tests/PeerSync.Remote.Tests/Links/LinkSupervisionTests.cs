@@ -164,6 +164,42 @@ public sealed class LinkSupervisionTests
         Assert.Equal("shutdown by the test", a.Remoting.Endpoints.Find(b.Id)!.ClosedReason);
     }
 
+    /// <summary>
+    /// Regression: a link that crashed while disconnecting (its session closing, the stop not yet
+    /// reported) restarted with a fresh machine that dialed the peer it was told to leave, and the
+    /// links actor waited for its stop report until something disconnected it again. It now finishes
+    /// the stop. a's dispatcher is paused while the disconnect and the crashing connect are queued, so
+    /// the connect is handled after the disconnect and before the session's end is reported.
+    /// </summary>
+    [Fact]
+    public async Task Link_finishes_the_stop_when_it_crashed_while_disconnecting()
+    {
+        var network = new TestNetwork(TransportKind.InMemory);
+        var dispatcher = new PausableDispatcher();
+        await using var a = await RemoteTestNode.StartAsync(network, "a", dispatcher: dispatcher);
+        await using var b = await RemoteTestNode.StartAsync(network, "b", SlowRedial);
+        a.Remoting.Connect(b.Endpoint);
+        await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "a connected to b");
+        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+
+        await dispatcher.PauseAsync();
+        link.Tell(new DisconnectLink("disconnected by the test"), null);
+        link.Tell(new ConnectLink(Nowhere), null);
+        dispatcher.Resume();
+
+        await Eventually.TrueAsync(() => Crashed(a), "the disconnecting link to fail its invariant check and restart", () => string.Join("\n", a.Logs.Entries));
+        await link.Ask<ActorIdentity>(new Identify(1), TimeSpan.FromSeconds(30));
+        await link.Ask<ActorIdentity>(new Identify(2), TimeSpan.FromSeconds(30));
+        Assert.Equal(PeerLinkState.Disconnected, a.Remoting.PeerStates.StateOf(b.Id));
+        Assert.Equal("disconnected by the test", a.Remoting.PeerStates.Get(b.Id)!.Reason);
+        Assert.Equal("disconnected by the test", a.Remoting.Endpoints.Find(b.Id)!.ClosedReason);
+
+        // Its stop report reached the links actor: the shutdown answer does not wait for it.
+        var links = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links"))!;
+        await links.Ask<AllLinksStopped>(new DisconnectAll("shutdown by the test"), TimeSpan.FromSeconds(30));
+        Assert.Equal("disconnected by the test", a.Remoting.Endpoints.Find(b.Id)!.ClosedReason);
+    }
+
     /// <summary>b redials only after a minute: within a test it dials once and then only accepts.</summary>
     private static void SlowRedial(Remote.Configuration.RemoteOptions options)
     {
