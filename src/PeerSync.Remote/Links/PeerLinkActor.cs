@@ -16,7 +16,8 @@ namespace PeerSync.Remote.Links;
 /// <see cref="PeerStateService"/>. Messages to the peer never pass through this actor. A link that
 /// stopped (Disconnected) stays dormant and starts a fresh machine when the node is connected again
 /// or dials in. What must outlive a crash of this actor (the last wake handled, the peer's latest
-/// address, whether the link is dormant) is kept in a <see cref="LinkMemory"/> from the links actor.
+/// address, whether the link is dormant or stopping) is kept in a <see cref="LinkMemory"/> from the
+/// links actor; a restarted link stays dormant, finishes its stop, or runs, accordingly.
 /// </summary>
 internal sealed partial class PeerLinkActor : ReceiveActor
 {
