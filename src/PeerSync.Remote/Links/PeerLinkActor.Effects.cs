@@ -89,8 +89,9 @@ internal sealed partial class PeerLinkActor
                 _sessions.Clear();
                 Timers.CancelAll();
                 Become(Dormant);
-                // The last wake handled tells the links actor whether one is still on its way (LinkRoster).
-                Context.Parent.Tell(new LinkStopped(Peer, _wakes.Latest), Self);
+                // The last wake handled tells the links actor whether one is still on its way
+                // (LinkRoster). From this report on, a restart keeps the link dormant.
+                Context.Parent.Tell(_memory.Stopped(Peer), Self);
                 break;
         }
     }

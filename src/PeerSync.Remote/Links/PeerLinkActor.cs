@@ -15,7 +15,9 @@ namespace PeerSync.Remote.Links;
 /// fully stopped), closing sessions, heartbeats, retry timers, state reports to the
 /// <see cref="PeerStateService"/>. Messages to the peer never pass through this actor. A link that
 /// stopped (Disconnected) stays dormant and starts a fresh machine when the node is connected again
-/// or dials in.
+/// or dials in. What must outlive a crash of this actor (the last wake handled, the peer's latest
+/// address, whether the link is dormant or stopping) is kept in a <see cref="LinkMemory"/> from the
+/// links actor; a restarted link stays dormant, finishes its stop, or runs, accordingly.
 /// </summary>
 internal sealed partial class PeerLinkActor : ReceiveActor
 {
@@ -27,20 +29,18 @@ internal sealed partial class PeerLinkActor : ReceiveActor
     private readonly long _epoch;
     private readonly Dictionary<long, PeerSession> _sessions = [];
     private readonly Dictionary<UniqueNode, NodeIdentity> _identities = [];
-    private readonly EndpointAddress? _initialAddress;
-    private readonly HandledWakes _wakes;
+    private readonly LinkMemory _memory;
     private PeerLinkMachine _machine = null!;
     private long _nextSessionId;
     private long _activations;
     private ulong _starts;
 
-    /// <param name="wakes">The last wake this link handled, kept across restarts of this actor (reported in <see cref="LinkStopped"/>).</param>
-    public PeerLinkActor(Remoting remoting, Association association, EndpointAddress? address, HandledWakes wakes)
+    /// <param name="memory">What this link keeps across restarts of this actor; its address is where the first machine dials.</param>
+    public PeerLinkActor(Remoting remoting, Association association, LinkMemory memory)
     {
         _remoting = remoting;
         _association = association;
-        _initialAddress = address;
-        _wakes = wakes;
+        _memory = memory;
         _epoch = remoting.TimeProvider.GetTimestamp();
         Running();
     }
@@ -49,14 +49,39 @@ internal sealed partial class PeerLinkActor : ReceiveActor
 
     private long NowMs => (long)_remoting.TimeProvider.GetElapsedTime(_epoch).TotalMilliseconds;
 
-    protected override void PreStart() => StartMachine(_initialAddress);
+    private PeerLinkConfig Config => _remoting.Options.Link.ToConfig(_remoting.Options.HandshakeTimeout);
+
+    protected override void PreStart() => StartMachine(_memory.Address);
 
     protected override void PostStop() => ReleaseSessions("the link stopped");
 
-    protected override void PreRestart(Exception reason, object? message) =>
+    protected override void PreRestart(Exception reason, object? message)
+    {
+        // The failed instance's machine may have learned the peer's address after the link was
+        // created (a link made from a dial-in learns it from the handshake): the next one dials it.
+        // It may also have been stopping: the next one finishes the stop instead of redialing.
+        _memory.Failed(_machine);
         ReleaseSessions($"the link failed and restarts: {reason.Message}");
+    }
 
-    protected override void PostRestart(Exception reason) => StartMachine(_machine?.Address ?? _initialAddress);
+    protected override void PostRestart(Exception reason)
+    {
+        if (_memory.IsDormant)
+        {
+            // Crashed while dormant (no wake handled since it stopped): the links actor counts it
+            // dormant and its association stays closed, so it stays dormant until a wake.
+            Become(Dormant);
+            return;
+        }
+
+        if (_memory.StopReason is { } stopReason)
+        {
+            StartMachine(PeerLinkMachine.Stopping(Config, _remoting.Self.Id, Peer, NextSeed(), _memory.Address, stopReason, NowMs));
+            return;
+        }
+
+        StartMachine(_memory.Address);
+    }
 
     private void Running()
     {
@@ -72,7 +97,7 @@ internal sealed partial class PeerLinkActor : ReceiveActor
         });
         ReceiveAsync<ConnectLink>(connect =>
         {
-            _wakes.Handled(connect.Wake);
+            _memory.Handled(connect.Wake);
             _machine.Connect(connect.Address, NowMs);
             return ExecuteAsync();
         });
@@ -93,14 +118,10 @@ internal sealed partial class PeerLinkActor : ReceiveActor
     {
         ReceiveAsync<OfferSession>(offer =>
         {
-            Wake(null);
+            Wake(offer.Wake, null);
             return OnOfferAsync(offer);
         });
-        Receive<ConnectLink>(connect =>
-        {
-            _wakes.Handled(connect.Wake);
-            Wake(connect.Address);
-        });
+        Receive<ConnectLink>(connect => Wake(connect.Wake, connect.Address));
         Receive<DialCompleted>(completed => completed.Result.Session?.Close(DisconnectReason.Shutdown, $"the link to {Peer} has stopped"));
         ReceiveAny(_ =>
         {
@@ -108,24 +129,36 @@ internal sealed partial class PeerLinkActor : ReceiveActor
         });
     }
 
-    private void StartMachine(EndpointAddress? address)
+    private void StartMachine(EndpointAddress? address) => StartMachine(NewMachine(address));
+
+    private PeerLinkMachine NewMachine(EndpointAddress? address) => new(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs);
+
+    private void StartMachine(PeerLinkMachine machine)
     {
-        var seed = (_remoting.Options.Link.JitterSeed ?? _remoting.Self.Incarnation.Value) ^ Fnv1a(Peer.Value) ^ _starts++;
-        _machine = new PeerLinkMachine(_remoting.Options.Link.ToConfig(_remoting.Options.HandshakeTimeout), _remoting.Self.Id, Peer, seed, address, NowMs);
+        _machine = machine;
         Timers.StartPeriodicTimer(HeartbeatKey, LinkTick.Instance, _remoting.Options.Link.HeartbeatInterval);
         Self.Tell(LinkStart.Instance, Self);
     }
 
-    private void Wake(EndpointAddress? address)
+    private ulong NextSeed() => (_remoting.Options.Link.JitterSeed ?? _remoting.Self.Incarnation.Value) ^ Fnv1a(Peer.Value) ^ _starts++;
+
+    private void Wake(WakeSeq wake, EndpointAddress? address)
     {
+        var machine = NewMachine(address);
+        // The wake is recorded and the stopped machine replaced at once: a failure from here on
+        // restarts the link running (as the links actor counts it until it reports this wake
+        // stopped), never as the old machine's stop. An out-of-order wake fails before, and the link
+        // stays dormant.
+        _memory.Handled(wake);
+        _machine = machine;
         // The association reopens when the new machine's first state change is carried out.
         Become(Running);
-        StartMachine(address);
+        StartMachine(machine);
     }
 
     private Task OnOfferAsync(OfferSession offer)
     {
-        _wakes.Handled(offer.Wake);
+        _memory.Handled(offer.Wake);
         var session = offer.Session;
         if (session.Peer.Id != Peer)
         {

@@ -33,14 +33,8 @@ public sealed partial class PeerLinkMachine
     /// waits for the peer to dial, and learns the address from the handshake).</param>
     /// <param name="jitterSeed">Seed of the backoff jitter; the same seed gives the same delays.</param>
     public PeerLinkMachine(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs)
+        : this(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Connecting)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        _config = config;
-        Self = self;
-        Peer = peer;
-        _jitter = new SplitMix64(jitterSeed);
-        Address = address;
-        State = PeerLinkState.Connecting;
         _effects.Add(new LinkStateChanged(PeerLinkState.Disconnected, PeerLinkState.Connecting, null, "link started"));
         if (address is { } target)
         {
@@ -50,8 +44,35 @@ public sealed partial class PeerLinkMachine
         {
             Notice("no address known for the peer yet: waiting for it to dial");
         }
+    }
 
+    private PeerLinkMachine(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs, PeerLinkState state)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        _config = config;
+        Self = self;
+        Peer = peer;
+        _jitter = new SplitMix64(jitterSeed);
+        Address = address;
+        State = state;
         _lastHeartbeatMs = nowMs;
+    }
+
+    /// <summary>
+    /// The machine of a link whose previous host failed while the link was stopping (disconnecting,
+    /// or stopped but not yet dormant): it finishes the stop at once with <paramref name="reason"/>
+    /// (StopLink, then the state change from Disconnecting to Disconnected) instead of starting over
+    /// and dialing the peer the link was told to leave. There is nothing left to flush over: the
+    /// failed host closed its sessions, so what is still unacknowledged is dead-lettered by the stop.
+    /// </summary>
+    public static PeerLinkMachine Stopping(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, string reason, long nowMs)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var machine = new PeerLinkMachine(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Disconnecting);
+        machine.Notice("the link restarted while it was stopping: it stops now, without a flush (its sessions were closed by the restart)");
+        machine._disconnectReason = reason;
+        machine.Stop(reason, null);
+        return machine;
     }
 
     public NodeId Self { get; }
@@ -71,6 +92,9 @@ public sealed partial class PeerLinkMachine
 
     /// <summary>When the next dial is due, while waiting out a backoff.</summary>
     public long? RetryAtMs => _retryAtMs;
+
+    /// <summary>Why the link is stopping or stopped (a disconnect's reason, or why it stopped on its own); null while it runs.</summary>
+    public string? StopReason { get; private set; }
 
     public bool HasReady => _effects.Count > 0 || _notices.Count > 0;
 
@@ -215,6 +239,7 @@ public sealed partial class PeerLinkMachine
 
         _retryAtMs = null;
         _disconnectReason = reason;
+        StopReason = reason;
         if (_active is { } active)
         {
             Transition(PeerLinkState.Disconnecting, active.Peer, reason);
@@ -284,6 +309,7 @@ public sealed partial class PeerLinkMachine
         // StopLink (the association refuses sends) before the Disconnected state is published: a
         // caller that sees Disconnected and then tells the peer something gets the dead letter at
         // once, as the state promises, not a message queued on a link that is going away.
+        StopReason = reason;
         _effects.Add(new StopLink(reason));
         Transition(PeerLinkState.Disconnected, peer, reason);
     }

@@ -107,9 +107,9 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
             }
 
             // Told even to a link this actor counts as dormant: a dormant link ignores a disconnect or
-            // quarantine, and the count is exact only for wakes this actor sends. A link restarted
-            // after crashing while dormant runs a fresh machine this actor never hears of; a disconnect
-            // held back from it would be lost for good.
+            // quarantine, so this costs nothing, and it keeps this actor from depending on its count
+            // for anything but the shutdown answer (a link restarts dormant only when its own memory
+            // says it stopped, which this actor learns from the report that may still be on its way).
             link.Tell(linkCommand, Self);
             return;
         }
@@ -135,8 +135,9 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
 
         // A closed association reopens when the new link reports Connecting (PeerLinkActor).
         var association = remoting.Endpoints.GetOrCreate(peer);
-        var wakes = new HandledWakes();
-        link = Context.Watch(Context.ActorOf(Props.Create(() => new PeerLinkActor(remoting, association, address, wakes)), peer.Value));
+        // The memory outlives restarts of the link's actor (wakes handled, learned address, dormancy).
+        var memory = new LinkMemory(address);
+        link = Context.Watch(Context.ActorOf(Props.Create(() => new PeerLinkActor(remoting, association, memory)), peer.Value));
         _links[peer] = link;
         _peers[link] = peer;
         _roster.Add(peer);

@@ -8,6 +8,9 @@ namespace PeerSync.Remote.Tests.Links;
 /// <summary>The links actor's count of dormant links, and the shutdown answer that depends on it.</summary>
 public sealed class LinkSupervisionTests
 {
+    /// <summary>An address no node listens on.</summary>
+    private static readonly Remote.Addressing.EndpointAddress Nowhere = new("127.0.0.1", 9);
+
     /// <summary>
     /// Regression: a link's stop report overtaken by a wake (a dial-in offered to the link after it
     /// stopped, before its report arrived) counted the running link dormant, so AllLinksStopped was
@@ -89,6 +92,124 @@ public sealed class LinkSupervisionTests
 
         Assert.Equal("shutdown by the test", a.Remoting.Endpoints.Find(b.Id)!.ClosedReason);
     }
+
+    /// <summary>
+    /// Regression: a link created from the peer's dial-in (no address at creation) learns the peer's
+    /// address from the handshake, but its restarted actor rebuilt the machine from the creation
+    /// address only, so after a crash it waited for the peer to dial. Here b dials once and then
+    /// only accepts (its redial backoff is a minute), so a reconnection can only be a's own dial.
+    /// </summary>
+    [Fact]
+    public async Task Link_dials_the_peer_after_a_crash_when_it_learned_the_address_from_a_dial_in()
+    {
+        var network = new TestNetwork(TransportKind.InMemory);
+        await using var a = await RemoteTestNode.StartAsync(network, "a");
+        await using var b = await RemoteTestNode.StartAsync(network, "b", SlowRedial);
+        var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
+        using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
+        b.Remoting.Connect(a.Endpoint);
+        await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "b dialed a");
+        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+        var connectedBefore = events.Count(s => s.State == PeerLinkState.Connected);
+
+        // Crashes the link (wake 0 after wake 1). The address in it never reaches the machine, and
+        // leads nowhere: the restarted link must dial the address it learned from b's handshake.
+        link.Tell(new ConnectLink(Nowhere), null);
+
+        await Eventually.TrueAsync(() => Crashed(a), "the link to fail its invariant check and restart", () => string.Join("\n", a.Logs.Entries));
+        await Eventually.TrueAsync(
+            () => events.Count(s => s.State == PeerLinkState.Connected) > connectedBefore,
+            "the restarted link to dial b",
+            () => string.Join("\n", events));
+        Assert.True(b.Remoting.PeerStates.IsAvailable(a.Id));
+    }
+
+    /// <summary>
+    /// Regression: a link that crashed while dormant restarted with a fresh, running machine (state
+    /// Connecting, association open again) while the links actor still counted it dormant. It now
+    /// restarts dormant, and a later connect wakes it as usual. Two Identify round trips after the
+    /// crash make the check deterministic: a restarted running link queues its first state change
+    /// (LinkStart) before the first Identify is handled, so it is carried out before the second.
+    /// </summary>
+    [Fact]
+    public async Task Link_restarts_dormant_when_it_crashed_while_dormant()
+    {
+        var network = new TestNetwork(TransportKind.InMemory);
+        await using var a = await RemoteTestNode.StartAsync(network, "a");
+        await using var b = await RemoteTestNode.StartAsync(network, "b", SlowRedial);
+        var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
+        using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
+        a.Remoting.Connect(b.Endpoint);
+        await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "a connected to b");
+        a.Remoting.Disconnect(b.Id, "disconnected by the test");
+        await Eventually.TrueAsync(
+            () => events.Any(s => s is { State: PeerLinkState.Disconnected, Reason: "disconnected by the test" }),
+            "a's link to b stopped",
+            () => string.Join("\n", events));
+        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+
+        link.Tell(new ConnectLink(Nowhere), null);
+
+        await Eventually.TrueAsync(() => Crashed(a), "the dormant link to fail its invariant check and restart", () => string.Join("\n", a.Logs.Entries));
+        await link.Ask<ActorIdentity>(new Identify(1), TimeSpan.FromSeconds(30));
+        await link.Ask<ActorIdentity>(new Identify(2), TimeSpan.FromSeconds(30));
+        Assert.Equal(PeerLinkState.Disconnected, a.Remoting.PeerStates.StateOf(b.Id));
+        Assert.Equal("disconnected by the test", a.Remoting.Endpoints.Find(b.Id)!.ClosedReason);
+
+        // Still a dormant link like any other: a connect wakes it, and shutdown waits for it to stop.
+        a.Remoting.Connect(b.Endpoint);
+        await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "a connected to b again");
+        var links = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links"))!;
+        await links.Ask<AllLinksStopped>(new DisconnectAll("shutdown by the test"), TimeSpan.FromSeconds(30));
+        Assert.Equal("shutdown by the test", a.Remoting.Endpoints.Find(b.Id)!.ClosedReason);
+    }
+
+    /// <summary>
+    /// Regression: a link that crashed while disconnecting (its session closing, the stop not yet
+    /// reported) restarted with a fresh machine that dialed the peer it was told to leave, and the
+    /// links actor waited for its stop report until something disconnected it again. It now finishes
+    /// the stop. a's dispatcher is paused while the disconnect and the crashing connect are queued, so
+    /// the connect is handled after the disconnect and before the session's end is reported.
+    /// </summary>
+    [Fact]
+    public async Task Link_finishes_the_stop_when_it_crashed_while_disconnecting()
+    {
+        var network = new TestNetwork(TransportKind.InMemory);
+        var dispatcher = new PausableDispatcher();
+        await using var a = await RemoteTestNode.StartAsync(network, "a", dispatcher: dispatcher);
+        await using var b = await RemoteTestNode.StartAsync(network, "b", SlowRedial);
+        a.Remoting.Connect(b.Endpoint);
+        await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "a connected to b");
+        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+
+        await dispatcher.PauseAsync();
+        link.Tell(new DisconnectLink("disconnected by the test"), null);
+        link.Tell(new ConnectLink(Nowhere), null);
+        dispatcher.Resume();
+
+        await Eventually.TrueAsync(() => Crashed(a), "the disconnecting link to fail its invariant check and restart", () => string.Join("\n", a.Logs.Entries));
+        await link.Ask<ActorIdentity>(new Identify(1), TimeSpan.FromSeconds(30));
+        await link.Ask<ActorIdentity>(new Identify(2), TimeSpan.FromSeconds(30));
+        Assert.Equal(PeerLinkState.Disconnected, a.Remoting.PeerStates.StateOf(b.Id));
+        Assert.Equal("disconnected by the test", a.Remoting.PeerStates.Get(b.Id)!.Reason);
+        Assert.Equal("disconnected by the test", a.Remoting.Endpoints.Find(b.Id)!.ClosedReason);
+
+        // Its stop report reached the links actor: the shutdown answer does not wait for it.
+        var links = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links"))!;
+        await links.Ask<AllLinksStopped>(new DisconnectAll("shutdown by the test"), TimeSpan.FromSeconds(30));
+        Assert.Equal("disconnected by the test", a.Remoting.Endpoints.Find(b.Id)!.ClosedReason);
+    }
+
+    /// <summary>b redials only after a minute: within a test it dials once and then only accepts.</summary>
+    private static void SlowRedial(Remote.Configuration.RemoteOptions options)
+    {
+        options.Link.ReconnectMinBackoff = TimeSpan.FromMinutes(1);
+        options.Link.ReconnectMaxBackoff = TimeSpan.FromMinutes(1);
+    }
+
+    /// <summary>The link's own invariant check failed on a connect told to it without a wake number (wake 0).</summary>
+    private static bool Crashed(RemoteTestNode node) =>
+        node.Logs.Entries.Any(e => e.Exception?.Message.StartsWith("invariant violated: wake 0 handled after wake ", StringComparison.Ordinal) == true);
 
     /// <summary>Connects a to b, disconnects, and waits until the link is connected again: it has handled a numbered wake.</summary>
     private static async Task WakeAfterStopAsync(RemoteTestNode a, RemoteTestNode b, System.Collections.Concurrent.ConcurrentQueue<PeerStatus> events)

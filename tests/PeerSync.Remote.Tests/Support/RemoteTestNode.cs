@@ -88,7 +88,11 @@ public sealed class RemoteTestNode : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a node; <paramref name="configure"/> adjusts the options (fast reconnects are the test default).</summary>
+    /// <summary>
+    /// Starts a node; <paramref name="configure"/> adjusts the options (fast reconnects are the test
+    /// default). <paramref name="dispatcher"/>: where its actors run (null: the thread pool; a
+    /// <see cref="PausableDispatcher"/> lets a test queue several messages before any is handled).
+    /// </summary>
     public static async Task<RemoteTestNode> StartAsync(
         TestNetwork network,
         string id,
@@ -96,7 +100,8 @@ public sealed class RemoteTestNode : IAsyncDisposable
         ulong incarnation = 0,
         int port = 0,
         ITestOutputHelper? output = null,
-        string systemName = "sys")
+        string systemName = "sys",
+        MessageDispatcher? dispatcher = null)
     {
         var options = Options(configure, port);
         var logs = new LogCapture(output);
@@ -111,7 +116,7 @@ public sealed class RemoteTestNode : IAsyncDisposable
             Roles = ["test"],
             Transport = network.CreateTransport(options, loggerFactory),
         };
-        var system = await Remoting.CreateSystemAsync(systemName, settings, new ActorSystemSettings { LoggerFactory = loggerFactory });
+        var system = await Remoting.CreateSystemAsync(systemName, settings, new ActorSystemSettings { LoggerFactory = loggerFactory, Dispatcher = dispatcher });
         return new RemoteTestNode(system, logs, loggerFactory, network);
     }
 

@@ -1,0 +1,93 @@
+using PeerSync.Remote.Addressing;
+
+namespace PeerSync.Remote.Links;
+
+/// <summary>
+/// What the link of one peer keeps across restarts of its actor (see docs/design/remote-links.md,
+/// "Link supervision"). The links actor creates one per link and hands it to every instance of that
+/// link's actor; only the link's actor touches it. Without it a restarted link would:
+/// <list type="bullet">
+/// <item>report wakes counted from zero again, so every later LinkStopped would read as stale and the
+/// links actor would never count it dormant (<see cref="LatestWake"/>);</item>
+/// <item>forget an address learned after it was created (from the peer's handshake, or a connect),
+/// and wait for the peer to dial instead of dialing it (<see cref="Address"/>);</item>
+/// <item>run a fresh machine although it was dormant when it crashed, which the links actor never
+/// hears of: it would still count the link dormant (<see cref="IsDormant"/>);</item>
+/// <item>start over and redial a peer it was told to leave, when it crashed while disconnecting:
+/// the links actor would wait for its stop report for ever (<see cref="StopReason"/>).</item>
+/// </list>
+/// </summary>
+internal sealed class LinkMemory
+{
+    /// <param name="address">Where to dial the peer, when known at creation; null for a link created from the peer's dial-in.</param>
+    public LinkMemory(EndpointAddress? address) => Address = address;
+
+    /// <summary>The last wake the link handled (reported in <see cref="LinkStopped"/>).</summary>
+    public WakeSeq LatestWake { get; private set; }
+
+    /// <summary>The latest address known for the peer; a restarted running link dials it.</summary>
+    public EndpointAddress? Address { get; private set; }
+
+    /// <summary>
+    /// True from the link's stop report (<see cref="Stopped"/>) until it handles a wake: a link
+    /// restarted in this state stays dormant, as the links actor counts it.
+    /// </summary>
+    public bool IsDormant { get; private set; }
+
+    /// <summary>
+    /// Why the link was stopping when its actor failed (it was disconnecting, or stopped without
+    /// having reported it yet); null when it was running. A link restarted with it finishes the stop.
+    /// </summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>
+    /// The link handled <paramref name="wake"/> (a session offer or a connect from the links actor):
+    /// it runs from now on, also if it crashes before it reports a stop. The links actor numbers in
+    /// order and the mailbox keeps that order, so a lower number is a bug.
+    /// </summary>
+    public void Handled(WakeSeq wake)
+    {
+        if (wake < LatestWake)
+        {
+            // A violated invariant, not a condition to live with: the links actor would misjudge the link.
+            throw new InvalidOperationException($"invariant violated: wake {wake} handled after wake {LatestWake}; the links actor numbers wakes in order");
+        }
+
+        LatestWake = wake;
+        IsDormant = false;
+    }
+
+    /// <summary>
+    /// The link's actor failed: keeps what its machine knew that the next instance must not lose, the
+    /// peer's latest address (null, nothing known, keeps the previous one) and a stop under way (none
+    /// while dormant: that machine's stop is over). <paramref name="machine"/> is null when the failed
+    /// instance had none (it restarted dormant and was never woken), which changes nothing.
+    /// </summary>
+    public void Failed(PeerLinkMachine? machine)
+    {
+        if (machine is null)
+        {
+            return;
+        }
+
+        if (machine.Address is { } known)
+        {
+            Address = known;
+        }
+
+        StopReason = IsDormant ? null : machine.StopReason;
+    }
+
+    /// <summary>
+    /// The link stopped and goes dormant: returns the report for the links actor, which carries the
+    /// last wake handled. A restart from here on keeps the link dormant, as the links actor counts it
+    /// once the report arrives (or, when a wake was sent since, the link handles that wake and runs,
+    /// as the links actor counts it too).
+    /// </summary>
+    public LinkStopped Stopped(NodeId peer)
+    {
+        IsDormant = true;
+        StopReason = null;
+        return new LinkStopped(peer, LatestWake);
+    }
+}
