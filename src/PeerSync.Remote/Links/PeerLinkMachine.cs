@@ -223,9 +223,20 @@ public sealed partial class PeerLinkMachine
             return;
         }
 
-        if (State == PeerLinkState.Connecting && _retryAtMs is { } due && nowMs >= due && !_dialInFlight && _active is null && Address is { } address)
+        if (State == PeerLinkState.Connecting && _retryAtMs is { } due && !_dialInFlight && _active is null && Address is { } address)
         {
-            Dial(address);
+            if (nowMs >= due)
+            {
+                Dial(address);
+            }
+            else
+            {
+                // Ticked before the backoff ended: the host's timer fired early against this
+                // clock (timers run on a coarser clock), or this is a heartbeat tick. Ask for the
+                // timer again, or the dial would wait for the next heartbeat tick (a minute, with
+                // a long heartbeat-interval).
+                _effects.Add(new ScheduleRetry(due));
+            }
         }
     }
 

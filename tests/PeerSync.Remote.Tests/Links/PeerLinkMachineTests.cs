@@ -50,6 +50,26 @@ public sealed class PeerLinkMachineTests
     }
 
     [Fact]
+    public void PeerLinkMachine_asks_for_its_retry_timer_again_when_ticked_before_the_backoff_ended()
+    {
+        // Regression: a retry timer that fired a few ms early (timers run on a coarser clock than
+        // the link's) found the backoff not over and left the dial to the next heartbeat tick;
+        // with a heartbeat-interval of a minute, the link stayed down for a minute.
+        var machine = Machine(A, BAddress);
+        machine.TakeReady();
+        machine.DialFailed(1, "refused", 0);
+        var retry = Single<ScheduleRetry>(machine.TakeReady());
+
+        machine.Tick(retry.AtMs - 3, 0);
+
+        var early = machine.TakeReady();
+        Assert.Empty(early.Effects.OfType<DialPeer>());
+        Assert.Equal(retry, Single<ScheduleRetry>(early));
+        machine.Tick(retry.AtMs, 0);
+        Assert.Equal(new DialPeer(2, BAddress), Single<DialPeer>(machine.TakeReady()));
+    }
+
+    [Fact]
     public void PeerLinkMachine_backs_off_exponentially_with_bounded_jitter_up_to_the_maximum()
     {
         var machine = Machine(A, BAddress);
