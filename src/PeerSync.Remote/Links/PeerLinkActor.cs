@@ -68,6 +68,7 @@ internal sealed partial class PeerLinkActor : ReceiveActor
         {
             var lastReceivedMs = (long)_remoting.TimeProvider.GetElapsedTime(_epoch, _association.LastReceivedTimestamp).TotalMilliseconds;
             _machine.Tick(NowMs, lastReceivedMs);
+            KeepRetryTimerUntilDue();
             return ExecuteAsync();
         });
         ReceiveAsync<ConnectLink>(connect =>
@@ -121,6 +122,22 @@ internal sealed partial class PeerLinkActor : ReceiveActor
         // The association reopens when the new machine's first state change is carried out.
         Become(Running);
         StartMachine(address);
+    }
+
+    /// <summary>
+    /// Re-arms the retry timer when it fired before the machine's retry was due. A .NET timer counts
+    /// its delay on a millisecond tick count and may fire up to a tick before that delay has passed
+    /// on the TimeProvider's timestamp, which the machine's clock reads: the machine then sees the
+    /// retry not yet due and does nothing, and without a new timer the dial waited for the next
+    /// heartbeat tick, heartbeat-interval later (found by LinkResetTests, whose links tick once a
+    /// minute: both nodes stayed Connecting). A heartbeat tick leaves a running retry timer alone.
+    /// </summary>
+    private void KeepRetryTimerUntilDue()
+    {
+        if (_machine.RetryAtMs is { } dueMs && !Timers.IsTimerActive(RetryKey))
+        {
+            Timers.StartSingleTimer(RetryKey, LinkTick.Instance, TimeSpan.FromMilliseconds(Math.Max(1, dueMs - NowMs)));
+        }
     }
 
     private Task OnOfferAsync(OfferSession offer)

@@ -96,7 +96,8 @@ public sealed class RemoteTestNode : IAsyncDisposable
         ulong incarnation = 0,
         int port = 0,
         ITestOutputHelper? output = null,
-        string systemName = "sys")
+        string systemName = "sys",
+        TimeProvider? time = null)
     {
         var options = Options(configure, port);
         var logs = new LogCapture(output);
@@ -111,7 +112,7 @@ public sealed class RemoteTestNode : IAsyncDisposable
             Roles = ["test"],
             Transport = network.CreateTransport(options, loggerFactory),
         };
-        var system = await Remoting.CreateSystemAsync(systemName, settings, new ActorSystemSettings { LoggerFactory = loggerFactory });
+        var system = await Remoting.CreateSystemAsync(systemName, settings, new ActorSystemSettings { LoggerFactory = loggerFactory, TimeProvider = time ?? TimeProvider.System });
         return new RemoteTestNode(system, logs, loggerFactory, network);
     }
 
