@@ -101,7 +101,8 @@ public sealed class RemoteTestNode : IAsyncDisposable
         int port = 0,
         ITestOutputHelper? output = null,
         string systemName = "sys",
-        MessageDispatcher? dispatcher = null)
+        MessageDispatcher? dispatcher = null,
+        TimeProvider? time = null)
     {
         var options = Options(configure, port);
         var logs = new LogCapture(output);
@@ -116,7 +117,10 @@ public sealed class RemoteTestNode : IAsyncDisposable
             Roles = ["test"],
             Transport = network.CreateTransport(options, loggerFactory),
         };
-        var system = await Remoting.CreateSystemAsync(systemName, settings, new ActorSystemSettings { LoggerFactory = loggerFactory, Dispatcher = dispatcher });
+        var system = await Remoting.CreateSystemAsync(
+            systemName,
+            settings,
+            new ActorSystemSettings { LoggerFactory = loggerFactory, Dispatcher = dispatcher, TimeProvider = time ?? TimeProvider.System });
         return new RemoteTestNode(system, logs, loggerFactory, network);
     }
 
