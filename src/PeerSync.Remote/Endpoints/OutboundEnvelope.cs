@@ -23,12 +23,6 @@ internal struct OutboundEnvelope
 
     public string Manifest { get; private init; }
 
-    /// <summary>The incarnation the message was meant for when told (null: whichever is there).</summary>
-    public BoundNode? Target { get; set; }
-
-    /// <summary>Assigned by the link's writer when the entry is first sent (0 before).</summary>
-    public ulong Sequence { get; set; }
-
     public int SerializerId { get; private init; }
 
     /// <summary>An upper bound of the bytes this entry takes in a batch; also what the buffer bound counts.</summary>
