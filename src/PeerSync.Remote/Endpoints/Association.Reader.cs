@@ -137,21 +137,14 @@ internal sealed partial class Association
 
     private bool TryAcknowledge(ulong sequence)
     {
+        bool known;
         lock (_logLock)
         {
-            if (!_log.Acknowledge(sequence, out var live, out _))
-            {
-                return false;
-            }
-
-            if (live == 0)
-            {
-                return true;
-            }
+            known = _log.Acknowledge(sequence);
         }
 
         NotifyIfDrained();
-        return true;
+        return known;
     }
 
     private bool Violation(SessionRun run, DisconnectReason reason, string detail)

@@ -119,14 +119,12 @@ internal sealed class OutboundLog(int chunkBytes)
     }
 
     /// <summary>
-    /// Drops the entries up to <paramref name="sequence"/> (the peer acknowledged them). Returns
-    /// how many live entries that released and their size bounds; false when the peer
+    /// Drops the entries up to <paramref name="sequence"/> (the peer acknowledged them), lowering
+    /// <see cref="LiveCount"/> and <see cref="LiveBytes"/> by the live ones; false when the peer
     /// acknowledges something never sent.
     /// </summary>
-    public bool Acknowledge(ulong sequence, out int live, out long bytes)
+    public bool Acknowledge(ulong sequence)
     {
-        live = 0;
-        bytes = 0;
         if (sequence > HighestSent)
         {
             return false;
@@ -139,14 +137,12 @@ internal sealed class OutboundLog(int chunkBytes)
 
         var count = (int)(sequence - FirstSequence + 1);
         var firstRun = Math.Min(count, _entries.Length - _head);
-        Drop(_entries.AsSpan(_head, firstRun), ref live, ref bytes);
-        Drop(_entries.AsSpan(0, count - firstRun), ref live, ref bytes);
+        Drop(_entries.AsSpan(_head, firstRun));
+        Drop(_entries.AsSpan(0, count - firstRun));
         _head = (_head + count) & (_entries.Length - 1);
         Count -= count;
         FirstSequence += (ulong)count;
         SendNext = Math.Max(SendNext, FirstSequence);
-        LiveCount -= live;
-        LiveBytes -= bytes;
 
         // Chunks whose entries are all acknowledged go back to the pool; the last one stays, as
         // senders are still appending to it.
@@ -376,14 +372,15 @@ internal sealed class OutboundLog(int chunkBytes)
         }
     }
 
-    private static void Drop(Span<LogEntry> entries, ref int live, ref long bytes)
+    /// <summary>Clears acknowledged entries, taking the live ones off the counts.</summary>
+    private void Drop(Span<LogEntry> entries)
     {
         foreach (ref readonly var entry in entries)
         {
             if (entry.Message is not null)
             {
-                live++;
-                bytes += entry.SizeBound;
+                LiveCount--;
+                LiveBytes -= entry.SizeBound;
             }
         }
 

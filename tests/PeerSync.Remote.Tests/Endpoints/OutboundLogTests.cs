@@ -82,20 +82,18 @@ public sealed class OutboundLogTests
             Append(log, "a", $"m{i}", payloadBytes: 100);
         }
 
-        Assert.False(log.Acknowledge(1, out _, out _));
+        Assert.False(log.Acknowledge(1));
         TakeAll(log, new InboundTables());
-        Assert.False(log.Acknowledge(31, out _, out _));
+        Assert.False(log.Acknowledge(31));
 
-        Assert.True(log.Acknowledge(12, out var live, out var bytes));
-        Assert.Equal(12, live);
-        Assert.Equal(12 * 200, bytes);
+        Assert.True(log.Acknowledge(12));
+        Assert.Equal((18, 18 * 200L), (log.LiveCount, log.LiveBytes));
         Assert.Equal(13UL, log.FirstSequence);
-        Assert.Equal(18, log.LiveCount);
 
-        Assert.True(log.Acknowledge(5, out live, out _));
-        Assert.Equal(0, live);
-        Assert.True(log.Acknowledge(30, out live, out _));
-        Assert.Equal(18, live);
+        Assert.True(log.Acknowledge(5));
+        Assert.Equal((18, 18 * 200L), (log.LiveCount, log.LiveBytes));
+        Assert.True(log.Acknowledge(30));
+        Assert.Equal((0, 0L), (log.LiveCount, log.LiveBytes));
         Assert.Equal(0, log.Count);
     }
 
@@ -110,7 +108,7 @@ public sealed class OutboundLogTests
 
         var peer = new InboundTables();
         var first = TakeAll(log, peer);
-        Assert.True(log.Acknowledge(4, out _, out _));
+        Assert.True(log.Acknowledge(4));
 
         // A new connection: everything not acknowledged goes out again, definitions included.
         log.SendNext = log.FirstSequence;
@@ -148,8 +146,9 @@ public sealed class OutboundLogTests
         Assert.Equal([1UL, 2UL, 3UL], received.Select(r => r.Sequence));
         Assert.Equal("peersync://sys@127.0.0.1:4001/user/e", received[^1].Recipient);
         Assert.Equal(4, peer.PathCount);
-        Assert.True(log.Acknowledge(3, out var live, out _));
-        Assert.Equal(1, live);
+        Assert.Equal(1, log.LiveCount);
+        Assert.True(log.Acknowledge(3));
+        Assert.Equal((0, 0L), (log.LiveCount, log.LiveBytes));
     }
 
     [Fact]
@@ -189,7 +188,7 @@ public sealed class OutboundLogTests
         var before = held.Bytes.ToArray();
 
         // Acknowledged while the writer still copies: the chunk must not come back for new entries.
-        Assert.True(log.Acknowledge(held.FirstSequence + (ulong)held.Count - 1, out _, out _));
+        Assert.True(log.Acknowledge(held.FirstSequence + (ulong)held.Count - 1));
         for (var i = 0; i < 40; i++)
         {
             Append(log, "z", $"n{i}", payloadBytes: 100);
