@@ -27,7 +27,6 @@ public sealed partial class PeerLinkMachine
     private int _failures;
     private long? _retryAtMs;
     private long _lastHeartbeatMs;
-    private string? _disconnectReason;
 
     /// <param name="address">Where to dial the peer; null when it is not known yet (the link then
     /// waits for the peer to dial, and learns the address from the handshake).</param>
@@ -70,7 +69,6 @@ public sealed partial class PeerLinkMachine
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         var machine = new PeerLinkMachine(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Disconnecting);
         machine.Notice("the link restarted while it was stopping: it stops now, without a flush (its sessions were closed by the restart)");
-        machine._disconnectReason = reason;
         machine.Stop(reason, null);
         return machine;
     }
@@ -181,7 +179,7 @@ public sealed partial class PeerLinkMachine
         _activeClosing = false;
         if (State == PeerLinkState.Disconnecting)
         {
-            Stop(_disconnectReason ?? "disconnected", lost.Peer);
+            Stop(StopReason ?? "disconnected", lost.Peer);
             return;
         }
 
@@ -249,7 +247,6 @@ public sealed partial class PeerLinkMachine
         }
 
         _retryAtMs = null;
-        _disconnectReason = reason;
         StopReason = reason;
         if (_active is { } active)
         {
