@@ -74,6 +74,25 @@ public sealed class SerializationTests
     }
 
     [Fact]
+    public void A_type_registered_after_it_was_refused_serializes_with_its_new_manifest()
+    {
+        // The registry remembers per type what it found, a miss included, and the last type
+        // served: registering must forget both.
+        var registry = Registry();
+        registry.Serialize(new Order("o-3", 1), out _, out _);
+        Assert.Throws<PayloadSerializationException>(() => registry.Serialize(new Unregistered(1), out _, out _));
+        Assert.False(registry.CanSerialize(typeof(Unregistered)));
+
+        registry.AddJson<Unregistered>("unregistered.v1");
+
+        Assert.True(registry.CanSerialize(typeof(Unregistered)));
+        registry.Serialize(new Unregistered(2), out var serializerId, out var manifest);
+        Assert.Equal((JsonPayloadSerializer.SerializerId, "unregistered.v1"), (serializerId, manifest));
+        registry.Serialize(new Order("o-4", 2), out _, out manifest);
+        Assert.Equal("order.v1", manifest);
+    }
+
+    [Fact]
     public void A_manifest_cannot_be_claimed_by_two_types()
     {
         var registry = Registry();

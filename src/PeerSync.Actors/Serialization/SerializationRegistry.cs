@@ -65,7 +65,7 @@ public sealed class SerializationRegistry
         return this;
     }
 
-    public bool CanSerialize(Type type) => (_byType.TryGetValue(type, out var cached) ? cached : FindAndCache(type)) is not null;
+    public bool CanSerialize(Type type) => Lookup(type) is not null;
 
     public SerializedPayload Serialize(object value)
     {
@@ -114,15 +114,17 @@ public sealed class SerializationRegistry
     /// <summary>The serializer and manifest for <paramref name="type"/>; throws when none is registered.</summary>
     private TypeBinding Find(Type type)
     {
-        var binding = (_byType.TryGetValue(type, out var cached) ? cached : FindAndCache(type))
+        var binding = Lookup(type)
             ?? throw new PayloadSerializationException(
                 $"no serializer is registered for {type.FullName}; register it with AddProtobuf or AddJson<{type.Name}>(manifest)");
         _recent = binding;
         return binding;
     }
 
+    private TypeBinding? Lookup(Type type) => _byType.TryGetValue(type, out var cached) ? cached : FindAndCache(type);
+
     /// <summary>
-    /// The slow path of <see cref="Find"/>, in a method of its own: its lambda captures
+    /// The slow path of <see cref="Lookup"/>, in a method of its own: its lambda captures
     /// <paramref name="type"/>, and a captured variable costs an allocation on every call of the
     /// method that declares it, including calls that hit the cache (once per remote message).
     /// </summary>
