@@ -25,7 +25,10 @@ internal sealed class LinkMemory
     /// <summary>The last wake the link handled (reported in <see cref="LinkStopped"/>).</summary>
     public WakeSeq LatestWake { get; private set; }
 
-    /// <summary>The latest address known for the peer; a restarted running link dials it.</summary>
+    /// <summary>
+    /// The latest address known for the peer: a restarted running link dials it, and a dormant link
+    /// woken by the peer's dial-in redials it should that session be refused or lost.
+    /// </summary>
     public EndpointAddress? Address { get; private set; }
 
     /// <summary>
@@ -82,10 +85,16 @@ internal sealed class LinkMemory
     /// The link stopped and goes dormant: returns the report for the links actor, which carries the
     /// last wake handled. A restart from here on keeps the link dormant, as the links actor counts it
     /// once the report arrives (or, when a wake was sent since, the link handles that wake and runs,
-    /// as the links actor counts it too).
+    /// as the links actor counts it too). <paramref name="address"/> is the latest address the stopped
+    /// machine knew (null, nothing known, keeps the previous one), where the link dials when it wakes.
     /// </summary>
-    public LinkStopped Stopped(NodeId peer)
+    public LinkStopped Stopped(NodeId peer, EndpointAddress? address)
     {
+        if (address is { } known)
+        {
+            Address = known;
+        }
+
         IsDormant = true;
         StopReason = null;
         return new LinkStopped(peer, LatestWake);

@@ -91,7 +91,7 @@ internal sealed partial class PeerLinkActor
                 Become(Dormant);
                 // The last wake handled tells the links actor whether one is still on its way
                 // (LinkRoster). From this report on, a restart keeps the link dormant.
-                Context.Parent.Tell(_memory.Stopped(Peer), Self);
+                Context.Parent.Tell(_memory.Stopped(Peer, _machine.Address), Self);
                 break;
         }
     }

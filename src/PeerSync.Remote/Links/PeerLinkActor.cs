@@ -118,10 +118,14 @@ internal sealed partial class PeerLinkActor : ReceiveActor
     {
         ReceiveAsync<OfferSession>(offer =>
         {
-            Wake(offer.Wake, null);
+            // The new machine knows where to dial the peer (the address the link last knew, else the
+            // one the peer advertises in this session's handshake) without dialing now: should this
+            // session be refused or lost, it redials instead of waiting for the peer to dial again.
+            var advertised = offer.Session.Peer.Id == Peer ? offer.Session.Peer.Address : (EndpointAddress?)null;
+            Wake(offer.Wake, PeerLinkMachine.Offered(Config, _remoting.Self.Id, Peer, NextSeed(), _memory.Address ?? advertised, NowMs));
             return OnOfferAsync(offer);
         });
-        Receive<ConnectLink>(connect => Wake(connect.Wake, connect.Address));
+        Receive<ConnectLink>(connect => Wake(connect.Wake, NewMachine(connect.Address)));
         Receive<DialCompleted>(completed => completed.Result.Session?.Close(DisconnectReason.Shutdown, $"the link to {Peer} has stopped"));
         ReceiveAny(_ =>
         {
@@ -142,9 +146,8 @@ internal sealed partial class PeerLinkActor : ReceiveActor
 
     private ulong NextSeed() => (_remoting.Options.Link.JitterSeed ?? _remoting.Self.Incarnation.Value) ^ Fnv1a(Peer.Value) ^ _starts++;
 
-    private void Wake(WakeSeq wake, EndpointAddress? address)
+    private void Wake(WakeSeq wake, PeerLinkMachine machine)
     {
-        var machine = NewMachine(address);
         // The wake is recorded and the stopped machine replaced at once: a failure from here on
         // restarts the link running (as the links actor counts it until it reports this wake
         // stopped), never as the old machine's stop. An out-of-order wake fails before, and the link

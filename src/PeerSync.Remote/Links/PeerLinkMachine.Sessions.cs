@@ -19,8 +19,11 @@ public sealed partial class PeerLinkMachine
         if (_quarantined.Contains(session.Peer.Incarnation))
         {
             _effects.Add(new CloseSession(session.Id, DisconnectReason.Quarantined, $"incarnation {session.Peer} is quarantined by {Self}"));
-            if (session.DialedBySelf && _active is null)
+            if (_active is null && (session.DialedBySelf || (!_dialInFlight && _retryAtMs is null)))
             {
+                // A refused dial counts as a failed one. A refused dial-in that leaves nothing under
+                // way (it started the link: see Offered) must not leave the link waiting for the
+                // peer: it dials the peer's address itself, to find its next incarnation.
                 _failures++;
                 ScheduleRetry(nowMs);
             }

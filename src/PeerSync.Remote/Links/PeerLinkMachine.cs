@@ -73,6 +73,26 @@ public sealed partial class PeerLinkMachine
         return machine;
     }
 
+    /// <summary>
+    /// The machine of a link started by a session offered to it (a dormant link woken by the peer
+    /// dialing in): it knows where the peer can be dialed, <paramref name="address"/>, but does not
+    /// dial now, since the session handed in next is the connection (a dial would only make a second
+    /// one for the tie-break to close). Should that session be refused or lost, the link dials the
+    /// address itself, with backoff, instead of waiting for the peer to dial again. A null address
+    /// gives the same machine as the constructor with none: it waits for the peer.
+    /// </summary>
+    public static PeerLinkMachine Offered(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs)
+    {
+        var machine = new PeerLinkMachine(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Connecting);
+        machine._effects.Add(new LinkStateChanged(PeerLinkState.Disconnected, PeerLinkState.Connecting, null, "link started"));
+        if (address is null)
+        {
+            machine.Notice("no address known for the peer yet: waiting for it to dial");
+        }
+
+        return machine;
+    }
+
     public NodeId Self { get; }
 
     public NodeId Peer { get; }

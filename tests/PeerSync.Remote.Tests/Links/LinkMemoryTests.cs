@@ -121,7 +121,7 @@ public sealed class LinkMemoryTests
         var memory = new LinkMemory(First);
         var machine = Machine(First);
         machine.Disconnect("node left", 5);
-        memory.Stopped(B);
+        memory.Stopped(B, null);
 
         memory.Failed(machine);
 
@@ -135,7 +135,7 @@ public sealed class LinkMemoryTests
         // A link restarted dormant has no machine until a wake: failing again keeps it dormant.
         var memory = new LinkMemory(First);
         memory.Handled(new WakeSeq(1));
-        memory.Stopped(B);
+        memory.Stopped(B, null);
 
         memory.Failed(null);
 
@@ -152,7 +152,7 @@ public sealed class LinkMemoryTests
         machine.Disconnect("node left", 5);
         memory.Failed(machine);
 
-        memory.Stopped(B);
+        memory.Stopped(B, null);
 
         Assert.Null(memory.StopReason);
     }
@@ -163,10 +163,32 @@ public sealed class LinkMemoryTests
         var memory = new LinkMemory(First);
         memory.Handled(new WakeSeq(2));
 
-        var report = memory.Stopped(B);
+        var report = memory.Stopped(B, null);
 
         Assert.Equal(new LinkStopped(B, new WakeSeq(2)), report);
         Assert.True(memory.IsDormant);
+    }
+
+    [Fact]
+    public void Stopped_keeps_the_address_the_stopped_machine_knew()
+    {
+        // A link created from a dial-in learned the address from the handshake: when a later dial-in
+        // wakes it, the new machine can redial that address should the session be refused or lost.
+        var memory = new LinkMemory(null);
+
+        memory.Stopped(B, First);
+
+        Assert.Equal(First, memory.Address);
+    }
+
+    [Fact]
+    public void Stopped_keeps_the_previous_address_when_the_machine_knew_none()
+    {
+        var memory = new LinkMemory(First);
+
+        memory.Stopped(B, null);
+
+        Assert.Equal(First, memory.Address);
     }
 
     [Fact]
@@ -174,7 +196,7 @@ public sealed class LinkMemoryTests
     {
         var memory = new LinkMemory(null);
 
-        Assert.Equal(new LinkStopped(B, WakeSeq.None), memory.Stopped(B));
+        Assert.Equal(new LinkStopped(B, WakeSeq.None), memory.Stopped(B, null));
     }
 
     [Fact]
@@ -184,12 +206,12 @@ public sealed class LinkMemoryTests
         // actor counts it until a report carries that wake.
         var memory = new LinkMemory(First);
         memory.Handled(new WakeSeq(1));
-        memory.Stopped(B);
+        memory.Stopped(B, null);
 
         memory.Handled(new WakeSeq(2));
 
         Assert.False(memory.IsDormant);
-        Assert.Equal(new LinkStopped(B, new WakeSeq(2)), memory.Stopped(B));
+        Assert.Equal(new LinkStopped(B, new WakeSeq(2)), memory.Stopped(B, null));
     }
 
     [Fact]
@@ -198,7 +220,7 @@ public sealed class LinkMemoryTests
         // The invariant check fails before anything changes: an out-of-order wake wakes nothing.
         var memory = new LinkMemory(First);
         memory.Handled(new WakeSeq(2));
-        memory.Stopped(B);
+        memory.Stopped(B, null);
 
         Assert.Throws<InvalidOperationException>(() => memory.Handled(new WakeSeq(1)));
 

@@ -1,6 +1,8 @@
 using PeerSync.Actors;
+using PeerSync.Remote.Handshake;
 using PeerSync.Remote.Links;
 using PeerSync.Remote.PeerState;
+using PeerSync.Remote.Session;
 using PeerSync.Remote.Tests.Support;
 
 namespace PeerSync.Remote.Tests.Links;
@@ -198,6 +200,90 @@ public sealed class LinkSupervisionTests
         var links = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links"))!;
         await links.Ask<AllLinksStopped>(new DisconnectAll("shutdown by the test"), TimeSpan.FromSeconds(30));
         Assert.Equal("disconnected by the test", a.Remoting.Endpoints.Find(b.Id)!.ClosedReason);
+    }
+
+    /// <summary>
+    /// A dormant link woken by the peer dialing in redials the peer by itself when that session is
+    /// lost (here reset), and delivers what was told meanwhile. b dials once and then only accepts
+    /// (its redial backoff is a minute), so the reconnection after the reset can only be a's own dial.
+    /// </summary>
+    [Fact]
+    public async Task Link_woken_by_a_dial_in_redials_the_peer_when_that_session_is_lost()
+    {
+        var faults = new Remote.Transport.Faults.FaultInjector(seed: 4);
+        var network = new TestNetwork(TransportKind.InMemory, faults);
+        await using var a = await RemoteTestNode.StartAsync(network, "a");
+        await using var b = await RemoteTestNode.StartAsync(network, "b", SlowRedial);
+        a.System.WithTestMessages();
+        b.System.WithTestMessages();
+        var inbox = b.CreateInbox();
+        var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
+        using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
+        a.Remoting.Connect(b.Endpoint);
+        await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "a connected to b");
+        a.Remoting.Disconnect(b.Id, "disconnected by the test");
+        await Eventually.TrueAsync(
+            () => events.Any(s => s is { State: PeerLinkState.Disconnected, Reason: "disconnected by the test" }),
+            "a's link to b stopped",
+            () => string.Join("\n", events));
+        b.Remoting.Connect(a.Endpoint);
+        await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "b's dial-in woke a's link");
+
+        Assert.Equal(1, faults.Reset(a.Endpoint, b.Endpoint));
+        a.RefTo(b, "/user/inbox").Tell(new Ping(1), null);
+
+        Assert.Equal(new Ping(1), inbox.ExpectMsg<Ping>(timeout: TimeSpan.FromSeconds(10)));
+        Assert.Empty(a.DeadLetters);
+    }
+
+    /// <summary>
+    /// Regression: a dormant link woken by a dial-in started its machine without the peer's address.
+    /// When that session was refused (its incarnation was quarantined after Remoting let the session
+    /// through and before the link took it), the link stayed Connecting for good, with what was told
+    /// to the peer buffered: it waited for the peer to dial instead of dialing its address to find
+    /// the next incarnation. The offer is handed to the links actor by hand, as that race leaves it
+    /// (a session that stands in for b's dial-in); b2 restarts on b1's port and never dials a, so
+    /// only a's own dial can deliver the message.
+    /// </summary>
+    [Fact]
+    public async Task Link_woken_by_a_refused_dial_in_dials_the_peer_and_delivers_to_its_next_incarnation()
+    {
+        var network = new TestNetwork(TransportKind.InMemory);
+        await using var a = await RemoteTestNode.StartAsync(network, "a");
+        a.System.WithTestMessages();
+        var b1 = await RemoteTestNode.StartAsync(network, "b", SlowRedial, incarnation: 1);
+        var port = b1.Endpoint.Port;
+        var address = b1.Remoting.Address;
+        var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
+        using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
+        a.Remoting.Connect(b1.Endpoint);
+        await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b1.Id), "a connected to b1");
+        a.Remoting.Disconnect(b1.Id, "disconnected by the test");
+        await Eventually.TrueAsync(
+            () => events.Any(s => s is { State: PeerLinkState.Disconnected, Reason: "disconnected by the test" }),
+            "a's link to b stopped",
+            () => string.Join("\n", events));
+        var dialed = await new RemoteDialer(network.CreateTransport(RemoteTestNode.Options(), a.System.LoggerFactory), new HandshakeRunner(
+            new HandshakeConfig(TestNodes.Cluster, a.Remoting.Identity, TestNodes.Secret, 1024 * 1024))).ConnectAsync(b1.Endpoint).Within();
+        Assert.True(dialed.Succeeded, dialed.ToString());
+        a.Remoting.Quarantine(b1.Node, "downed by the test");
+        var links = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links"))!;
+        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+
+        links.Tell(new OfferSession(dialed.Session!, DialedBySelf: false), null);
+        // The links actor has passed the offer on once it answers, and the link has handled it once
+        // it answers: it woke, refused the session, and its association takes messages again (for
+        // b's next incarnation: the ref is resolved now, not bound to the quarantined one).
+        await links.Ask<ActorIdentity>(new Identify(1), TimeSpan.FromSeconds(30));
+        await link.Ask<ActorIdentity>(new Identify(2), TimeSpan.FromSeconds(30));
+        a.System.ResolveActorRef(ActorPath.Parse(address + "/user/inbox"))!.Tell(new Ping(1), null);
+        await b1.DisposeAsync();
+        await using var b2 = await RemoteTestNode.StartAsync(network, "b", SlowRedial, incarnation: 2, port: port);
+        b2.System.WithTestMessages();
+        var inbox = b2.CreateInbox();
+
+        Assert.Equal(new Ping(1), inbox.ExpectMsg<Ping>(timeout: TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, a.DeadLetterCount(d => d.Message is Ping));
     }
 
     /// <summary>b redials only after a minute: within a test it dials once and then only accepts.</summary>
