@@ -98,12 +98,19 @@ internal sealed partial class Association
         }
 
         (RemoteDeliveryFailure Failure, string Reason)? refused;
+        SessionRun? run = null;
+        var connectionIdle = false;
         lock (_logLock)
         {
             refused = Refusal(envelope, target);
             if (refused is null)
             {
                 Append(envelope);
+
+                // Looked at under the lock: a connection that finishes writing after this look
+                // calls back (Pump) and finds the entry; one that finished before is seen idle.
+                run = _active;
+                connectionIdle = run is not null && run.Session.Connection.QueuedBytes == 0;
             }
         }
 
@@ -113,12 +120,12 @@ internal sealed partial class Association
             return;
         }
 
-        if (_active is { } run && TryFlushInline(run))
+        // Without a session, the next one sends everything from the start; while the connection
+        // writes, it takes this entry with the next batch when done.
+        if (connectionIdle)
         {
-            return;
+            Pump(run!);
         }
-
-        _signal.Set();
     }
 
     /// <summary>Why the log cannot take <paramref name="envelope"/> (under the log lock); null when it can.</summary>
