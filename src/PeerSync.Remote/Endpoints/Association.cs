@@ -102,7 +102,7 @@ internal sealed partial class Association
         var connectionIdle = false;
         lock (_logLock)
         {
-            refused = Refusal(envelope, target);
+            refused = Accepts(envelope, target) ? null : Refusal(envelope, target);
             if (refused is null)
             {
                 Append(envelope);
@@ -127,6 +127,12 @@ internal sealed partial class Association
             Pump(run!);
         }
     }
+
+    /// <summary>Whether the log takes <paramref name="envelope"/> (under the log lock): the quick check of what <see cref="Refusal"/> explains.</summary>
+    private bool Accepts(in OutboundEnvelope envelope, BoundNode? target) =>
+        _closedReason is null
+        && (target is null || _sendIncarnation.Value == 0 || target.Node.Incarnation == _sendIncarnation)
+        && (envelope.IsSystem || (_log.LiveCount < _options.BufferMessages && _log.LiveBytes + envelope.SizeBound <= _options.BufferBytes));
 
     /// <summary>Why the log cannot take <paramref name="envelope"/> (under the log lock); null when it can.</summary>
     private (RemoteDeliveryFailure Failure, string Reason)? Refusal(in OutboundEnvelope envelope, BoundNode? target)
