@@ -20,7 +20,7 @@ internal sealed partial class Association
     private readonly RemoteLinkOptions _options;
 
     /// <summary>Guards <see cref="_log"/> and <see cref="_sendIncarnation"/>.</summary>
-    private readonly object _logLock = new();
+    private readonly Lock _logLock = new();
 
     /// <summary>What senders told, encoded, from the oldest unacknowledged entry on.</summary>
     private readonly OutboundLog _log;
