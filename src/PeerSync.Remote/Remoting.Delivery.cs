@@ -16,7 +16,7 @@ public sealed partial class Remoting
     {
         if (TryEncode(recipient, message, sender, out var envelope, out var failure, out var reason))
         {
-            recipient.Endpoint.Enqueue(envelope);
+            recipient.Endpoint.Enqueue(in envelope);
         }
         else
         {
@@ -27,7 +27,6 @@ public sealed partial class Remoting
     /// <summary>Serializes a user message for <paramref name="recipient"/>; false with the reason when it cannot go on the wire.</summary>
     internal bool TryEncode(RemoteActorRef recipient, object message, IActorRef? sender, out OutboundEnvelope envelope, out RemoteDeliveryFailure failure, out string reason)
     {
-        envelope = default;
         byte[] bytes;
         int serializerId;
         string manifest;
@@ -37,6 +36,7 @@ public sealed partial class Remoting
         }
         catch (PayloadSerializationException ex)
         {
+            envelope = default;
             (failure, reason) = (RemoteDeliveryFailure.Unserializable, ex.Message);
             return false;
         }
@@ -50,12 +50,13 @@ public sealed partial class Remoting
         var bound = BatchLayout.UserEntryBound(recipient.PathText.Length, senderChars, manifest.Length, bytes.Length);
         if (bound > _maxEntryBytes)
         {
+            envelope = default;
             failure = RemoteDeliveryFailure.TooLarge;
             reason = $"the message takes up to {bound} bytes on the wire ({bytes.Length} bytes serialized) but max-frame-size is {Options.MaxFrameSizeBytes}";
             return false;
         }
 
-        envelope = OutboundEnvelope.Create(recipient, sender, message, serializerId, manifest, bytes, isSystem: false, bound);
+        envelope = new OutboundEnvelope(recipient, sender, message, serializerId, manifest, bytes, isSystem: false, bound);
         (failure, reason) = (default, "");
         return true;
     }
@@ -64,7 +65,7 @@ public sealed partial class Remoting
     internal void SendSystem(RemoteActorRef target, object original, RemoteSystemMessage body)
     {
         var bytes = body.ToByteArray();
-        target.Endpoint.Enqueue(OutboundEnvelope.Create(
+        target.Endpoint.Enqueue(new OutboundEnvelope(
             target, null, original, 0, "", bytes, isSystem: true, BatchLayout.SystemEntryBound(bytes.Length)));
     }
 

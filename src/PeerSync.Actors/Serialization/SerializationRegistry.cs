@@ -19,6 +19,9 @@ public sealed class SerializationRegistry
     /// <summary>The binding found last: a stream of messages repeats its type, and a reference check costs less than a lookup.</summary>
     private volatile TypeBinding? _recent;
 
+    /// <summary>The serializer a read found last: received messages repeat it too. Ids never change meaning, so it never goes stale.</summary>
+    private volatile SerializerById? _recentRead;
+
     public SerializationRegistry()
     {
         Protobuf = new ProtobufSerializer();
@@ -84,7 +87,7 @@ public sealed class SerializationRegistry
         var type = value.GetType();
         var binding = _recent is { } recent && ReferenceEquals(recent.Type, type) ? recent : Find(type);
         var serializer = binding.Serializer;
-        serializerId = serializer.Id;
+        serializerId = binding.SerializerId;
         manifest = binding.Manifest;
         try
         {
@@ -100,7 +103,16 @@ public sealed class SerializationRegistry
 
     public object Deserialize(int serializerId, string manifest, ReadOnlySpan<byte> bytes)
     {
-        if (!_byId.TryGetValue(serializerId, out var serializer))
+        IPayloadSerializer? serializer;
+        if (_recentRead is { } recent && recent.Id == serializerId)
+        {
+            serializer = recent.Serializer;
+        }
+        else if (_byId.TryGetValue(serializerId, out serializer))
+        {
+            _recentRead = new SerializerById(serializerId, serializer);
+        }
+        else
         {
             throw new PayloadSerializationException(
                 $"unknown serializer id {serializerId} (manifest '{manifest}'); known: {string.Join(", ", _byId.Values.Select(s => $"{s.Id}={s.Name}"))}",
@@ -130,7 +142,7 @@ public sealed class SerializationRegistry
     /// </summary>
     private TypeBinding? FindAndCache(Type type) =>
         _byType[type] = _byId.Values.OrderBy(s => s.Id).FirstOrDefault(s => s.ManifestFor(type) is not null) is { } found
-            ? new TypeBinding(type, found, found.ManifestFor(type)!)
+            ? new TypeBinding(type, found, found.ManifestFor(type)!, found.Id)
             : null;
 
     /// <summary>Registrations change which serializer (and manifest) a type gets: drop what was found.</summary>
@@ -140,7 +152,9 @@ public sealed class SerializationRegistry
         _recent = null;
     }
 
-    private sealed record TypeBinding(Type Type, IPayloadSerializer Serializer, string Manifest);
+    private sealed record TypeBinding(Type Type, IPayloadSerializer Serializer, string Manifest, int SerializerId);
+
+    private sealed record SerializerById(int Id, IPayloadSerializer Serializer);
 }
 
 public static class SerializationExtensions

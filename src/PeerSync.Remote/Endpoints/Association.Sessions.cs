@@ -84,6 +84,7 @@ internal sealed partial class Association
         Interlocked.Exchange(ref _lastReceivedTimestamp, _remoting.TimeProvider.GetTimestamp());
         var run = new SessionRun(session, sessionId, link, bound, new SessionWriter(_options.MaxBatchBytes, session.Connection.MaxFrameSizeBytes));
         _active = run;
+        session.Connection.SetDrainedHandler(() => Pump(run));
         run.Writer = Task.Run(() => RunWriterAsync(run));
         run.Reader = Task.Run(() => RunReaderAsync(run));
     }
@@ -162,6 +163,7 @@ internal sealed partial class Association
         _active = null;
         run.StopReason = new Transport.ConnectionClosed(reason, detail, ByPeer: false);
         run.Stopping = true;
+        run.Session.Connection.SetDrainedHandler(null);
         await run.ReaderStop.CancelAsync().ConfigureAwait(false);
         await run.Reader.ConfigureAwait(false);
 
@@ -179,8 +181,9 @@ internal sealed partial class Association
         _signal.Set();
         await run.Writer.ConfigureAwait(false);
 
-        // A sender may be flushing inline right now (it saw the session still active); it sees
-        // Stopping or a refused send and lets go at once. The next session must not start under it.
+        // A sender or the connection's writer may be sending a batch right now (it saw the session
+        // still active); it sees Stopping or a refused send and lets go at once. The next session
+        // must not start under it.
         var spin = default(SpinWait);
         while (Volatile.Read(ref _writing) != 0)
         {

@@ -21,42 +21,27 @@ internal sealed partial class Association
     private int _ackTimerArmed;
     private volatile bool _ackDue;
 
-    /// <summary>1 while someone (the writer loop, or a sender flushing inline) builds and sends batches.</summary>
+    /// <summary>1 while someone (a sender, the connection's writer, or the writer loop) builds and sends a batch.</summary>
     private int _writing;
 
     /// <summary>
-    /// The writer loop of one session: resend what the peer has not acknowledged, then send what
-    /// senders append to the log, a run of one chunk of it per frame, waiting when the connection's
-    /// send queue is full (back-pressure: the log absorbs the burst, bounded). Every batch carries
-    /// the latest acknowledgement.
-    /// A sender that finds the link idle sends its message itself (<see cref="TryFlushInline"/>),
-    /// which saves a thread hop per message on a quiet link; under load the loop does the work.
+    /// The writer loop of one session: starts the session's sending (unacknowledged entries first
+    /// after a reconnect) and does what the other senders hand it: a batch the connection could
+    /// not take (sent with back-pressure), a standalone acknowledgement that fell due. Batches
+    /// themselves go out through <see cref="Pump"/>, from whichever thread finds the connection idle.
     /// </summary>
     private async Task RunWriterAsync(SessionRun run)
     {
-        var writer = run.WriterState;
         try
         {
             while (!run.Stopping)
             {
-                if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+                if (run.WriterState.Unsent is not null && !await SendUnsentAsync(run).ConfigureAwait(false))
                 {
-                    bool open;
-                    try
-                    {
-                        open = await DrainAsync(run, writer).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        Volatile.Write(ref _writing, 0);
-                    }
-
-                    if (!open)
-                    {
-                        break;
-                    }
+                    break;
                 }
 
+                Pump(run);
                 await _signal.WaitAsync().ConfigureAwait(false);
             }
         }
@@ -67,90 +52,114 @@ internal sealed partial class Association
         }
     }
 
-    /// <summary>Sends batches until nothing is left; false when the session refused one (it is closing).</summary>
-    private async Task<bool> DrainAsync(SessionRun run, SessionWriter writer)
+    /// <summary>Sends the batch an earlier send left over, waiting for queue space; false when the session refused it (it is closing).</summary>
+    private async Task<bool> SendUnsentAsync(SessionRun run)
     {
-        if (writer.Unsent is { } unsent)
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
         {
-            writer.Unsent = null;
-            var pending = new Frame { UserBatch = UnsafeByteOperations.UnsafeWrap(unsent) };
-            if (!Sent(run, writer, await run.Session.SendAsync(pending).ConfigureAwait(false), writer.UnsentCount, unsent.Length))
-            {
-                return false;
-            }
-        }
-
-        while (!run.Stopping)
-        {
-            var batch = BuildBatch(writer);
-            if (writer.Builder.Count == 0)
-            {
-                SendAckIfDue(run);
-                return true;
-            }
-
-            var frame = new Frame { UserBatch = UnsafeByteOperations.UnsafeWrap(batch) };
-            if (!Sent(run, writer, await run.Session.SendAsync(frame).ConfigureAwait(false), writer.Builder.Count, batch.Length))
-            {
-                return false;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// Called by a sender right after it queued a message: when nobody is writing and the
-    /// connection has nothing queued, build and queue the batch on this thread (never waiting).
-    /// Returns false when the writer loop must take over.
-    /// </summary>
-    private bool TryFlushInline(SessionRun run)
-    {
-        if (Volatile.Read(ref _writing) != 0 || run.Session.Connection.QueuedBytes != 0
-            || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
-        {
-            return false;
+            // Whoever holds the flag sees the batch waiting and signals this loop again.
+            return true;
         }
 
         try
         {
             var writer = run.WriterState;
-            if (run.Stopping || !ReferenceEquals(_active, run) || writer.Unsent is not null)
-            {
-                return false;
-            }
-
-            var batch = BuildBatch(writer);
-            if (writer.Builder.Count == 0)
-            {
-                return true;
-            }
-
-            var frame = new Frame { UserBatch = UnsafeByteOperations.UnsafeWrap(batch) };
-            var result = run.Session.TrySend(frame);
-            if (result == SendResult.QueueFull)
-            {
-                // Its entries are numbered and unacknowledged already: the loop must send exactly
-                // this batch next, so keep a copy of it.
-                writer.Unsent = batch.ToArray();
-                writer.UnsentCount = writer.Builder.Count;
-                return false;
-            }
-
-            // A sender that appends after this look signals the writer itself (it sees the flag).
-            if (!Sent(run, writer, result, writer.Builder.Count, batch.Length))
-            {
-                return false;
-            }
-
-            lock (_logLock)
-            {
-                return _log.SendNext == _log.NextSequence;
-            }
+            var unsent = writer.Unsent!;
+            writer.Unsent = null;
+            var frame = new Frame { UserBatch = UnsafeByteOperations.UnsafeWrap(unsent) };
+            return Sent(run, writer, await run.Session.SendAsync(frame).ConfigureAwait(false), writer.UnsentCount, unsent.Length);
         }
         finally
         {
-            Volatile.Write(ref _writing, 0);
+            Interlocked.Exchange(ref _writing, 0);
+        }
+    }
+
+    /// <summary>
+    /// Sends the next batch if the connection has written everything it was given; otherwise the
+    /// connection calls this again (its drained handler) once it has. So a batch takes everything
+    /// told during the previous write: under load few large frames, when quiet each message at
+    /// once. Called by senders after appending, by the connection's writer, and by the writer
+    /// loop; never blocks. Whoever finds another thread sending leaves it to that thread, which
+    /// looks again after letting go of the flag (so nothing is left behind unsent).
+    /// </summary>
+    private void Pump(SessionRun run)
+    {
+        do
+        {
+            if (Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                SendNextBatch(run);
+            }
+            finally
+            {
+                // A full fence: a thread that failed to take the flag made its work visible before
+                // that, so the look below sees it.
+                Interlocked.Exchange(ref _writing, 0);
+            }
+        }
+        while (HasWorkFor(run));
+    }
+
+    /// <summary>Builds and queues one batch (or a due acknowledgement) while the connection is idle; called with the writer flag held.</summary>
+    private void SendNextBatch(SessionRun run)
+    {
+        var writer = run.WriterState;
+        if (run.Stopping || !ReferenceEquals(_active, run) || run.Session.Connection.QueuedBytes != 0)
+        {
+            return;
+        }
+
+        if (writer.Unsent is not null)
+        {
+            _signal.Set();
+            return;
+        }
+
+        var batch = BuildBatch(writer);
+        if (writer.Builder.Count == 0)
+        {
+            SendAckIfDue(run);
+            return;
+        }
+
+        var frame = new Frame { UserBatch = UnsafeByteOperations.UnsafeWrap(batch) };
+        var result = run.Session.TrySend(frame);
+        if (result == SendResult.QueueFull)
+        {
+            // Its entries are numbered and unacknowledged already: the loop must send exactly
+            // this batch next, so keep a copy of it.
+            writer.Unsent = batch.ToArray();
+            writer.UnsentCount = writer.Builder.Count;
+            _signal.Set();
+            return;
+        }
+
+        Sent(run, writer, result, writer.Builder.Count, batch.Length);
+    }
+
+    /// <summary>Whether the connection is idle while entries wait unsent or an acknowledgement is due.</summary>
+    private bool HasWorkFor(SessionRun run)
+    {
+        if (run.Stopping || !ReferenceEquals(_active, run) || run.Session.Connection.QueuedBytes != 0 || run.WriterState.Unsent is not null)
+        {
+            return false;
+        }
+
+        var unacknowledged = Volatile.Read(ref _delivered) - Volatile.Read(ref _ackSent);
+        if (unacknowledged >= AckImmediatelyAfter || (unacknowledged > 0 && _ackDue))
+        {
+            return true;
+        }
+
+        lock (_logLock)
+        {
+            return _log.SendNext < _log.NextSequence;
         }
     }
 

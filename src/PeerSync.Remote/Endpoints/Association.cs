@@ -20,7 +20,7 @@ internal sealed partial class Association
     private readonly RemoteLinkOptions _options;
 
     /// <summary>Guards <see cref="_log"/> and <see cref="_sendIncarnation"/>.</summary>
-    private readonly object _logLock = new();
+    private readonly Lock _logLock = new();
 
     /// <summary>What senders told, encoded, from the oldest unacknowledged entry on.</summary>
     private readonly OutboundLog _log;
@@ -98,12 +98,19 @@ internal sealed partial class Association
         }
 
         (RemoteDeliveryFailure Failure, string Reason)? refused;
+        SessionRun? run = null;
+        var connectionIdle = false;
         lock (_logLock)
         {
-            refused = Refusal(envelope, target);
+            refused = Accepts(envelope, target) ? null : Refusal(envelope, target);
             if (refused is null)
             {
                 Append(envelope);
+
+                // Looked at under the lock: a connection that finishes writing after this look
+                // calls back (Pump) and finds the entry; one that finished before is seen idle.
+                run = _active;
+                connectionIdle = run is not null && run.Session.Connection.QueuedBytes == 0;
             }
         }
 
@@ -113,13 +120,19 @@ internal sealed partial class Association
             return;
         }
 
-        if (_active is { } run && TryFlushInline(run))
+        // Without a session, the next one sends everything from the start; while the connection
+        // writes, it takes this entry with the next batch when done.
+        if (connectionIdle)
         {
-            return;
+            Pump(run!);
         }
-
-        _signal.Set();
     }
+
+    /// <summary>Whether the log takes <paramref name="envelope"/> (under the log lock): the quick check of what <see cref="Refusal"/> explains.</summary>
+    private bool Accepts(in OutboundEnvelope envelope, BoundNode? target) =>
+        _closedReason is null
+        && (target is null || _sendIncarnation.Value == 0 || target.Node.Incarnation == _sendIncarnation)
+        && (envelope.IsSystem || (_log.LiveCount < _options.BufferMessages && _log.LiveBytes + envelope.SizeBound <= _options.BufferBytes));
 
     /// <summary>Why the log cannot take <paramref name="envelope"/> (under the log lock); null when it can.</summary>
     private (RemoteDeliveryFailure Failure, string Reason)? Refusal(in OutboundEnvelope envelope, BoundNode? target)

@@ -32,7 +32,7 @@ internal sealed class RemoteEndpointHandle(Remoting remoting, EndpointAddress ad
         }
     }
 
-    public void Enqueue(OutboundEnvelope envelope)
+    public void Enqueue(in OutboundEnvelope envelope)
     {
         var association = _association;
         if (association is not null)

@@ -107,6 +107,9 @@ internal sealed partial class FramedConnection
                         break;
                     }
 
+                    // Everything is written: the owner may hand over its next frame right here, so
+                    // it goes out without a wakeup (and then the wait below returns at once).
+                    _drained?.Invoke();
                     await _writerSignal.WaitAsync().ConfigureAwait(false);
                     continue;
                 }

@@ -40,6 +40,8 @@ internal sealed partial class FramedConnection : IFrameConnection
 
     private long _writeCalls;
 
+    private volatile Action? _drained;
+
     public FramedConnection(
         ByteDuplex duplex,
         TransportSettings settings,
@@ -81,6 +83,8 @@ internal sealed partial class FramedConnection : IFrameConnection
     public long QueuedBytes => _sendBuffer.QueuedBytes;
 
     public Task<ConnectionClosed> Completion => _completion.Task;
+
+    public void SetDrainedHandler(Action? handler) => _drained = handler;
 
     /// <summary>Writes handed to the network so far; fewer than frames sent when batching works.</summary>
     internal long WriteCalls => Interlocked.Read(ref _writeCalls);

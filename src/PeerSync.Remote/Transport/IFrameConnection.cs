@@ -31,6 +31,13 @@ public interface IFrameConnection : IAsyncDisposable
     long QueuedBytes { get; }
 
     /// <summary>
+    /// Sets what runs on the connection's writer each time it has written everything queued (null:
+    /// nothing). A sender that hands over its next frame only then gets one large frame per write
+    /// under load, instead of many small ones queued behind each other. The handler must not block.
+    /// </summary>
+    void SetDrainedHandler(Action? handler);
+
+    /// <summary>
     /// Queues <paramref name="frame"/> without waiting. <see cref="SendResult.QueueFull"/> means the
     /// send queue is at its bound: retry after the peer drained (or use <see cref="SendAsync"/>).
     /// The frame is encoded before this returns, so the caller may reuse it.

@@ -27,6 +27,8 @@ internal sealed class PausableConnection(IFrameConnection inner, PausableTranspo
 
     public long QueuedBytes => inner.QueuedBytes;
 
+    public void SetDrainedHandler(Action? handler) => inner.SetDrainedHandler(handler);
+
     public ConnectionClosed? CloseReason => inner.CloseReason;
 
     public Task<ConnectionClosed> Completion => inner.Completion;

@@ -175,9 +175,15 @@ public sealed class BatchCodecTests
             var inbound = new InboundTables();
             using var builder = new BatchBuilder(256);
             var decoded = new List<Decoded>();
+
+            // The same ref objects for the same path, as a sender's refs are (so entries that repeat
+            // the one before take the remembered encoded start), and a new object now and then.
+            var refs = new Dictionary<string, IActorRef>();
+            IActorRef Shared(string path, int uid) =>
+                uid == 3 ? Ref(path, uid) : refs.TryGetValue(path + uid, out var known) ? known : refs[path + uid] = Ref(path, uid);
             foreach (var (recipient, uid, hasSender, serializer, manifest, payload, cut) in entries)
             {
-                builder.AddUser(tables, Ref(recipient, uid), hasSender ? Ref("s" + recipient) : null, serializer, manifest, payload);
+                builder.AddUser(tables, Shared(recipient, uid), hasSender ? Shared("s" + recipient, 0) : null, serializer, manifest, payload);
                 if (cut)
                 {
                     decoded.AddRange(Decode(builder.Finish(3, 1), inbound, out _, out _));
@@ -199,6 +205,46 @@ public sealed class BatchCodecTests
                 e.payload)).ToList();
             return expected.SequenceEqual(decoded);
         }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Entry_repeating_the_one_before_is_encoded_by_ids_again_after_its_definitions_were_dropped()
+    {
+        // The second entry is all ids and its start is remembered; dropping the definitions (the
+        // entries that carried them never reached the peer) must also forget that start.
+        var tables = new OutboundTables();
+        var (pong, ping) = (Ref("pong"), Ref("ping"));
+        using var builder = new BatchBuilder(1024);
+        builder.AddUser(tables, pong, ping, 2, "test.ping", [1]);
+        builder.AddUser(tables, pong, ping, 2, "test.ping", [2]);
+        builder.AddUser(tables, pong, ping, 2, "test.ping", [3]);
+        var entries = Decode(builder.Finish(0, 1), new InboundTables(), out _, out _);
+        Assert.Equal([[1], [2], [3]], entries.Select(e => e.Body));
+        Assert.All(entries, e => Assert.Equal(("peersync://sys@127.0.0.1:4001/user/pong", "peersync://sys@127.0.0.1:4001/user/ping", "test.ping"), (e.Recipient, e.Sender, e.Manifest)));
+
+        tables.Truncate(paths: 0, manifests: 0);
+        builder.Reset();
+        builder.AddUser(tables, pong, ping, 2, "test.ping", [4]);
+        var again = Decode(builder.Finish(0, 1), new InboundTables(), out _, out _);
+        Assert.Equal(new Decoded(BatchLayout.KindUser, "peersync://sys@127.0.0.1:4001/user/pong", "peersync://sys@127.0.0.1:4001/user/ping", 2, "test.ping", [4]), again.Single());
+    }
+
+    [Fact]
+    public void Entry_whose_start_differs_from_the_one_before_in_one_reference_is_decoded_in_full()
+    {
+        var tables = new OutboundTables();
+        var (pong, ping, other) = (Ref("pong"), Ref("ping"), Ref("other"));
+        using var builder = new BatchBuilder(1024);
+        builder.AddUser(tables, pong, ping, 2, "m", [1]);
+        builder.AddUser(tables, pong, ping, 2, "m", [2]);
+        builder.AddUser(tables, pong, other, 2, "m", [3]);
+        builder.AddUser(tables, pong, other, 3, "m", [4]);
+        builder.AddUser(tables, pong, null, 3, "m", [5]);
+        builder.AddUser(tables, pong, null, 3, "", [6]);
+        var entries = Decode(builder.Finish(0, 1), new InboundTables(), out _, out _);
+        Assert.Equal(
+            [("ping", 2, "m"), ("ping", 2, "m"), ("other", 2, "m"), ("other", 3, "m"), (null, 3, "m"), (null, 3, "")],
+            entries.Select(e => (e.Sender?[(e.Sender.LastIndexOf('/') + 1)..], e.SerializerId, e.Manifest)));
     }
 
     public static TheoryData<string, byte[], string> Malformed => new()

@@ -49,20 +49,28 @@ internal sealed class BatchBuilder : IDisposable
     /// <summary>Appends a user message, defining table entries for what the peer does not know yet.</summary>
     public void AddUser(OutboundTables tables, IActorRef recipient, IActorRef? sender, int serializerId, string manifest, ReadOnlySpan<byte> payload)
     {
-        Ensure(1);
-        _buffer[_position++] = BatchLayout.KindUser;
-        WritePath(tables, recipient);
-        if (sender is null)
+        Ensure(OutboundTables.MaxPrefixBytes + Varint.MaxBytes64 + payload.Length);
+        var prefix = tables.PrefixFor(recipient, sender, serializerId, manifest);
+        if (!prefix.IsEmpty)
         {
-            WriteVarint(BatchLayout.RefNone);
+            // The same recipient, sender and type as the entry before: the same bytes.
+            prefix.CopyTo(_buffer.AsSpan(_position));
+            _position += prefix.Length;
         }
         else
         {
-            WritePath(tables, sender);
+            var start = _position;
+            _buffer[_position++] = BatchLayout.KindUser;
+            var known = WritePath(tables, recipient);
+            known &= sender is null ? WriteVarint(BatchLayout.RefNone) : WritePath(tables, sender);
+            WriteVarint(Varint.ZigZag(serializerId));
+            known &= WriteManifest(tables, manifest);
+            if (known)
+            {
+                tables.RememberPrefix(recipient, sender, serializerId, manifest, _buffer.AsSpan(start, _position - start));
+            }
         }
 
-        WriteVarint(Varint.ZigZag(serializerId));
-        WriteManifest(tables, manifest);
         WriteVarint((ulong)payload.Length);
         Ensure(payload.Length);
         payload.CopyTo(_buffer.AsSpan(_position));
@@ -121,36 +129,37 @@ internal sealed class BatchBuilder : IDisposable
         _buffer = [];
     }
 
-    private void WritePath(OutboundTables tables, IActorRef actorRef)
+    /// <summary>Writes a path reference; true when it is an id the peer knows already (no string in the bytes).</summary>
+    private bool WritePath(OutboundTables tables, IActorRef actorRef)
     {
         var id = tables.FindPath(actorRef, out var text);
         if (id > 0)
         {
-            WriteVarint((ulong)id << 2);
-            return;
+            return WriteVarint((ulong)id << 2);
         }
 
         id = tables.DefinePath(actorRef, text!);
         WriteString(id > 0 ? ((ulong)id << 2) | BatchLayout.RefDefine : BatchLayout.RefLiteral, text!);
+        return false;
     }
 
-    private void WriteManifest(OutboundTables tables, string manifest)
+    /// <summary>Writes a manifest reference; true when no string went into the bytes.</summary>
+    private bool WriteManifest(OutboundTables tables, string manifest)
     {
         if (manifest.Length == 0)
         {
-            WriteVarint(BatchLayout.RefNone);
-            return;
+            return WriteVarint(BatchLayout.RefNone);
         }
 
         var id = tables.FindManifest(manifest);
         if (id > 0)
         {
-            WriteVarint((ulong)id << 2);
-            return;
+            return WriteVarint((ulong)id << 2);
         }
 
         id = tables.DefineManifest(manifest);
         WriteString(id > 0 ? ((ulong)id << 2) | BatchLayout.RefDefine : BatchLayout.RefLiteral, manifest);
+        return false;
     }
 
     private void WriteString(ulong code, string text)
@@ -171,10 +180,12 @@ internal sealed class BatchBuilder : IDisposable
         _position = lengthAt + lengthBytes + written;
     }
 
-    private void WriteVarint(ulong value)
+    /// <summary>Writes <paramref name="value"/>; returns true (for the reference writers).</summary>
+    private bool WriteVarint(ulong value)
     {
         Ensure(Varint.MaxBytes64);
         _position += Varint.Write(_buffer.AsSpan(_position), value);
+        return true;
     }
 
     private void Ensure(int bytes)

@@ -16,6 +16,16 @@ internal ref struct BatchReader
     private int _offset;
     private int _read;
 
+    // The start of the last user entry whose references were all ids (kind through manifest), and
+    // what it decoded to: a stream of messages repeats those bytes, and comparing them costs less
+    // than decoding them again.
+    private int _prefixStart;
+    private int _prefixLength;
+    private InboundPath? _prefixRecipient;
+    private InboundPath? _prefixSender;
+    private int _prefixSerializerId;
+    private string _prefixManifest = "";
+
     public BatchReader(ReadOnlySpan<byte> data, InboundTables tables)
     {
         _data = data;
@@ -74,12 +84,18 @@ internal ref struct BatchReader
         switch (kind)
         {
             case BatchLayout.KindUser:
-                var recipient = ReadPath(index, "recipient") ?? throw new BatchFormatException($"entry {index} is a user message without recipient");
-                var sender = ReadPath(index, "sender");
-                var serializerId = Varint.UnZigZag(Varint.Read(_data, ref _offset, "serializer id"));
-                var manifest = ReadManifest(index);
+                var start = _offset - 1;
+                if (_prefixLength > 0 && _data[start..].StartsWith(_data.Slice(_prefixStart, _prefixLength)))
+                {
+                    _offset = start + _prefixLength;
+                }
+                else
+                {
+                    ReadUserPrefix(index, start);
+                }
+
                 var payload = ReadBytes(index, "payload", "payload length");
-                entry = new BatchEntry(BatchLayout.KindUser, recipient, sender, serializerId, manifest, payload);
+                entry = new BatchEntry(BatchLayout.KindUser, _prefixRecipient, _prefixSender, _prefixSerializerId, _prefixManifest, payload);
                 return true;
             case BatchLayout.KindSystem:
                 entry = new BatchEntry(BatchLayout.KindSystem, null, null, 0, "", ReadBytes(index, "system message", "system message length"));
@@ -89,9 +105,20 @@ internal ref struct BatchReader
         }
     }
 
-    private InboundPath? ReadPath(int index, string what)
+    /// <summary>Decodes a user entry's references (from after the kind byte at <paramref name="start"/>) and remembers them as the prefix when all were ids.</summary>
+    private void ReadUserPrefix(int index, int start)
+    {
+        _prefixRecipient = ReadPath(index, "recipient", out var known) ?? throw new BatchFormatException($"entry {index} is a user message without recipient");
+        _prefixSender = ReadPath(index, "sender", out var senderKnown);
+        _prefixSerializerId = Varint.UnZigZag(Varint.Read(_data, ref _offset, "serializer id"));
+        _prefixManifest = ReadManifest(index, out var manifestKnown);
+        (_prefixStart, _prefixLength) = known && senderKnown && manifestKnown ? (start, _offset - start) : (0, 0);
+    }
+
+    private InboundPath? ReadPath(int index, string what, out bool byId)
     {
         var code = Varint.Read(_data, ref _offset, what);
+        byId = (code & 3) == BatchLayout.RefExisting;
         if (code == BatchLayout.RefNone)
         {
             return null;
@@ -106,9 +133,10 @@ internal ref struct BatchReader
         };
     }
 
-    private string ReadManifest(int index)
+    private string ReadManifest(int index, out bool byId)
     {
         var code = Varint.Read(_data, ref _offset, "manifest");
+        byId = (code & 3) == BatchLayout.RefExisting;
         if (code == BatchLayout.RefNone)
         {
             return "";

@@ -32,6 +32,41 @@ internal sealed class OutboundTables
     private string? _recentManifest;
     private int _recentManifestId;
 
+    /// <summary>Longest entry start (kind, recipient, sender, serializer, manifest, all by id) kept by <see cref="RememberPrefix"/>.</summary>
+    public const int MaxPrefixBytes = 32;
+
+    // The start of the last entry encoded with ids only, and what it was for: a stream of messages
+    // repeats it, and copying it costs less than looking up and encoding each part.
+    private readonly byte[] _prefix = new byte[MaxPrefixBytes];
+    private int _prefixLength;
+    private IActorRef? _prefixRecipient;
+    private IActorRef? _prefixSender;
+    private int _prefixSerializerId;
+    private string? _prefixManifest;
+
+    /// <summary>The encoded start of an entry for these parts if it is the one remembered; empty otherwise.</summary>
+    public ReadOnlySpan<byte> PrefixFor(IActorRef recipient, IActorRef? sender, int serializerId, string manifest) =>
+        ReferenceEquals(recipient, _prefixRecipient) && ReferenceEquals(sender, _prefixSender)
+        && serializerId == _prefixSerializerId && ReferenceEquals(manifest, _prefixManifest)
+            ? _prefix.AsSpan(0, _prefixLength)
+            : default;
+
+    /// <summary>Remembers the encoded start of an entry whose references are all ids the peer knows.</summary>
+    public void RememberPrefix(IActorRef recipient, IActorRef? sender, int serializerId, string manifest, ReadOnlySpan<byte> encoded)
+    {
+        if (encoded.Length > MaxPrefixBytes)
+        {
+            return;
+        }
+
+        encoded.CopyTo(_prefix);
+        _prefixLength = encoded.Length;
+        _prefixRecipient = recipient;
+        _prefixSender = sender;
+        _prefixSerializerId = serializerId;
+        _prefixManifest = manifest;
+    }
+
     /// <summary>The id of <paramref name="actorRef"/>'s path, or 0 with its text when the peer does not know it yet.</summary>
     public int FindPath(IActorRef actorRef, out string? text)
     {
@@ -129,6 +164,9 @@ internal sealed class OutboundTables
             _byManifest.Remove(manifest);
         }
 
+        _prefixRecipient = _prefixSender = null;
+        _prefixManifest = null;
+        _prefixLength = 0;
         _recentRef0 = _recentRef1 = null;
         _recentId0 = _recentId1 = 0;
         _recentManifest = null;

@@ -56,6 +56,8 @@ internal sealed class FaultInjectingConnection : IFrameConnection
 
     public long QueuedBytes => _inner.QueuedBytes;
 
+    public void SetDrainedHandler(Action? handler) => _inner.SetDrainedHandler(handler);
+
     public ConnectionClosed? CloseReason => _inner.CloseReason;
 
     /// <summary>This end's node address.</summary>
