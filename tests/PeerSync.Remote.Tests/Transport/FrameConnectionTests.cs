@@ -57,6 +57,43 @@ public sealed class FrameConnectionTests
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public async Task Drained_handler_runs_once_everything_queued_is_written_and_what_it_sends_goes_out_next(TransportKind kind)
+    {
+        // The link hands a connection its next batch from this handler: it must run with nothing
+        // left queued, and a frame sent from it must be written without another send to wake the writer.
+        var pair = new TransportPair(kind);
+        var (client, server, listener) = await ConnectAsync(pair);
+        var queuedWhenCalled = new List<long>();
+        client.SetDrainedHandler(() =>
+        {
+            lock (queuedWhenCalled)
+            {
+                queuedWhenCalled.Add(client.QueuedBytes);
+                if (queuedWhenCalled.Count <= 2)
+                {
+                    Assert.Equal(SendResult.Accepted, client.TrySend(Frames.User(queuedWhenCalled.Count)));
+                }
+            }
+        });
+
+        Assert.Equal(SendResult.Accepted, client.TrySend(Frames.User(0)));
+        for (var i = 0; i <= 2; i++)
+        {
+            Assert.Equal(i, Frames.SequenceOf((await server.ReceiveAsync().Within())!));
+        }
+
+        client.SetDrainedHandler(null);
+        lock (queuedWhenCalled)
+        {
+            Assert.True(queuedWhenCalled.Count >= 2, $"the handler ran {queuedWhenCalled.Count} times");
+            Assert.All(queuedWhenCalled, queued => Assert.Equal(0, queued));
+        }
+
+        await DisposeAllAsync(pair, listener, client, server);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public async Task Connection_carries_a_frame_of_max_frame_size(TransportKind kind)
     {
         var settings = new TransportSettings { MaxFrameSizeBytes = 512 * 1024, SendQueueBytes = 1024 * 1024 };
