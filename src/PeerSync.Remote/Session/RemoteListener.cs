@@ -24,8 +24,20 @@ public sealed class RemoteListener : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _gate = new();
+
+    /// <summary>Running handshake tasks, for <see cref="DisposeAsync"/> to wait on; guarded by <see cref="_gate"/>.</summary>
     private readonly HashSet<Task> _handshakes = [];
+
     private readonly Task _acceptLoop;
+
+    /// <summary>
+    /// Handshakes started and not yet finished; guarded by <see cref="_gate"/>. Counted apart from
+    /// <see cref="_handshakes"/> because each handshake gives its slot back inside its own task, so
+    /// the slot is free by the time anyone sees the task complete; the set is pruned by a
+    /// continuation, which may run after a waiter (DisposeAsync, a new accept) already went on.
+    /// </summary>
+    private int _pendingHandshakes;
+
     private long _established;
     private long _failed;
     private int _disposed;
@@ -57,7 +69,7 @@ public sealed class RemoteListener : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _handshakes.Count;
+                return _pendingHandshakes;
             }
         }
     }
@@ -142,7 +154,7 @@ public sealed class RemoteListener : IAsyncDisposable
 
             lock (_gate)
             {
-                if (_handshakes.Count >= _maxPendingHandshakes)
+                if (_pendingHandshakes >= _maxPendingHandshakes)
                 {
                     var detail = $"{_maxPendingHandshakes} handshakes already pending (max-pending-handshakes); retry later";
                     RemoteLog.ConnectionRefused(_logger, connection.RemoteEndpoint, DisconnectReason.Overloaded, detail);
@@ -151,6 +163,7 @@ public sealed class RemoteListener : IAsyncDisposable
                     continue;
                 }
 
+                _pendingHandshakes++;
                 var handshake = HandshakeAsync(connection);
                 _handshakes.Add(handshake);
                 _ = handshake.ContinueWith(
@@ -159,6 +172,7 @@ public sealed class RemoteListener : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops a finished handshake's task, so the set does not keep its connection alive.</summary>
     private void Forget(Task handshake)
     {
         lock (_gate)
@@ -167,10 +181,26 @@ public sealed class RemoteListener : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs one handshake in a slot the accept loop took for it, and gives the slot back before the task completes.</summary>
     private async Task HandshakeAsync(IFrameConnection connection)
     {
-        // Yield so that the accept loop goes on at once, whatever the handshake does.
-        await Task.Yield();
+        try
+        {
+            // Yield so that the accept loop goes on at once, whatever the handshake does.
+            await Task.Yield();
+            await HandshakeCoreAsync(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _pendingHandshakes--;
+            }
+        }
+    }
+
+    private async Task HandshakeCoreAsync(IFrameConnection connection)
+    {
         HandshakeResult result;
         try
         {
@@ -216,8 +246,9 @@ public sealed class RemoteListener : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops accepting, cancels running handshakes (closing their connections) and waits for them.
-    /// Sessions already handed to the callback stay open: their owner closes them.
+    /// Stops accepting, cancels running handshakes (closing their connections) and waits for them,
+    /// so <see cref="PendingHandshakes"/> is 0 when it returns. Sessions already handed to the
+    /// callback stay open: their owner closes them.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
