@@ -19,7 +19,8 @@ namespace PeerSync.Remote.Links;
 /// </summary>
 internal sealed class LinkMemory
 {
-    /// <param name="address">Where to dial the peer, when known at creation; null for a link created from the peer's dial-in.</param>
+    /// <param name="address">Where to dial the peer, when known at creation (for a link created from a
+    /// session offer, the address the peer advertised in its handshake); null when not known.</param>
     public LinkMemory(EndpointAddress? address) => Address = address;
 
     /// <summary>The last wake the link handled (reported in <see cref="LinkStopped"/>).</summary>

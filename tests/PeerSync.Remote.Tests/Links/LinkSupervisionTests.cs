@@ -286,12 +286,59 @@ public sealed class LinkSupervisionTests
         Assert.Equal(0, a.DeadLetterCount(d => d.Message is Ping));
     }
 
+    /// <summary>
+    /// Regression: a link created from a dial-in started its machine without the peer's address. When
+    /// its first session was refused (the incarnation was quarantined after Remoting let the session
+    /// through and before the new link took it), it stayed Connecting for good, with what was told to
+    /// the peer buffered. a's dispatcher is paused while the offer and the quarantine are queued, so
+    /// the link is created and takes the session only after the quarantine, as in that race (a
+    /// session a dialed stands in for b's dial-in). b2 restarts on b1's port and never dials a, so
+    /// only a's own dial can deliver the message.
+    /// </summary>
+    [Fact]
+    public async Task Link_created_by_a_refused_dial_in_dials_the_peer_and_delivers_to_its_next_incarnation()
+    {
+        var network = new TestNetwork(TransportKind.InMemory);
+        var dispatcher = new PausableDispatcher();
+        await using var a = await RemoteTestNode.StartAsync(network, "a", dispatcher: dispatcher);
+        a.System.WithTestMessages();
+        var b1 = await RemoteTestNode.StartAsync(network, "b", SlowRedial, incarnation: 1);
+        var port = b1.Endpoint.Port;
+        var address = b1.Remoting.Address;
+        var dialed = await new RemoteDialer(network.CreateTransport(RemoteTestNode.Options(), a.System.LoggerFactory), new HandshakeRunner(
+            new HandshakeConfig(TestNodes.Cluster, a.Remoting.Identity, TestNodes.Secret, 1024 * 1024))).ConnectAsync(b1.Endpoint).Within();
+        Assert.True(dialed.Succeeded, dialed.ToString());
+
+        await dispatcher.PauseAsync();
+        a.Remoting.OfferSession(dialed.Session!, dialedBySelf: false);
+        a.Remoting.Quarantine(b1.Node, "downed by the test");
+        dispatcher.Resume();
+        // Each answers after it has passed on (or handled) the offer and the quarantine queued before:
+        // the remoting actor, the links actor (which created the link for the offer), and the link.
+        await Identify(a, "/system/remote", 1);
+        await Identify(a, "/system/remote/links", 2);
+        await Identify(a, "/system/remote/links/b", 3);
+        Assert.Equal(PeerLinkState.Connecting, a.Remoting.PeerStates.StateOf(b1.Id));
+        a.System.ResolveActorRef(ActorPath.Parse(address + "/user/inbox"))!.Tell(new Ping(1), null);
+        await b1.DisposeAsync();
+        await using var b2 = await RemoteTestNode.StartAsync(network, "b", SlowRedial, incarnation: 2, port: port);
+        b2.System.WithTestMessages();
+        var inbox = b2.CreateInbox();
+
+        Assert.Equal(new Ping(1), inbox.ExpectMsg<Ping>(timeout: TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, a.DeadLetterCount(d => d.Message is Ping));
+    }
+
     /// <summary>b redials only after a minute: within a test it dials once and then only accepts.</summary>
     private static void SlowRedial(Remote.Configuration.RemoteOptions options)
     {
         options.Link.ReconnectMinBackoff = TimeSpan.FromMinutes(1);
         options.Link.ReconnectMaxBackoff = TimeSpan.FromMinutes(1);
     }
+
+    /// <summary>One Identify round trip with the actor at <paramref name="path"/> on <paramref name="node"/>.</summary>
+    private static Task<ActorIdentity> Identify(RemoteTestNode node, string path, int id) =>
+        node.System.ResolveLocal(ActorPath.Parse(node.Remoting.Address + path))!.Ask<ActorIdentity>(new Identify(id), TimeSpan.FromSeconds(30));
 
     /// <summary>The link's own invariant check failed on a connect told to it without a wake number (wake 0).</summary>
     private static bool Crashed(RemoteTestNode node) =>
