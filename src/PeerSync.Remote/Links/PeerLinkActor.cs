@@ -16,8 +16,9 @@ namespace PeerSync.Remote.Links;
 /// <see cref="PeerStateService"/>. Messages to the peer never pass through this actor. A link that
 /// stopped (Disconnected) stays dormant and starts a fresh machine when the node is connected again
 /// or dials in. What must outlive a crash of this actor (the last wake handled, the peer's latest
-/// address, whether the link is dormant or stopping) is kept in a <see cref="LinkMemory"/> from the
-/// links actor; a restarted link stays dormant, finishes its stop, or runs, accordingly.
+/// address, whether the link is dormant or stopping, the session numbers used) is kept in a
+/// <see cref="LinkMemory"/> from the links actor; a restarted link stays dormant, finishes its stop,
+/// or runs, accordingly.
 /// </summary>
 internal sealed partial class PeerLinkActor : ReceiveActor
 {
@@ -32,7 +33,6 @@ internal sealed partial class PeerLinkActor : ReceiveActor
     private readonly LinkMemory _memory;
     private readonly bool _startedByOffer;
     private PeerLinkMachine _machine = null!;
-    private long _nextSessionId;
     private long _activations;
     private ulong _starts;
 
@@ -237,7 +237,7 @@ internal sealed partial class PeerLinkActor : ReceiveActor
 
     private LinkSession Register(PeerSession session, bool dialedBySelf)
     {
-        var id = ++_nextSessionId;
+        var id = _memory.NextSessionId();
         _sessions[id] = session;
         _identities[session.Peer.Node] = session.Peer;
         if (_remoting.IsQuarantined(session.Peer.Node))
