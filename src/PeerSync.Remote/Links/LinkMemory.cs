@@ -23,11 +23,11 @@ namespace PeerSync.Remote.Links;
 /// </summary>
 internal sealed class LinkMemory
 {
+    private long _lastSessionId;
+
     /// <param name="address">Where to dial the peer, when known at creation (for a link created from a
     /// session offer, the address the peer advertised in its handshake); null when not known.</param>
     public LinkMemory(EndpointAddress? address) => Address = address;
-
-    private long _lastSessionId;
 
     /// <summary>The last wake the link handled (reported in <see cref="LinkStopped"/>).</summary>
     public WakeSeq LatestWake { get; private set; }
