@@ -14,12 +14,19 @@ namespace PeerSync.Remote.Links;
 /// <item>run a fresh machine although it was dormant when it crashed, which the links actor never
 /// hears of: it would still count the link dormant (<see cref="IsDormant"/>);</item>
 /// <item>start over and redial a peer it was told to leave, when it crashed while disconnecting:
-/// the links actor would wait for its stop report for ever (<see cref="StopReason"/>).</item>
+/// the links actor would wait for its stop report for ever (<see cref="StopReason"/>);</item>
+/// <item>number its sessions from one again, so the end of the failed instance's active session,
+/// which that session's reader reports to the link once it has stopped (possibly after the restart),
+/// would read as the end of the new instance's session of the same number, and close it
+/// (<see cref="NextSessionId"/>).</item>
 /// </list>
 /// </summary>
 internal sealed class LinkMemory
 {
-    /// <param name="address">Where to dial the peer, when known at creation; null for a link created from the peer's dial-in.</param>
+    private long _lastSessionId;
+
+    /// <param name="address">Where to dial the peer, when known at creation (for a link created from a
+    /// session offer, the address the peer advertised in its handshake); null when not known.</param>
     public LinkMemory(EndpointAddress? address) => Address = address;
 
     /// <summary>The last wake the link handled (reported in <see cref="LinkStopped"/>).</summary>
@@ -42,6 +49,12 @@ internal sealed class LinkMemory
     /// having reported it yet); null when it was running. A link restarted with it finishes the stop.
     /// </summary>
     public string? StopReason { get; private set; }
+
+    /// <summary>
+    /// The number of a session the link registers: from 1, never the same twice for the link, also
+    /// across restarts of its actor (see the class summary).
+    /// </summary>
+    public long NextSessionId() => ++_lastSessionId;
 
     /// <summary>
     /// The link handled <paramref name="wake"/> (a session offer or a connect from the links actor):

@@ -16,8 +16,9 @@ namespace PeerSync.Remote.Links;
 /// <see cref="PeerStateService"/>. Messages to the peer never pass through this actor. A link that
 /// stopped (Disconnected) stays dormant and starts a fresh machine when the node is connected again
 /// or dials in. What must outlive a crash of this actor (the last wake handled, the peer's latest
-/// address, whether the link is dormant or stopping) is kept in a <see cref="LinkMemory"/> from the
-/// links actor; a restarted link stays dormant, finishes its stop, or runs, accordingly.
+/// address, whether the link is dormant or stopping, the session numbers used) is kept in a
+/// <see cref="LinkMemory"/> from the links actor; a restarted link stays dormant, finishes its stop,
+/// or runs, accordingly.
 /// </summary>
 internal sealed partial class PeerLinkActor : ReceiveActor
 {
@@ -30,17 +31,20 @@ internal sealed partial class PeerLinkActor : ReceiveActor
     private readonly Dictionary<long, PeerSession> _sessions = [];
     private readonly Dictionary<UniqueNode, NodeIdentity> _identities = [];
     private readonly LinkMemory _memory;
+    private readonly bool _startedByOffer;
     private PeerLinkMachine _machine = null!;
-    private long _nextSessionId;
     private long _activations;
     private ulong _starts;
 
     /// <param name="memory">What this link keeps across restarts of this actor; its address is where the first machine dials.</param>
-    public PeerLinkActor(Remoting remoting, Association association, LinkMemory memory)
+    /// <param name="startedByOffer">The link is created for a session offered to it (the next message
+    /// it gets): its first machine knows the memory's address without dialing it.</param>
+    public PeerLinkActor(Remoting remoting, Association association, LinkMemory memory, bool startedByOffer)
     {
         _remoting = remoting;
         _association = association;
         _memory = memory;
+        _startedByOffer = startedByOffer;
         _epoch = remoting.TimeProvider.GetTimestamp();
         Running();
     }
@@ -51,7 +55,24 @@ internal sealed partial class PeerLinkActor : ReceiveActor
 
     private PeerLinkConfig Config => _remoting.Options.Link.ToConfig(_remoting.Options.HandshakeTimeout);
 
-    protected override void PreStart() => StartMachine(_memory.Address);
+    /// <summary>
+    /// The address <paramref name="session"/>'s handshake advertises for <paramref name="peer"/>: where
+    /// a link started by that session dials should it be refused or lost; null when the session is
+    /// with another node.
+    /// </summary>
+    internal static EndpointAddress? AdvertisedAddress(PeerSession session, NodeId peer) =>
+        session.Peer.Id == peer ? session.Peer.Address : null;
+
+    /// <summary>
+    /// A link created for an offered session starts like a dormant link woken by one: it leaves the
+    /// connection to that session and dials the address only if the session is refused or lost.
+    /// Before, it started with no address, and a session refused in the quarantine race (Remoting let
+    /// it through, the incarnation was quarantined before the link took it) left it waiting for the
+    /// peer to dial.
+    /// </summary>
+    protected override void PreStart() => StartMachine(_startedByOffer
+        ? PeerLinkMachine.Offered(Config, _remoting.Self.Id, Peer, NextSeed(), _memory.Address, NowMs)
+        : NewMachine(_memory.Address));
 
     protected override void PostStop() => ReleaseSessions("the link stopped");
 
@@ -121,8 +142,8 @@ internal sealed partial class PeerLinkActor : ReceiveActor
             // The new machine knows where to dial the peer (the address the link last knew, else the
             // one the peer advertises in this session's handshake) without dialing now: should this
             // session be refused or lost, it redials instead of waiting for the peer to dial again.
-            var advertised = offer.Session.Peer.Id == Peer ? offer.Session.Peer.Address : (EndpointAddress?)null;
-            Wake(offer.Wake, PeerLinkMachine.Offered(Config, _remoting.Self.Id, Peer, NextSeed(), _memory.Address ?? advertised, NowMs));
+            var address = _memory.Address ?? AdvertisedAddress(offer.Session, Peer);
+            Wake(offer.Wake, PeerLinkMachine.Offered(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs));
             return OnOfferAsync(offer);
         });
         Receive<ConnectLink>(connect => Wake(connect.Wake, NewMachine(connect.Address)));
@@ -216,7 +237,7 @@ internal sealed partial class PeerLinkActor : ReceiveActor
 
     private LinkSession Register(PeerSession session, bool dialedBySelf)
     {
-        var id = ++_nextSessionId;
+        var id = _memory.NextSessionId();
         _sessions[id] = session;
         _identities[session.Peer.Node] = session.Peer;
         if (_remoting.IsQuarantined(session.Peer.Node))

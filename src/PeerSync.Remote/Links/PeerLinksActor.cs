@@ -36,8 +36,11 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
                     return true;
                 }
 
+                // A link created for this offer knows the address the peer advertises in its handshake,
+                // so it can dial the peer should the offered session be refused or lost.
                 var offeredTo = offer.Session.Peer.Id;
-                Ensure(offeredTo, address: null).Tell(offer with { Wake = _roster.NextWake(offeredTo) }, Self);
+                Ensure(offeredTo, PeerLinkActor.AdvertisedAddress(offer.Session, offeredTo), startedByOffer: true)
+                    .Tell(offer with { Wake = _roster.NextWake(offeredTo) }, Self);
                 return true;
             case EnsureLink ensure:
                 if (_shutdownReason is null)
@@ -51,7 +54,7 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
                     }
                     else
                     {
-                        Ensure(ensure.Peer, ensure.Address);
+                        Ensure(ensure.Peer, ensure.Address, startedByOffer: false);
                     }
                 }
 
@@ -117,7 +120,7 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
         switch (command.Command)
         {
             case ConnectLink connect when _shutdownReason is null:
-                Ensure(command.Peer, connect.Address);
+                Ensure(command.Peer, connect.Address, startedByOffer: false);
                 break;
             case DisconnectLink disconnect:
                 // No link yet: still, nothing may be buffered for the peer from now on.
@@ -126,7 +129,10 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
         }
     }
 
-    private IActorRef Ensure(NodeId peer, EndpointAddress? address)
+    /// <param name="address">Where the peer can be dialed, when known: the new link's memory keeps it.</param>
+    /// <param name="startedByOffer">The link is created for a session offered to it, told next: it does
+    /// not dial <paramref name="address"/> while that session is handled (see PeerLinkMachine.Offered).</param>
+    private IActorRef Ensure(NodeId peer, EndpointAddress? address, bool startedByOffer)
     {
         if (_links.TryGetValue(peer, out var link))
         {
@@ -137,7 +143,7 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
         var association = remoting.Endpoints.GetOrCreate(peer);
         // The memory outlives restarts of the link's actor (wakes handled, learned address, dormancy).
         var memory = new LinkMemory(address);
-        link = Context.Watch(Context.ActorOf(Props.Create(() => new PeerLinkActor(remoting, association, memory)), peer.Value));
+        link = Context.Watch(Context.ActorOf(Props.Create(() => new PeerLinkActor(remoting, association, memory, startedByOffer)), peer.Value));
         _links[peer] = link;
         _peers[link] = peer;
         _roster.Add(peer);

@@ -227,4 +227,16 @@ public sealed class LinkMemoryTests
         Assert.True(memory.IsDormant);
         Assert.Equal(new WakeSeq(2), memory.LatestWake);
     }
+
+    [Fact]
+    public void NextSessionId_numbers_the_links_sessions_from_one_without_repeating_one()
+    {
+        // One memory serves every instance of the link's actor: a restarted instance goes on counting,
+        // so a late end report of the failed instance's session never names one of the new instance.
+        var memory = new LinkMemory(First);
+
+        var ids = Enumerable.Range(0, 3).Select(_ => memory.NextSessionId()).ToArray();
+
+        Assert.Equal([1L, 2L, 3L], ids);
+    }
 }

@@ -1,9 +1,12 @@
 using PeerSync.Actors;
+using PeerSync.Remote.Endpoints;
 using PeerSync.Remote.Handshake;
 using PeerSync.Remote.Links;
 using PeerSync.Remote.PeerState;
+using PeerSync.Remote.Protocol;
 using PeerSync.Remote.Session;
 using PeerSync.Remote.Tests.Support;
+using PeerSync.Remote.Transport;
 
 namespace PeerSync.Remote.Tests.Links;
 
@@ -99,7 +102,9 @@ public sealed class LinkSupervisionTests
     /// Regression: a link created from the peer's dial-in (no address at creation) learns the peer's
     /// address from the handshake, but its restarted actor rebuilt the machine from the creation
     /// address only, so after a crash it waited for the peer to dial. Here b dials once and then
-    /// only accepts (its redial backoff is a minute), so a reconnection can only be a's own dial.
+    /// only accepts (its redial backoff is a minute), so a reconnection can only be a's own dial, and
+    /// a message a tells b after it arrives only once b has taken that session (b's link says
+    /// Connected before the session carries anything).
     /// </summary>
     [Fact]
     public async Task Link_dials_the_peer_after_a_crash_when_it_learned_the_address_from_a_dial_in()
@@ -107,10 +112,13 @@ public sealed class LinkSupervisionTests
         var network = new TestNetwork(TransportKind.InMemory);
         await using var a = await RemoteTestNode.StartAsync(network, "a");
         await using var b = await RemoteTestNode.StartAsync(network, "b", SlowRedial);
+        a.System.WithTestMessages();
+        b.System.WithTestMessages();
+        var inbox = b.CreateInbox();
         var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
         using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
         b.Remoting.Connect(a.Endpoint);
-        await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "b dialed a");
+        await Eventually.TrueAsync(() => ConnectedEventSeen(a, b, events), "b dialed a", () => string.Join("\n", events));
         var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
         var connectedBefore = events.Count(s => s.State == PeerLinkState.Connected);
 
@@ -123,7 +131,44 @@ public sealed class LinkSupervisionTests
             () => events.Count(s => s.State == PeerLinkState.Connected) > connectedBefore,
             "the restarted link to dial b",
             () => string.Join("\n", events));
+        a.RefTo(b, "/user/inbox").Tell(new Ping(1), null);
+        Assert.Equal(new Ping(1), inbox.ExpectMsg<Ping>(timeout: TimeSpan.FromSeconds(10)));
         Assert.True(b.Remoting.PeerStates.IsAvailable(a.Id));
+    }
+
+    /// <summary>
+    /// Regression: a restarted link numbered its sessions from 1 again, and the reader of the failed
+    /// instance's active session reports that session's end to the link only once it has stopped,
+    /// which can be after the restarted link activated its own first session. That report then read
+    /// as the end of the new session (the same number), and the link closed it and went Connecting.
+    /// The late report is told by hand once the restarted link is connected (its reader's own report
+    /// usually comes before); session numbers now last for the link's lifetime, so it changes nothing.
+    /// </summary>
+    [Fact]
+    public async Task Link_keeps_its_session_after_a_crash_when_the_failed_instances_session_end_arrives_late()
+    {
+        var network = new TestNetwork(TransportKind.InMemory);
+        await using var a = await RemoteTestNode.StartAsync(network, "a");
+        await using var b = await RemoteTestNode.StartAsync(network, "b", SlowRedial);
+        var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
+        using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
+        b.Remoting.Connect(a.Endpoint);
+        await Eventually.TrueAsync(() => ConnectedEventSeen(a, b, events), "b dialed a", () => string.Join("\n", events));
+        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+        link.Tell(new ConnectLink(Nowhere), null);
+        await Eventually.TrueAsync(() => Crashed(a), "the link to fail its invariant check and restart", () => string.Join("\n", a.Logs.Entries));
+        await Eventually.TrueAsync(
+            () => events.Count(s => s.State == PeerLinkState.Connected) == 2,
+            "the restarted link to dial b",
+            () => string.Join("\n", events));
+
+        // The first session the link had (number 1), ended as the failed instance's release ends it.
+        link.Tell(new SessionEnded(1, new ConnectionClosed(DisconnectReason.Shutdown, "the link failed and restarts: by the test", ByPeer: false)), null);
+        await link.Ask<ActorIdentity>(new Identify(1), TimeSpan.FromSeconds(30));
+
+        Assert.DoesNotContain(events, s => s.Reason.StartsWith("session lost", StringComparison.Ordinal));
+        Assert.Equal(PeerLinkState.Connected, events.Last().State);
+        Assert.True(a.Remoting.IsLinkActive(b.Id));
     }
 
     /// <summary>
@@ -226,6 +271,9 @@ public sealed class LinkSupervisionTests
             () => events.Any(s => s is { State: PeerLinkState.Disconnected, Reason: "disconnected by the test" }),
             "a's link to b stopped",
             () => string.Join("\n", events));
+        // b's link learns of the closed session on its own: a connect it handles while still connected
+        // dials nothing, and then it would wait out its one-minute backoff.
+        await Eventually.TrueAsync(() => b.Remoting.PeerStates.StateOf(a.Id) == PeerLinkState.Connecting, "b's link to see the session end");
         b.Remoting.Connect(a.Endpoint);
         await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "b's dial-in woke a's link");
 
@@ -286,12 +334,67 @@ public sealed class LinkSupervisionTests
         Assert.Equal(0, a.DeadLetterCount(d => d.Message is Ping));
     }
 
+    /// <summary>
+    /// Regression: a link created from a dial-in started its machine without the peer's address. When
+    /// its first session was refused (the incarnation was quarantined after Remoting let the session
+    /// through and before the new link took it), it stayed Connecting for good, with what was told to
+    /// the peer buffered. a's dispatcher is paused while the offer and the quarantine are queued, so
+    /// the link is created and takes the session only after the quarantine, as in that race (a
+    /// session a dialed stands in for b's dial-in). b2 restarts on b1's port and never dials a, so
+    /// only a's own dial can deliver the message.
+    /// </summary>
+    [Fact]
+    public async Task Link_created_by_a_refused_dial_in_dials_the_peer_and_delivers_to_its_next_incarnation()
+    {
+        var network = new TestNetwork(TransportKind.InMemory);
+        var dispatcher = new PausableDispatcher();
+        await using var a = await RemoteTestNode.StartAsync(network, "a", dispatcher: dispatcher);
+        a.System.WithTestMessages();
+        var b1 = await RemoteTestNode.StartAsync(network, "b", SlowRedial, incarnation: 1);
+        var port = b1.Endpoint.Port;
+        var address = b1.Remoting.Address;
+        var dialed = await new RemoteDialer(network.CreateTransport(RemoteTestNode.Options(), a.System.LoggerFactory), new HandshakeRunner(
+            new HandshakeConfig(TestNodes.Cluster, a.Remoting.Identity, TestNodes.Secret, 1024 * 1024))).ConnectAsync(b1.Endpoint).Within();
+        Assert.True(dialed.Succeeded, dialed.ToString());
+
+        await dispatcher.PauseAsync();
+        a.Remoting.OfferSession(dialed.Session!, dialedBySelf: false);
+        a.Remoting.Quarantine(b1.Node, "downed by the test");
+        dispatcher.Resume();
+        // Each answers after it has passed on (or handled) the offer and the quarantine queued before:
+        // the remoting actor, the links actor (which created the link for the offer), and the link.
+        await Identify(a, "/system/remote", 1);
+        await Identify(a, "/system/remote/links", 2);
+        await Identify(a, "/system/remote/links/b", 3);
+        Assert.Equal(PeerLinkState.Connecting, a.Remoting.PeerStates.StateOf(b1.Id));
+        a.System.ResolveActorRef(ActorPath.Parse(address + "/user/inbox"))!.Tell(new Ping(1), null);
+        await b1.DisposeAsync();
+        await using var b2 = await RemoteTestNode.StartAsync(network, "b", SlowRedial, incarnation: 2, port: port);
+        b2.System.WithTestMessages();
+        var inbox = b2.CreateInbox();
+
+        Assert.Equal(new Ping(1), inbox.ExpectMsg<Ping>(timeout: TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, a.DeadLetterCount(d => d.Message is Ping));
+    }
+
     /// <summary>b redials only after a minute: within a test it dials once and then only accepts.</summary>
     private static void SlowRedial(Remote.Configuration.RemoteOptions options)
     {
         options.Link.ReconnectMinBackoff = TimeSpan.FromMinutes(1);
         options.Link.ReconnectMaxBackoff = TimeSpan.FromMinutes(1);
     }
+
+    /// <summary>
+    /// a says Connected to b and that state's event has reached <paramref name="events"/>: a query
+    /// sees a new state just before its event is published, so a count of events taken when the
+    /// query says Connected could miss that event.
+    /// </summary>
+    private static bool ConnectedEventSeen(RemoteTestNode a, RemoteTestNode b, System.Collections.Concurrent.ConcurrentQueue<PeerStatus> events) =>
+        a.Remoting.PeerStates.Get(b.Id) is { State: PeerLinkState.Connected } current && events.Any(s => s.Version == current.Version);
+
+    /// <summary>One Identify round trip with the actor at <paramref name="path"/> on <paramref name="node"/>.</summary>
+    private static Task<ActorIdentity> Identify(RemoteTestNode node, string path, int id) =>
+        node.System.ResolveLocal(ActorPath.Parse(node.Remoting.Address + path))!.Ask<ActorIdentity>(new Identify(id), TimeSpan.FromSeconds(30));
 
     /// <summary>The link's own invariant check failed on a connect told to it without a wake number (wake 0).</summary>
     private static bool Crashed(RemoteTestNode node) =>
