@@ -31,8 +31,7 @@ public sealed class LinkSupervisionTests
         a.System.WithTestMessages();
         b.System.WithTestMessages();
         var inbox = b.CreateInbox();
-        var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
-        using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
+        using var events = new StateLog(a);
         await WakeAfterStopAsync(a, b, events);
         var links = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links"))!;
         var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
@@ -71,8 +70,7 @@ public sealed class LinkSupervisionTests
             o.Link.ReconnectMinBackoff = TimeSpan.FromMinutes(1);
             o.Link.ReconnectMaxBackoff = TimeSpan.FromMinutes(1);
         });
-        var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
-        using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
+        using var events = new StateLog(a);
         var linksPath = ActorPath.Parse(a.Remoting.Address + "/system/remote/links");
         await Eventually.TrueAsync(() => a.System.ResolveLocal(linksPath) is not null, "/system/remote/links started");
         var links = a.System.ResolveLocal(linksPath)!;
@@ -115,8 +113,7 @@ public sealed class LinkSupervisionTests
         a.System.WithTestMessages();
         b.System.WithTestMessages();
         var inbox = b.CreateInbox();
-        var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
-        using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
+        using var events = new StateLog(a);
         b.Remoting.Connect(a.Endpoint);
         await Eventually.TrueAsync(() => ConnectedEventSeen(a, b, events), "b dialed a", () => string.Join("\n", events));
         var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
@@ -150,8 +147,7 @@ public sealed class LinkSupervisionTests
         var network = new TestNetwork(TransportKind.InMemory);
         await using var a = await RemoteTestNode.StartAsync(network, "a");
         await using var b = await RemoteTestNode.StartAsync(network, "b", SlowRedial);
-        var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
-        using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
+        using var events = new StateLog(a);
         b.Remoting.Connect(a.Endpoint);
         await Eventually.TrueAsync(() => ConnectedEventSeen(a, b, events), "b dialed a", () => string.Join("\n", events));
         var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
@@ -184,8 +180,7 @@ public sealed class LinkSupervisionTests
         var network = new TestNetwork(TransportKind.InMemory);
         await using var a = await RemoteTestNode.StartAsync(network, "a");
         await using var b = await RemoteTestNode.StartAsync(network, "b", SlowRedial);
-        var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
-        using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
+        using var events = new StateLog(a);
         a.Remoting.Connect(b.Endpoint);
         await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "a connected to b");
         a.Remoting.Disconnect(b.Id, "disconnected by the test");
@@ -262,8 +257,7 @@ public sealed class LinkSupervisionTests
         a.System.WithTestMessages();
         b.System.WithTestMessages();
         var inbox = b.CreateInbox();
-        var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
-        using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
+        using var events = new StateLog(a);
         a.Remoting.Connect(b.Endpoint);
         await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "a connected to b");
         a.Remoting.Disconnect(b.Id, "disconnected by the test");
@@ -302,8 +296,7 @@ public sealed class LinkSupervisionTests
         var b1 = await RemoteTestNode.StartAsync(network, "b", SlowRedial, incarnation: 1);
         var port = b1.Endpoint.Port;
         var address = b1.Remoting.Address;
-        var events = new System.Collections.Concurrent.ConcurrentQueue<PeerStatus>();
-        using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
+        using var events = new StateLog(a);
         a.Remoting.Connect(b1.Endpoint);
         await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b1.Id), "a connected to b1");
         a.Remoting.Disconnect(b1.Id, "disconnected by the test");
@@ -389,7 +382,7 @@ public sealed class LinkSupervisionTests
     /// sees a new state just before its event is published, so a count of events taken when the
     /// query says Connected could miss that event.
     /// </summary>
-    private static bool ConnectedEventSeen(RemoteTestNode a, RemoteTestNode b, System.Collections.Concurrent.ConcurrentQueue<PeerStatus> events) =>
+    private static bool ConnectedEventSeen(RemoteTestNode a, RemoteTestNode b, StateLog events) =>
         a.Remoting.PeerStates.Get(b.Id) is { State: PeerLinkState.Connected } current && events.Any(s => s.Version == current.Version);
 
     /// <summary>One Identify round trip with the actor at <paramref name="path"/> on <paramref name="node"/>.</summary>
@@ -401,7 +394,7 @@ public sealed class LinkSupervisionTests
         node.Logs.Entries.Any(e => e.Exception?.Message.StartsWith("invariant violated: wake 0 handled after wake ", StringComparison.Ordinal) == true);
 
     /// <summary>Connects a to b, disconnects, and waits until the link is connected again: it has handled a numbered wake.</summary>
-    private static async Task WakeAfterStopAsync(RemoteTestNode a, RemoteTestNode b, System.Collections.Concurrent.ConcurrentQueue<PeerStatus> events)
+    private static async Task WakeAfterStopAsync(RemoteTestNode a, RemoteTestNode b, StateLog events)
     {
         a.Remoting.Connect(b.Endpoint);
         await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "a connected to b");
@@ -413,5 +406,21 @@ public sealed class LinkSupervisionTests
         // Woken again (by this connect or by b redialing): the links actor has numbered that wake.
         a.Remoting.Connect(b.Endpoint);
         await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "a connected to b again");
+    }
+
+    /// <summary>The peer states a node publishes, in order, from its creation on.</summary>
+    private sealed class StateLog : IEnumerable<PeerStatus>, IDisposable
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<PeerStatus> _states = new();
+        private readonly IDisposable _subscription;
+
+        public StateLog(RemoteTestNode node) =>
+            _subscription = node.System.EventStream.Subscribe<PeerStateChanged>(e => _states.Enqueue(e.Current));
+
+        public IEnumerator<PeerStatus> GetEnumerator() => _states.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public void Dispose() => _subscription.Dispose();
     }
 }

@@ -2,6 +2,7 @@ using PeerSync.Actors;
 using PeerSync.Remote.Addressing;
 using PeerSync.Remote.Links;
 using PeerSync.Remote.Protocol;
+using static PeerSync.Remote.Tests.Links.LinkMachineFixture;
 
 namespace PeerSync.Remote.Tests.Links;
 
@@ -12,14 +13,6 @@ namespace PeerSync.Remote.Tests.Links;
 /// </summary>
 public sealed class PeerLinkMachineOfferedTests
 {
-    private static readonly NodeId A = NodeId.Parse("a");
-    private static readonly NodeId B = NodeId.Parse("b");
-    private static readonly EndpointAddress BAddress = new("127.0.0.1", 4002);
-    private static readonly UniqueNode B1 = new(B, new Incarnation(1));
-
-    private static readonly PeerLinkConfig Config = new(
-        new BackoffPolicy(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2), 1_000, 10_000, 5_000);
-
     private static PeerLinkMachine Offered(EndpointAddress? address) => PeerLinkMachine.Offered(Config, A, B, 42, address, nowMs: 0);
 
     private static LinkSession Accepted(long id, long atMs) => new(id, B1, BAddress, DialedBySelf: false, atMs);

@@ -2,6 +2,7 @@ using PeerSync.Actors;
 using PeerSync.Remote.Addressing;
 using PeerSync.Remote.Links;
 using PeerSync.Remote.Protocol;
+using static PeerSync.Remote.Tests.Links.LinkMachineFixture;
 
 namespace PeerSync.Remote.Tests.Links;
 
@@ -11,14 +12,6 @@ namespace PeerSync.Remote.Tests.Links;
 /// </summary>
 public sealed class PeerLinkMachineRestartTests
 {
-    private static readonly NodeId A = NodeId.Parse("a");
-    private static readonly NodeId B = NodeId.Parse("b");
-    private static readonly EndpointAddress BAddress = new("127.0.0.1", 4002);
-    private static readonly UniqueNode B1 = new(B, new Incarnation(1));
-
-    private static readonly PeerLinkConfig Config = new(
-        new BackoffPolicy(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2), 1_000, 10_000, 5_000);
-
     private static PeerLinkMachine Connected()
     {
         var machine = new PeerLinkMachine(Config, A, B, 42, BAddress, nowMs: 0);

@@ -2,21 +2,13 @@ using PeerSync.Actors;
 using PeerSync.Remote.Addressing;
 using PeerSync.Remote.Links;
 using PeerSync.Remote.Protocol;
+using static PeerSync.Remote.Tests.Links.LinkMachineFixture;
 
 namespace PeerSync.Remote.Tests.Links;
 
 /// <summary>The link lifecycle as a pure machine: dial, backoff, tie-break, replacement, heartbeats, stop.</summary>
 public sealed class PeerLinkMachineTests
 {
-    private static readonly NodeId A = NodeId.Parse("a");
-    private static readonly NodeId B = NodeId.Parse("b");
-    private static readonly EndpointAddress BAddress = new("127.0.0.1", 4002);
-    private static readonly UniqueNode B1 = new(B, new Incarnation(1));
-    private static readonly UniqueNode B2 = new(B, new Incarnation(2));
-
-    private static readonly PeerLinkConfig Config = new(
-        new BackoffPolicy(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2), 1_000, 10_000, 5_000);
-
     private static PeerLinkMachine Machine(NodeId self, EndpointAddress? address = null, ulong seed = 42) =>
         new(Config, self, self == A ? B : A, seed, address, nowMs: 0);
 
