@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using PeerSync.Actors;
 using PeerSync.Actors.Serialization;
+using PeerSync.Remote.Addressing;
 using PeerSync.Remote.Configuration;
 using PeerSync.Remote.Tests.Support;
 using PeerSync.Remote.Transport.Faults;
@@ -140,10 +141,17 @@ public sealed class RemoteDeliveryFailureTests
     public async Task Messages_beyond_the_buffer_while_the_peer_is_unreachable_are_dead_letters_with_the_reason()
     {
         // Nothing listens at the address yet: messages wait (bounded) while the node dials it.
-        var network = new TestNetwork(TransportKind.InMemory);
+        // b accepts connections as soon as it starts, before it registers the test messages and
+        // creates its inbox, and a redials every 200 ms at most: a's dials there are refused until
+        // b is ready, or the ten could arrive first and be dead letters on b.
+        var address = new EndpointAddress("127.0.0.1", 4999);
+        var faults = new FaultInjector(seed: 1);
+        faults.AddNode(address);
+        var network = new TestNetwork(TransportKind.InMemory, faults);
         await using var a = await RemoteTestNode.StartAsync(network, "a", o => o.Link.BufferMessages = 10);
         a.System.WithTestMessages();
-        var target = a.System.ResolveActorRef(ActorPath.Parse("peersync://sys@127.0.0.1:4999/user/inbox"))!;
+        faults.Refuse(a.Endpoint, address, FaultDirection.FirstToSecond);
+        var target = a.System.ResolveActorRef(ActorPath.Parse($"peersync://sys@{address}/user/inbox"))!;
 
         for (var i = 0; i < 15; i++)
         {
@@ -156,13 +164,16 @@ public sealed class RemoteDeliveryFailureTests
         Assert.All(letters, l => Assert.Equal("buffer-full: the buffer for 127.0.0.1:4999 is full (10 messages, " + l.Reason.Split("(10 messages, ")[1], l.Reason));
 
         // Once the node appears there, the ten buffered messages are delivered, in order.
-        await using var b = await RemoteTestNode.StartAsync(network, "b", port: 4999);
+        await using var b = await RemoteTestNode.StartAsync(network, "b", port: address.Port);
         b.System.WithTestMessages();
         var inbox = b.CreateInbox();
+        faults.Heal(a.Endpoint, address);
         for (var i = 0; i < 10; i++)
         {
             Assert.Equal(new Ping(i), inbox.ExpectMsg<Ping>(timeout: TimeSpan.FromSeconds(10)));
         }
+
+        Assert.Empty(b.DeadLetters);
     }
 
     [Fact]
