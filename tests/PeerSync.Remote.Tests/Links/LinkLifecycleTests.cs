@@ -8,6 +8,7 @@ using PeerSync.Remote.PeerState;
 using PeerSync.Remote.Protocol;
 using PeerSync.Remote.Session;
 using PeerSync.Remote.Tests.Support;
+using PeerSync.Remote.Transport.Faults;
 
 namespace PeerSync.Remote.Tests.Links;
 
@@ -149,7 +150,8 @@ public sealed class LinkLifecycleTests
     [Fact]
     public async Task Messages_told_while_a_quarantined_peer_restarts_reach_its_new_incarnation_in_order()
     {
-        var network = new TestNetwork(TransportKind.InMemory);
+        var faults = new FaultInjector(seed: 1);
+        var network = new TestNetwork(TransportKind.InMemory, faults);
         await using var a = await RemoteTestNode.StartAsync(network, "a");
         a.System.WithTestMessages();
         var b1 = await RemoteTestNode.StartAsync(network, "b", incarnation: 1);
@@ -159,6 +161,11 @@ public sealed class LinkLifecycleTests
         var address = b1.Remoting.Address;
         a.RefTo(b1, "/user/inbox").Tell(new Ping(1), null);
         Assert.Equal(new Ping(1), inbox1.ExpectMsg<Ping>());
+
+        // b2 accepts connections as soon as it starts, before it registers the test messages and
+        // creates its inbox, while a redials the address: a's dials there are refused until b2 is
+        // ready, or the messages could arrive first and be dead letters on b2.
+        faults.Refuse(a.Endpoint, b1.Endpoint, FaultDirection.FirstToSecond);
         await b1.DisposeAsync();
         a.Remoting.Quarantine(b1.Node, "downed by the cluster");
 
@@ -174,6 +181,7 @@ public sealed class LinkLifecycleTests
         await using var b2 = await RemoteTestNode.StartAsync(network, "b", incarnation: 2, port: port);
         b2.System.WithTestMessages();
         var inbox2 = b2.CreateInbox();
+        faults.Heal(a.Endpoint, b2.Endpoint);
         b2.Remoting.Connect(a.Endpoint);
 
         for (var i = 2; i <= 40; i++)
@@ -182,6 +190,7 @@ public sealed class LinkLifecycleTests
         }
 
         Assert.Empty(a.DeadLetters);
+        Assert.Empty(b2.DeadLetters);
     }
 
     [Fact]

@@ -7,6 +7,8 @@ using PeerSync.Remote.Protocol;
 using PeerSync.Remote.Session;
 using PeerSync.Remote.Tests.Support;
 using PeerSync.Remote.Transport;
+using PeerSync.Remote.Transport.Faults;
+using PeerSync.TestKit;
 
 namespace PeerSync.Remote.Tests.Links;
 
@@ -250,7 +252,7 @@ public sealed class LinkSupervisionTests
     [Fact]
     public async Task Link_woken_by_a_dial_in_redials_the_peer_when_that_session_is_lost()
     {
-        var faults = new Remote.Transport.Faults.FaultInjector(seed: 4);
+        var faults = new FaultInjector(seed: 4);
         var network = new TestNetwork(TransportKind.InMemory, faults);
         await using var a = await RemoteTestNode.StartAsync(network, "a");
         await using var b = await RemoteTestNode.StartAsync(network, "b", SlowRedial);
@@ -290,11 +292,11 @@ public sealed class LinkSupervisionTests
     [Fact]
     public async Task Link_woken_by_a_refused_dial_in_dials_the_peer_and_delivers_to_its_next_incarnation()
     {
-        var network = new TestNetwork(TransportKind.InMemory);
+        var faults = new FaultInjector(seed: 1);
+        var network = new TestNetwork(TransportKind.InMemory, faults);
         await using var a = await RemoteTestNode.StartAsync(network, "a");
         a.System.WithTestMessages();
         var b1 = await RemoteTestNode.StartAsync(network, "b", SlowRedial, incarnation: 1);
-        var port = b1.Endpoint.Port;
         var address = b1.Remoting.Address;
         using var events = new StateLog(a);
         a.Remoting.Connect(b1.Endpoint);
@@ -304,7 +306,7 @@ public sealed class LinkSupervisionTests
             () => events.Any(s => s is { State: PeerLinkState.Disconnected, Reason: "disconnected by the test" }),
             "a's link to b stopped",
             () => string.Join("\n", events));
-        var dialed = await new RemoteDialer(network.CreateTransport(RemoteTestNode.Options(), a.System.LoggerFactory), new HandshakeRunner(
+        var dialed = await new RemoteDialer(network.CreateTransport(RemoteTestNode.Options(), a.System.LoggerFactory, a.Endpoint), new HandshakeRunner(
             new HandshakeConfig(TestNodes.Cluster, a.Remoting.Identity, TestNodes.Secret, 1024 * 1024))).ConnectAsync(b1.Endpoint).Within();
         Assert.True(dialed.Succeeded, dialed.ToString());
         a.Remoting.Quarantine(b1.Node, "downed by the test");
@@ -318,13 +320,12 @@ public sealed class LinkSupervisionTests
         await links.Ask<ActorIdentity>(new Identify(1), TimeSpan.FromSeconds(30));
         await link.Ask<ActorIdentity>(new Identify(2), TimeSpan.FromSeconds(30));
         a.System.ResolveActorRef(ActorPath.Parse(address + "/user/inbox"))!.Tell(new Ping(1), null);
-        await b1.DisposeAsync();
-        await using var b2 = await RemoteTestNode.StartAsync(network, "b", SlowRedial, incarnation: 2, port: port);
-        b2.System.WithTestMessages();
-        var inbox = b2.CreateInbox();
+        var (b2, inbox) = await RestartReadyAsync(faults, network, a, b1);
+        await using var _ = b2;
 
         Assert.Equal(new Ping(1), inbox.ExpectMsg<Ping>(timeout: TimeSpan.FromSeconds(10)));
         Assert.Equal(0, a.DeadLetterCount(d => d.Message is Ping));
+        Assert.Empty(b2.DeadLetters);
     }
 
     /// <summary>
@@ -339,14 +340,14 @@ public sealed class LinkSupervisionTests
     [Fact]
     public async Task Link_created_by_a_refused_dial_in_dials_the_peer_and_delivers_to_its_next_incarnation()
     {
-        var network = new TestNetwork(TransportKind.InMemory);
+        var faults = new FaultInjector(seed: 1);
+        var network = new TestNetwork(TransportKind.InMemory, faults);
         var dispatcher = new PausableDispatcher();
         await using var a = await RemoteTestNode.StartAsync(network, "a", dispatcher: dispatcher);
         a.System.WithTestMessages();
         var b1 = await RemoteTestNode.StartAsync(network, "b", SlowRedial, incarnation: 1);
-        var port = b1.Endpoint.Port;
         var address = b1.Remoting.Address;
-        var dialed = await new RemoteDialer(network.CreateTransport(RemoteTestNode.Options(), a.System.LoggerFactory), new HandshakeRunner(
+        var dialed = await new RemoteDialer(network.CreateTransport(RemoteTestNode.Options(), a.System.LoggerFactory, a.Endpoint), new HandshakeRunner(
             new HandshakeConfig(TestNodes.Cluster, a.Remoting.Identity, TestNodes.Secret, 1024 * 1024))).ConnectAsync(b1.Endpoint).Within();
         Assert.True(dialed.Succeeded, dialed.ToString());
 
@@ -361,13 +362,28 @@ public sealed class LinkSupervisionTests
         await Identify(a, "/system/remote/links/b", 3);
         Assert.Equal(PeerLinkState.Connecting, a.Remoting.PeerStates.StateOf(b1.Id));
         a.System.ResolveActorRef(ActorPath.Parse(address + "/user/inbox"))!.Tell(new Ping(1), null);
-        await b1.DisposeAsync();
-        await using var b2 = await RemoteTestNode.StartAsync(network, "b", SlowRedial, incarnation: 2, port: port);
-        b2.System.WithTestMessages();
-        var inbox = b2.CreateInbox();
+        var (b2, inbox) = await RestartReadyAsync(faults, network, a, b1);
+        await using var _ = b2;
 
         Assert.Equal(new Ping(1), inbox.ExpectMsg<Ping>(timeout: TimeSpan.FromSeconds(10)));
         Assert.Equal(0, a.DeadLetterCount(d => d.Message is Ping));
+        Assert.Empty(b2.DeadLetters);
+    }
+
+    /// <summary>
+    /// Replaces b1 by incarnation 2 on its port, ready (test messages, inbox) before a can reach it:
+    /// b2 accepts connections as soon as it starts, so a's dials there are refused until then, or
+    /// what a holds for b could arrive first and be dead letters on b2.
+    /// </summary>
+    private static async Task<(RemoteTestNode B2, TestProbe Inbox)> RestartReadyAsync(FaultInjector faults, TestNetwork network, RemoteTestNode a, RemoteTestNode b1)
+    {
+        faults.Refuse(a.Endpoint, b1.Endpoint, FaultDirection.FirstToSecond);
+        await b1.DisposeAsync();
+        var b2 = await RemoteTestNode.StartAsync(network, "b", SlowRedial, incarnation: 2, port: b1.Endpoint.Port);
+        b2.System.WithTestMessages();
+        var inbox = b2.CreateInbox();
+        faults.Heal(a.Endpoint, b2.Endpoint);
+        return (b2, inbox);
     }
 
     /// <summary>b redials only after a minute: within a test it dials once and then only accepts.</summary>

@@ -23,7 +23,8 @@ public sealed class TestNetwork(TransportKind kind, Remote.Transport.Faults.Faul
 
     public Remote.Transport.Faults.FaultInjector? Faults { get; } = faults;
 
-    public ITransport CreateTransport(RemoteOptions options, ILoggerFactory logs)
+    /// <summary>A transport on this network; with faults, <paramref name="node"/> is the address its dials come from (a node's transport learns it when it listens).</summary>
+    public ITransport CreateTransport(RemoteOptions options, ILoggerFactory logs, EndpointAddress? node = null)
     {
         var settings = options.ToTransportSettings();
         ITransport transport = Kind switch
@@ -32,7 +33,7 @@ public sealed class TestNetwork(TransportKind kind, Remote.Transport.Faults.Faul
             TransportKind.Tcp => new TcpTransport(settings, logs),
             _ => new TlsTransport(settings, TransportPair.Tls(), logs),
         };
-        return Faults is null ? transport : new Remote.Transport.Faults.FaultInjectingTransport(transport, Faults);
+        return Faults is null ? transport : new Remote.Transport.Faults.FaultInjectingTransport(transport, Faults, node);
     }
 }
 
