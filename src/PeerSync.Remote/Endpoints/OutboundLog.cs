@@ -57,8 +57,8 @@ internal sealed class OutboundLog(int chunkBytes)
 
     public ref LogEntry this[ulong sequence] => ref _entries[(_head + (int)(sequence - FirstSequence)) & (_entries.Length - 1)];
 
-    /// <summary>Appends a user message; returns its sequence number.</summary>
-    public ulong AppendUser(IActorRef recipient, IActorRef? sender, object message, int serializerId, string manifest, ReadOnlySpan<byte> payload, int sizeBound)
+    /// <summary>Appends a user message (numbered <see cref="NextSequence"/> before the call).</summary>
+    public void AppendUser(IActorRef recipient, IActorRef? sender, object message, int serializerId, string manifest, ReadOnlySpan<byte> payload, int sizeBound)
     {
         var chunk = ChunkFor(sizeBound);
         ref var entry = ref Add(chunk, sizeBound);
@@ -66,11 +66,10 @@ internal sealed class OutboundLog(int chunkBytes)
         entry.Message = message;
         entry.Recipient = recipient;
         entry.Sender = sender;
-        return NextSequence - 1;
     }
 
-    /// <summary>Appends a system message (its protobuf body); returns its sequence number.</summary>
-    public ulong AppendSystem(IActorRef recipient, object original, ReadOnlySpan<byte> body, int sizeBound)
+    /// <summary>Appends a system message (its protobuf body).</summary>
+    public void AppendSystem(IActorRef recipient, object original, ReadOnlySpan<byte> body, int sizeBound)
     {
         var chunk = ChunkFor(sizeBound);
         ref var entry = ref Add(chunk, sizeBound);
@@ -78,7 +77,6 @@ internal sealed class OutboundLog(int chunkBytes)
         entry.Message = original;
         entry.Recipient = recipient;
         entry.IsSystem = true;
-        return NextSequence - 1;
     }
 
     /// <summary>

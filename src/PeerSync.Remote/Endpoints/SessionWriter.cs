@@ -4,7 +4,7 @@ namespace PeerSync.Remote.Endpoints;
 
 /// <summary>
 /// What builds the batches of one session: the reusable batch buffer. Whoever holds the
-/// association's writer flag (the writer loop, or a sender flushing inline) uses it; nobody else
+/// association's writer flag (a sender, the connection's writer, or the writer loop) uses it; nobody else
 /// touches it.
 /// </summary>
 internal sealed class SessionWriter(int maxBatchBytes, int maxFrameBytes) : IDisposable
@@ -13,7 +13,7 @@ internal sealed class SessionWriter(int maxBatchBytes, int maxFrameBytes) : IDis
 
     public int MaxFrameBytes { get; } = maxFrameBytes;
 
-    /// <summary>A batch built by an inline flush that the connection could not take (its queue was full): sent first by the loop.</summary>
+    /// <summary>A batch the connection could not take (its queue was full): the writer loop sends it before anything else.</summary>
     public byte[]? Unsent { get; set; }
 
     public int UnsentCount { get; set; }

@@ -76,7 +76,7 @@ internal sealed partial class FramedConnection : IFrameConnection
     public int MaxFrameSizeBytes => _settings.MaxFrameSizeBytes;
 
     /// <summary>
-    /// Read without the lock: the link reads it at every Tell to decide whether to send inline,
+    /// Read without the lock: the link reads it at every Tell to decide whether to send the next batch now,
     /// and taking the lock there contended with this connection's writer. A stale value only
     /// hands the work to the link's writer, or tries a send that then takes the lock.
     /// </summary>

@@ -16,8 +16,12 @@ public sealed class OutboundLogTests
 
     private static IActorRef Ref(string path) => new PathRef(ActorPath.Root(Node).Child("user").Child(path));
 
-    private static ulong Append(OutboundLog log, string recipient, string message, int payloadBytes = 8) =>
+    /// <summary>Appends a user message; returns the number it was given (the last one in the log).</summary>
+    private static ulong Append(OutboundLog log, string recipient, string message, int payloadBytes = 8)
+    {
         log.AppendUser(Ref(recipient), Ref("sender"), message, 5, "m", new byte[payloadBytes], sizeBound: 100 + payloadBytes);
+        return log.NextSequence - 1;
+    }
 
     /// <summary>Takes every run the log has to send, decoding each as the peer would.</summary>
     private static List<(ulong Sequence, string Recipient)> TakeAll(OutboundLog log, InboundTables peer, List<int>? runs = null)
