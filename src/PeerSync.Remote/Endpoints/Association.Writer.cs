@@ -110,7 +110,7 @@ internal sealed partial class Association
     private void SendNextBatch(SessionRun run)
     {
         var writer = run.WriterState;
-        if (run.Stopping || !ReferenceEquals(_active, run) || run.Session.Connection.QueuedBytes != 0)
+        if (!ConnectionIdle(run))
         {
             return;
         }
@@ -143,10 +143,14 @@ internal sealed partial class Association
         Sent(run, writer, result, writer.Builder.Count, batch.Length);
     }
 
+    /// <summary>Whether <paramref name="run"/> is the active session and its connection has written everything it was given.</summary>
+    private bool ConnectionIdle(SessionRun run) =>
+        !run.Stopping && ReferenceEquals(_active, run) && run.Session.Connection.QueuedBytes == 0;
+
     /// <summary>Whether the connection is idle while entries wait unsent or an acknowledgement is due.</summary>
     private bool HasWorkFor(SessionRun run)
     {
-        if (run.Stopping || !ReferenceEquals(_active, run) || run.Session.Connection.QueuedBytes != 0 || run.WriterState.Unsent is not null)
+        if (!ConnectionIdle(run) || run.WriterState.Unsent is not null)
         {
             return false;
         }

@@ -128,35 +128,37 @@ internal sealed partial class Association
         }
     }
 
-    /// <summary>Whether the log takes <paramref name="envelope"/> (under the log lock): the quick check of what <see cref="Refusal"/> explains.</summary>
+    /// <summary>Whether the log takes <paramref name="envelope"/> (under the log lock); <see cref="Refusal"/> says why not.</summary>
     private bool Accepts(in OutboundEnvelope envelope, BoundNode? target) =>
-        _closedReason is null
-        && (target is null || _sendIncarnation.Value == 0 || target.Node.Incarnation == _sendIncarnation)
-        && (envelope.IsSystem || (_log.LiveCount < _options.BufferMessages && _log.LiveBytes + envelope.SizeBound <= _options.BufferBytes));
+        _closedReason is null && !IsReplaced(target) && !IsFull(envelope);
 
-    /// <summary>Why the log cannot take <paramref name="envelope"/> (under the log lock); null when it can.</summary>
-    private (RemoteDeliveryFailure Failure, string Reason)? Refusal(in OutboundEnvelope envelope, BoundNode? target)
+    /// <summary>Why the log cannot take <paramref name="envelope"/> (under the log lock), when <see cref="Accepts"/> is false.</summary>
+    private (RemoteDeliveryFailure Failure, string Reason) Refusal(in OutboundEnvelope envelope, BoundNode? target)
     {
         if (_closedReason is { } closed)
         {
             return (RemoteDeliveryFailure.PeerGone, $"the link to {Peer} is closed: {closed}");
         }
 
-        if (target is not null && _sendIncarnation.Value != 0 && target.Node.Incarnation != _sendIncarnation)
+        if (IsReplaced(target))
         {
-            // Told for an incarnation that a restart replaced (and that is not quarantined yet).
-            return (RemoteDeliveryFailure.Quarantined, $"incarnation {target.Node} is gone; incarnation {_sendIncarnation} is running now");
+            return (RemoteDeliveryFailure.Quarantined, $"incarnation {target!.Node} is gone; incarnation {_sendIncarnation} is running now");
         }
 
-        // System messages (watch, unwatch, terminated) are few and must not be lost to a burst of
-        // user messages: they are counted but never refused.
-        if (!envelope.IsSystem && (_log.LiveCount >= _options.BufferMessages || _log.LiveBytes + envelope.SizeBound > _options.BufferBytes))
-        {
-            return (RemoteDeliveryFailure.BufferFull, $"the buffer for {Peer} is full ({_log.LiveCount} messages, {_log.LiveBytes} bytes; link.buffer-messages {_options.BufferMessages}, link.buffer-size {_options.BufferBytes} bytes) while the link is {(IsConnected ? "connected but the peer is slower" : "connecting")}");
-        }
-
-        return null;
+        return (RemoteDeliveryFailure.BufferFull, $"the buffer for {Peer} is full ({_log.LiveCount} messages, {_log.LiveBytes} bytes; link.buffer-messages {_options.BufferMessages}, link.buffer-size {_options.BufferBytes} bytes) while the link is {(IsConnected ? "connected but the peer is slower" : "connecting")}");
     }
+
+    /// <summary>Told for an incarnation that a restart replaced (and that is not quarantined yet).</summary>
+    private bool IsReplaced(BoundNode? target) =>
+        target is not null && _sendIncarnation.Value != 0 && target.Node.Incarnation != _sendIncarnation;
+
+    /// <summary>
+    /// Whether the buffer limits leave no room for <paramref name="envelope"/>. System messages (watch,
+    /// unwatch, terminated) are few and must not be lost to a burst of user messages: they are
+    /// counted but never refused.
+    /// </summary>
+    private bool IsFull(in OutboundEnvelope envelope) =>
+        !envelope.IsSystem && (_log.LiveCount >= _options.BufferMessages || _log.LiveBytes + envelope.SizeBound > _options.BufferBytes);
 
     /// <summary>Encodes <paramref name="envelope"/> at the end of the log (under the log lock).</summary>
     private void Append(in OutboundEnvelope envelope)

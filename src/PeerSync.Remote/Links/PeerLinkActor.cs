@@ -71,7 +71,7 @@ internal sealed partial class PeerLinkActor : ReceiveActor
     /// peer to dial.
     /// </summary>
     protected override void PreStart() => StartMachine(_startedByOffer
-        ? PeerLinkMachine.Offered(Config, _remoting.Self.Id, Peer, NextSeed(), _memory.Address, NowMs)
+        ? OfferedMachine(_memory.Address)
         : NewMachine(_memory.Address));
 
     protected override void PostStop() => ReleaseSessions("the link stopped");
@@ -143,7 +143,7 @@ internal sealed partial class PeerLinkActor : ReceiveActor
             // one the peer advertises in this session's handshake) without dialing now: should this
             // session be refused or lost, it redials instead of waiting for the peer to dial again.
             var address = _memory.Address ?? AdvertisedAddress(offer.Session, Peer);
-            Wake(offer.Wake, PeerLinkMachine.Offered(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs));
+            Wake(offer.Wake, OfferedMachine(address));
             return OnOfferAsync(offer);
         });
         Receive<ConnectLink>(connect => Wake(connect.Wake, NewMachine(connect.Address)));
@@ -157,6 +157,8 @@ internal sealed partial class PeerLinkActor : ReceiveActor
     private void StartMachine(EndpointAddress? address) => StartMachine(NewMachine(address));
 
     private PeerLinkMachine NewMachine(EndpointAddress? address) => new(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs);
+
+    private PeerLinkMachine OfferedMachine(EndpointAddress? address) => PeerLinkMachine.Offered(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs);
 
     private void StartMachine(PeerLinkMachine machine)
     {
