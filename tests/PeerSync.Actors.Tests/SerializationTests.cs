@@ -45,6 +45,24 @@ public sealed class SerializationTests
     }
 
     [Fact]
+    public void Reads_alternating_between_serializers_each_decode_with_their_own()
+    {
+        // The registry remembers the serializer of the last read: a read with another id must not
+        // reuse it, and an unknown id after a known one is still refused.
+        var registry = Registry();
+        var text = registry.Serialize(new StringValue { Value = "hello" });
+        var order = registry.Serialize(new Order("o-1", 3));
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal("hello", ((StringValue)registry.Deserialize(text)).Value);
+            Assert.Equal(new Order("o-1", 3), registry.Deserialize(order));
+        }
+
+        var ex = Assert.Throws<PayloadSerializationException>(() => registry.Deserialize(99, order.Manifest, order.Bytes));
+        Assert.StartsWith("unknown serializer id 99", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unregistered_type_is_refused_with_advice()
     {
         var error = Assert.Throws<PayloadSerializationException>(() => Registry().Serialize(new Unregistered(1)));
