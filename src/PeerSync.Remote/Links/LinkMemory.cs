@@ -18,7 +18,11 @@ namespace PeerSync.Remote.Links;
 /// <item>number its sessions from one again, so the end of the failed instance's active session,
 /// which that session's reader reports to the link once it has stopped (possibly after the restart),
 /// would read as the end of the new instance's session of the same number, and close it
-/// (<see cref="NextSessionId"/>).</item>
+/// (<see cref="NextSessionId"/>);</item>
+/// <item>number its dials from one again, in a new machine after a restart or a wake, so the failure
+/// of a dial an earlier machine started, reported once that dial gives up, would read as the failure
+/// of the new machine's own dial under way: the link would count a failure that is not its own and,
+/// believing no dial under way, dial again beside it (<see cref="LastDialAttempt"/>).</item>
 /// </list>
 /// </summary>
 internal sealed class LinkMemory
@@ -55,6 +59,27 @@ internal sealed class LinkMemory
     /// across restarts of its actor (see the class summary).
     /// </summary>
     public long NextSessionId() => ++_lastSessionId;
+
+    /// <summary>
+    /// The number of the last dial the link started (0: none yet): every machine the link makes numbers
+    /// its dials after it (see the class summary).
+    /// </summary>
+    public long LastDialAttempt { get; private set; }
+
+    /// <summary>
+    /// The link starts dial <paramref name="attempt"/>. Each machine numbers its dials after the last
+    /// one the link started and the link starts them in order, so a number not above it is a bug.
+    /// </summary>
+    public void Dialing(long attempt)
+    {
+        if (attempt <= LastDialAttempt)
+        {
+            // A violated invariant: this dial's outcome could be taken for an earlier dial's, or the reverse.
+            throw new InvalidOperationException($"invariant violated: dial attempt {attempt} started after dial attempt {LastDialAttempt}; a link's machines number their dials after the last one it started");
+        }
+
+        LastDialAttempt = attempt;
+    }
 
     /// <summary>
     /// The link handled <paramref name="wake"/> (a session offer or a connect from the links actor):

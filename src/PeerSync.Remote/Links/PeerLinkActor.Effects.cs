@@ -131,6 +131,7 @@ internal sealed partial class PeerLinkActor
 
     private void StartDial(DialPeer dial)
     {
+        _memory.Dialing(dial.Attempt);
         var self = Self;
         _remoting.DialAsync(dial.Address).ContinueWith(
             t => self.Tell(new DialCompleted(dial.Attempt, dial.Address, t.IsCompletedSuccessfully ? t.Result : RemotingActor.Failed(t)), null),

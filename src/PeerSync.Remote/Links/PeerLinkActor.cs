@@ -16,7 +16,7 @@ namespace PeerSync.Remote.Links;
 /// <see cref="PeerStateService"/>. Messages to the peer never pass through this actor. A link that
 /// stopped (Disconnected) stays dormant and starts a fresh machine when the node is connected again
 /// or dials in. What must outlive a crash of this actor (the last wake handled, the peer's latest
-/// address, whether the link is dormant or stopping, the session numbers used) is kept in a
+/// address, whether the link is dormant or stopping, the session and dial numbers used) is kept in a
 /// <see cref="LinkMemory"/> from the links actor; a restarted link stays dormant, finishes its stop,
 /// or runs, accordingly.
 /// </summary>
@@ -156,9 +156,13 @@ internal sealed partial class PeerLinkActor : ReceiveActor
 
     private void StartMachine(EndpointAddress? address) => StartMachine(NewMachine(address));
 
-    private PeerLinkMachine NewMachine(EndpointAddress? address) => new(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs);
+    // Every machine numbers its dials after the last one the link started, so the outcome of an
+    // earlier machine's dial, reported after this machine was made, is never taken for its own.
+    private PeerLinkMachine NewMachine(EndpointAddress? address) =>
+        new(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs, _memory.LastDialAttempt);
 
-    private PeerLinkMachine OfferedMachine(EndpointAddress? address) => PeerLinkMachine.Offered(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs);
+    private PeerLinkMachine OfferedMachine(EndpointAddress? address) =>
+        PeerLinkMachine.Offered(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs, _memory.LastDialAttempt);
 
     private void StartMachine(PeerLinkMachine machine)
     {

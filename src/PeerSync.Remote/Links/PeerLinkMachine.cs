@@ -31,8 +31,11 @@ public sealed partial class PeerLinkMachine
     /// <param name="address">Where to dial the peer; null when it is not known yet (the link then
     /// waits for the peer to dial, and learns the address from the handshake).</param>
     /// <param name="jitterSeed">Seed of the backoff jitter; the same seed gives the same delays.</param>
-    public PeerLinkMachine(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs)
-        : this(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Connecting)
+    /// <param name="lastDialAttempt">The number of the last dial the link started before this machine
+    /// (0: none). This machine numbers its dials after it, so the outcome of a dial an earlier machine
+    /// of the link started, reported after this one was made, never reads as one of this machine's.</param>
+    public PeerLinkMachine(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs, long lastDialAttempt = 0)
+        : this(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Connecting, lastDialAttempt)
     {
         _effects.Add(new LinkStateChanged(PeerLinkState.Disconnected, PeerLinkState.Connecting, null, "link started"));
         if (address is { } target)
@@ -45,10 +48,12 @@ public sealed partial class PeerLinkMachine
         }
     }
 
-    private PeerLinkMachine(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs, PeerLinkState state)
+    private PeerLinkMachine(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs, PeerLinkState state, long lastDialAttempt)
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentOutOfRangeException.ThrowIfNegative(lastDialAttempt);
         _config = config;
+        _dialAttempt = lastDialAttempt;
         Self = self;
         Peer = peer;
         _jitter = new SplitMix64(jitterSeed);
@@ -67,7 +72,8 @@ public sealed partial class PeerLinkMachine
     public static PeerLinkMachine Stopping(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, string reason, long nowMs)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        var machine = new PeerLinkMachine(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Disconnecting);
+        // It never dials, and a dial outcome finds no dial of its own under way: numbers do not matter.
+        var machine = new PeerLinkMachine(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Disconnecting, lastDialAttempt: 0);
         machine.Notice("the link restarted while it was stopping: it stops now, without a flush (its sessions were closed by the restart)");
         machine.Stop(reason, null);
         return machine;
@@ -80,10 +86,11 @@ public sealed partial class PeerLinkMachine
     /// one for the tie-break to close). Should that session be refused or lost, the link dials the
     /// address itself, with backoff, instead of waiting for the peer to dial again. A null address
     /// gives the same machine as the constructor with none: it waits for the peer.
+    /// <paramref name="lastDialAttempt"/> is as for the constructor.
     /// </summary>
-    public static PeerLinkMachine Offered(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs)
+    public static PeerLinkMachine Offered(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs, long lastDialAttempt = 0)
     {
-        var machine = new PeerLinkMachine(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Connecting);
+        var machine = new PeerLinkMachine(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Connecting, lastDialAttempt);
         machine._effects.Add(new LinkStateChanged(PeerLinkState.Disconnected, PeerLinkState.Connecting, null, "link started"));
         if (address is null)
         {

@@ -239,4 +239,32 @@ public sealed class LinkMemoryTests
 
         Assert.Equal([1L, 2L, 3L], ids);
     }
+
+    [Fact]
+    public void Dialing_keeps_the_links_last_dial_attempt()
+    {
+        // One memory serves every machine of the link: each numbers its dials after this one.
+        var memory = new LinkMemory(First);
+        Assert.Equal(0, memory.LastDialAttempt);
+
+        memory.Dialing(1);
+        memory.Dialing(2);
+        memory.Dialing(5);
+
+        Assert.Equal(5, memory.LastDialAttempt);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(1)]
+    public void Dialing_throws_when_a_dial_is_not_numbered_after_the_last_one(long attempt)
+    {
+        var memory = new LinkMemory(First);
+        memory.Dialing(2);
+
+        var error = Assert.Throws<InvalidOperationException>(() => memory.Dialing(attempt));
+
+        Assert.Equal($"invariant violated: dial attempt {attempt} started after dial attempt 2; a link's machines number their dials after the last one it started", error.Message);
+        Assert.Equal(2, memory.LastDialAttempt);
+    }
 }
