@@ -39,6 +39,36 @@ public sealed class RemotingSessionsTests
     }
 
     [Fact]
+    public async Task Remoting_counts_no_session_after_its_completion_is_awaited_when_real_connections_close()
+    {
+        // The same on real connections, which complete their waiters on the thread pool: with the
+        // removal hung on the connection's completion, the waiter ran first in every round.
+        await using var a = await RemoteTestNode.StartAsync(new TestNetwork(TransportKind.InMemory), "a");
+        var stale = new List<int>();
+        for (var round = 0; round < 20; round++)
+        {
+            var pair = new TransportPair(TransportKind.InMemory);
+            var (client, server, listener) = await FrameConnectionTests.ConnectAsync(pair);
+            var session = new PeerSession(client, a.Remoting.Identity, TestNodes.Identity("b"));
+            Assert.True(a.Remoting.Adopt(session));
+
+            session.Close(DisconnectReason.Shutdown, "test closes the session");
+            var serverClosed = server.DisposeAsync().AsTask();
+            await session.Completion.Within();
+            if (a.Remoting.OpenSessions != 0)
+            {
+                stale.Add(round);
+            }
+
+            await serverClosed.Within();
+            await listener.DisposeAsync();
+            await pair.AssertNoOpenConnectionsAsync();
+        }
+
+        Assert.True(stale.Count == 0, $"a finished session was still counted after rounds {string.Join(", ", stale)}");
+    }
+
+    [Fact]
     public async Task Remoting_holds_no_session_whose_connection_closed_before_it_was_adopted()
     {
         // Nothing calls back for a session that had completed already: Adopt forgets it itself.
