@@ -156,17 +156,21 @@ public sealed partial class Remoting
         }
     }
 
-    /// <summary>Registers a session the remoting now owns; it leaves the registry when its connection has fully closed.</summary>
+    /// <summary>
+    /// Registers a session the remoting now owns. It leaves the registry when its connection has
+    /// fully closed, inside the session's own completion path: by the time anyone sees
+    /// <see cref="PeerSession.Completion"/> complete, <see cref="OpenSessions"/> no longer counts it.
+    /// </summary>
     internal bool Adopt(PeerSession session)
     {
         _sessions[session] = 0;
         SessionAdopted?.Invoke(session);
-        _ = session.Completion.ContinueWith(
-            (_, state) => _sessions.TryRemove((PeerSession)state!, out byte _),
-            session,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        if (!session.TryOnClosed(Forget))
+        {
+            // Its connection closed before it got here: nothing will call back.
+            Forget(session);
+        }
+
         if (IsShuttingDown)
         {
             session.Close(DisconnectReason.Shutdown, "the node is shutting down");
@@ -240,12 +244,16 @@ public sealed partial class Remoting
         return Task.CompletedTask;
     }
 
+    private void Forget(PeerSession session) => _sessions.TryRemove(session, out _);
+
     /// <summary>Closes every session still held and waits until each has fully closed and left the registry.</summary>
     private async Task CloseAllSessionsAsync()
     {
-        // A dial may complete (and be adopted, then closed at once) while this runs, and a
-        // session leaves the registry from its own completion callback: look until nothing is left.
-        for (var round = 0; round < 100 && !_sessions.IsEmpty; round++)
+        // A session has left the registry by the time its completion is seen, so one round empties
+        // it, unless a dial that was already past its handshake was adopted (and closed at once,
+        // the node shutting down) meanwhile: look again for those. Dials cannot start any more
+        // (Stopping is cancelled), so this ends.
+        while (!_sessions.IsEmpty)
         {
             var open = _sessions.Keys.ToArray();
             foreach (var session in open)
@@ -254,7 +262,6 @@ public sealed partial class Remoting
             }
 
             await Task.WhenAll(open.Select(s => (Task)s.Completion)).ConfigureAwait(false);
-            await Task.Yield();
         }
     }
 }
