@@ -42,7 +42,7 @@ internal sealed partial class Association
         List<LogEntry> lost = [];
         List<(RemoteDeliveryFailure, LogEntry, string)> refused = [];
         var previous = _sendIncarnation;
-        lock (_logLock)
+        using (_logLock.EnterScope())
         {
             if (node.Incarnation != _sendIncarnation)
             {
