@@ -5,7 +5,10 @@ namespace PeerSync.Remote.Endpoints;
 /// log. Taking it uncontended is one compare-and-swap: no thread identity is looked up, as
 /// <see cref="Lock"/> and <see cref="Monitor"/> do (that lookup showed in profiles of eight
 /// senders sharing one link). A contended enter spins and yields a while, then waits on a
-/// semaphore until the holder lets go. Not reentrant; there is no fairness between waiters.
+/// semaphore until the holder lets go. There is no fairness between waiters. Not reentrant: a
+/// holder that runs code it does not control (a user's serializer) says so with
+/// <see cref="RunForeignCode"/>, and that code entering again fails with
+/// <see cref="LockRecursionException"/> instead of waiting for itself forever.
 /// </summary>
 internal sealed class BriefLock
 {
@@ -20,6 +23,9 @@ internal sealed class BriefLock
 
     /// <summary>1 from a release of <see cref="_wake"/> until the woken thread runs: one release at a time, so the count never piles up.</summary>
     private int _wakePending;
+
+    /// <summary>The managed thread id of a holder running foreign code (see <see cref="RunForeignCode"/>); 0 when none is.</summary>
+    private int _foreignCodeThread;
 
     /// <summary>Whether some thread holds the lock (a snapshot, for tests and assertions).</summary>
     public bool IsHeld => Volatile.Read(ref _held) != 0;
@@ -38,8 +44,30 @@ internal sealed class BriefLock
         return new Scope(this);
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> (holding the lock) such that an attempt by the same thread to
+    /// enter again throws <see cref="LockRecursionException"/> rather than deadlocking.
+    /// </summary>
+    public void RunForeignCode(Action action)
+    {
+        Volatile.Write(ref _foreignCodeThread, Environment.CurrentManagedThreadId);
+        try
+        {
+            action();
+        }
+        finally
+        {
+            Volatile.Write(ref _foreignCodeThread, 0);
+        }
+    }
+
     private void EnterContended()
     {
+        if (Volatile.Read(ref _foreignCodeThread) is var foreign and not 0 && foreign == Environment.CurrentManagedThreadId)
+        {
+            throw new LockRecursionException("the thread holding this lock tried to enter it again from code it runs under the lock (a serializer telling a remote actor?)");
+        }
+
         while (true)
         {
             var spinner = default(SpinWait);

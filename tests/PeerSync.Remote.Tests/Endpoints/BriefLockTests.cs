@@ -84,6 +84,27 @@ public sealed class BriefLockTests
         Assert.False(gate.IsHeld);
     }
 
+    [Fact]
+    public async Task BriefLock_refuses_a_second_enter_from_its_holder_when_the_holder_runs_foreign_code()
+    {
+        var gate = new BriefLock();
+        using (gate.EnterScope())
+        {
+            gate.RunForeignCode(() =>
+            {
+                var refused = Assert.Throws<LockRecursionException>(() =>
+                {
+                    using var again = gate.EnterScope();
+                });
+                Assert.Contains("enter it again", refused.Message);
+            });
+        }
+
+        // Released as usual afterwards, and usable by other threads.
+        Assert.False(gate.IsHeld);
+        await Enter(gate, () => { }).Within();
+    }
+
     /// <summary>Enters on a thread of its own and holds the lock until <paramref name="release"/> is set.</summary>
     private static Task Hold(BriefLock gate, ManualResetEventSlim release) => Enter(gate, () => release.Wait());
 
