@@ -138,7 +138,7 @@ internal sealed partial class Association
     private bool TryAcknowledge(ulong sequence)
     {
         bool known;
-        lock (_logLock)
+        using (_logLock.EnterScope())
         {
             known = _log.Acknowledge(sequence);
         }

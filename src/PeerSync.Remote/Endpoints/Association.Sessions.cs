@@ -42,7 +42,7 @@ internal sealed partial class Association
         List<LogEntry> lost = [];
         List<(RemoteDeliveryFailure, LogEntry, string)> refused = [];
         var previous = _sendIncarnation;
-        lock (_logLock)
+        using (_logLock.EnterScope())
         {
             if (node.Incarnation != _sendIncarnation)
             {
@@ -109,6 +109,16 @@ internal sealed partial class Association
 
         List<(LogEntry Entry, byte[]? SystemBody)> again = [];
         _log.Restart(lost, again);
+
+        // Serializers run here under the log lock: one that tells a remote actor fails instead of
+        // waiting for the lock its own thread holds.
+        _logLock.RunForeignCode(() => AppendAgain(bound, again, refused));
+    }
+
+    /// <summary>Appends the unsent entries of the previous incarnation again, serialized anew (under the log lock).</summary>
+    private void AppendAgain(BoundNode bound, List<(LogEntry Entry, byte[]? SystemBody)> again, List<(RemoteDeliveryFailure, LogEntry, string)> refused)
+    {
+        var node = bound.Node;
         foreach (var (entry, body) in again)
         {
             var recipient = (RemoteActorRef)entry.Recipient!;

@@ -161,7 +161,7 @@ internal sealed partial class Association
             return true;
         }
 
-        lock (_logLock)
+        using (_logLock.EnterScope())
         {
             return _log.SendNext < _log.NextSequence;
         }
@@ -198,7 +198,7 @@ internal sealed partial class Association
         var builder = writer.Builder;
         builder.Reset();
         LogSlice slice;
-        lock (_logLock)
+        using (_logLock.EnterScope())
         {
             if (!_log.Take(out slice))
             {
@@ -207,7 +207,7 @@ internal sealed partial class Association
         }
 
         builder.AddEncoded(slice.Bytes, slice.Count);
-        lock (_logLock)
+        using (_logLock.EnterScope())
         {
             _log.Release(slice);
         }

@@ -20,7 +20,7 @@ internal sealed partial class Association
     private readonly RemoteLinkOptions _options;
 
     /// <summary>Guards <see cref="_log"/> and <see cref="_sendIncarnation"/>.</summary>
-    private readonly Lock _logLock = new();
+    private readonly BriefLock _logLock = new();
 
     /// <summary>What senders told, encoded, from the oldest unacknowledged entry on.</summary>
     private readonly OutboundLog _log;
@@ -100,7 +100,7 @@ internal sealed partial class Association
         (RemoteDeliveryFailure Failure, string Reason)? refused;
         SessionRun? run = null;
         var connectionIdle = false;
-        lock (_logLock)
+        using (_logLock.EnterScope())
         {
             refused = Accepts(envelope, target) ? null : Refusal(envelope, target);
             if (refused is null)
@@ -190,7 +190,7 @@ internal sealed partial class Association
         _closedReason = reason;
         List<LogEntry> sent = [];
         List<LogEntry> unsent = [];
-        lock (_logLock)
+        using (_logLock.EnterScope())
         {
             _log.Fail(sent, unsent);
         }
