@@ -121,6 +121,10 @@ public sealed class LinkRestartedPeerTests
         }
 
         deaths.ExpectTerminated(link);
+        // The links actor forgot the link (its Terminated handled) once it closed the association.
+        await Eventually.TrueAsync(
+            () => nodes.A.Remoting.Endpoints.Find(nodes.B1.Id)?.ClosedReason == "the link actor failed repeatedly and was stopped",
+            "the links actor to drop the stopped link");
         var b2 = await nodes.RestartBAsync();
         nodes.Faults.Heal(nodes.A.Endpoint, b2.Endpoint);
         nodes.A.Remoting.Connect(b2.Endpoint);
@@ -144,7 +148,7 @@ public sealed class LinkRestartedPeerTests
 
     /// <summary>
     /// a connected to b#1, with a watch on b#1's /user/target, a ref bound to b#1's /user/inbox that
-    /// delivered one message, and the PeerQuarantined events a publishes, recorded in order.
+    /// delivered one message (b#1 acknowledged both), and the PeerQuarantined events a publishes.
     /// </summary>
     private sealed class RestartedPeer : IAsyncDisposable
     {
@@ -234,8 +238,13 @@ public sealed class LinkRestartedPeerTests
             AssertMessagesReachB2AndNotB1($"quarantined: incarnation {B1.Node} is quarantined");
         }
 
+        /// <summary>
+        /// a says Connected to b#2 and its association has activated the session (the state is
+        /// published first): a ref resolved from now on is bound to b#2, never to b#1.
+        /// </summary>
         public Task AssertConnectedToB2Async() => Eventually.TrueAsync(
-            () => A.Remoting.PeerStates.Get(B1.Id) is { State: PeerLinkState.Connected } status && status.Node == B2.Node,
+            () => A.Remoting.PeerStates.Get(B1.Id) is { State: PeerLinkState.Connected } status && status.Node == B2.Node
+                && A.Remoting.IsLinkActive(B1.Id) && A.Remoting.Endpoints.Find(B1.Id)?.Current?.Node == B2.Node,
             "a connected to b2",
             () => string.Join("\n", A.Logs.Entries));
 
@@ -293,6 +302,8 @@ public sealed class LinkRestartedPeerTests
             OldTarget = A.RefTo(B1, "/user/target");
             Watcher.Watch(OldTarget);
             await Eventually.TrueAsync(() => B1.Remoting.Watcher.InboundCount == 1, "the watch reached b1");
+            // Acknowledged too: nothing a lets go of when b#1 goes (removed, shut down) can be a dead letter.
+            await Eventually.TrueAsync(() => A.Remoting.BufferedMessages(B1.Id) == 0, "b1 to acknowledge the message and the watch");
         }
     }
 }
