@@ -148,7 +148,13 @@ internal sealed partial class Association
         return (RemoteDeliveryFailure.BufferFull, $"the buffer for {Peer} is full ({_log.LiveCount} messages, {_log.LiveBytes} bytes; link.buffer-messages {_options.BufferMessages}, link.buffer-size {_options.BufferBytes} bytes) while the link is {(IsConnected ? "connected but the peer is slower" : "connecting")}");
     }
 
-    /// <summary>Told for an incarnation that a restart replaced (and that is not quarantined yet).</summary>
+    /// <summary>
+    /// Told for an incarnation that a restart replaced and that is not quarantined. Links quarantine
+    /// the incarnation they replace before activating the new one, so this is reached only by a
+    /// sender that checked the quarantine just before (the check is made before the lock, the
+    /// activation under it), or through a link made anew after its actor was stopped for good, which
+    /// knows no previous incarnation (docs/design/remote-links.md, "Remote refs").
+    /// </summary>
     private bool IsReplaced(BoundNode? target) =>
         target is not null && _sendIncarnation.Value != 0 && target.Node.Incarnation != _sendIncarnation;
 

@@ -22,7 +22,11 @@ namespace PeerSync.Remote.Links;
 /// <item>number its dials from one again, in a new machine after a restart or a wake, so the failure
 /// of a dial an earlier machine started, reported once that dial gives up, would read as the failure
 /// of the new machine's own dial under way: the link would count a failure that is not its own and,
-/// believing no dial under way, dial again beside it (<see cref="LastDialAttempt"/>).</item>
+/// believing no dial under way, dial again beside it (<see cref="LastDialAttempt"/>);</item>
+/// <item>forget, in a new machine after a restart or a wake, the incarnation of the peer it last had a
+/// session with, so meeting the peer's next incarnation (it restarted meanwhile) would not quarantine
+/// the old one: its watchers would never get Terminated, nor would PeerQuarantined be published
+/// (<see cref="LastPeer"/>).</item>
 /// </list>
 /// </summary>
 internal sealed class LinkMemory
@@ -80,6 +84,20 @@ internal sealed class LinkMemory
 
         LastDialAttempt = attempt;
     }
+
+    /// <summary>
+    /// The last incarnation of the peer the link had a session with (null: none yet): every machine the
+    /// link makes takes it as its previous incarnation (see the class summary).
+    /// </summary>
+    public UniqueNode? LastPeer { get; private set; }
+
+    /// <summary>
+    /// The link activated a session with <paramref name="peer"/>. Recorded once the session is active,
+    /// after the machine's quarantine of the incarnation it replaced was carried out (the machine
+    /// asks for that first): a crash between the two leaves the old incarnation here, and the next
+    /// machine quarantines it again, which changes nothing.
+    /// </summary>
+    public void Activated(UniqueNode peer) => LastPeer = peer;
 
     /// <summary>
     /// The link handled <paramref name="wake"/> (a session offer or a connect from the links actor):

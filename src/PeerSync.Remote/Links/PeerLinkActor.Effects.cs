@@ -43,6 +43,7 @@ internal sealed partial class PeerLinkActor
                 }
 
                 _association.Activate(_sessions[activate.Session.Id], activate.Session.Id, Self);
+                _memory.Activated(activate.Session.Peer);
                 if (_activations++ > 0)
                 {
                     _remoting.Metrics.Reconnected();

@@ -15,10 +15,10 @@ namespace PeerSync.Remote.Links;
 /// fully stopped), closing sessions, heartbeats, retry timers, state reports to the
 /// <see cref="PeerStateService"/>. Messages to the peer never pass through this actor. A link that
 /// stopped (Disconnected) stays dormant and starts a fresh machine when the node is connected again
-/// or dials in. What must outlive a crash of this actor (the last wake handled, the peer's latest
-/// address, whether the link is dormant or stopping, the session and dial numbers used) is kept in a
-/// <see cref="LinkMemory"/> from the links actor; a restarted link stays dormant, finishes its stop,
-/// or runs, accordingly.
+/// or dials in. What must outlive a crash of this actor or its machine (the last wake handled, the
+/// peer's latest address, whether the link is dormant or stopping, the session and dial numbers
+/// used, the peer's incarnation it last had a session with) is kept in a <see cref="LinkMemory"/>
+/// from the links actor; a restarted link stays dormant, finishes its stop, or runs, accordingly.
 /// </summary>
 internal sealed partial class PeerLinkActor : ReceiveActor
 {
@@ -157,12 +157,14 @@ internal sealed partial class PeerLinkActor : ReceiveActor
     private void StartMachine(EndpointAddress? address) => StartMachine(NewMachine(address));
 
     // Every machine numbers its dials after the last one the link started, so the outcome of an
-    // earlier machine's dial, reported after this machine was made, is never taken for its own.
+    // earlier machine's dial, reported after this machine was made, is never taken for its own; and
+    // it knows the incarnation the link last had a session with, so meeting a newer one (the peer
+    // restarted while the link was dormant or restarting) quarantines the old one.
     private PeerLinkMachine NewMachine(EndpointAddress? address) =>
-        new(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs, _memory.LastDialAttempt);
+        new(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs, _memory.LastDialAttempt, _memory.LastPeer);
 
     private PeerLinkMachine OfferedMachine(EndpointAddress? address) =>
-        PeerLinkMachine.Offered(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs, _memory.LastDialAttempt);
+        PeerLinkMachine.Offered(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs, _memory.LastDialAttempt, _memory.LastPeer);
 
     private void StartMachine(PeerLinkMachine machine)
     {

@@ -21,7 +21,13 @@ public sealed partial class PeerLinkMachine
     private SplitMix64 _jitter;
     private LinkSession? _active;
     private bool _activeClosing;
+
+    /// <summary>
+    /// The last incarnation of the peer the link had a session with: this machine's, or, before it
+    /// has one, the one it was given at creation. Meeting another incarnation quarantines it.
+    /// </summary>
     private UniqueNode? _lastPeer;
+
     private long _dialAttempt;
     private bool _dialInFlight;
     private int _failures;
@@ -34,8 +40,11 @@ public sealed partial class PeerLinkMachine
     /// <param name="lastDialAttempt">The number of the last dial the link started before this machine
     /// (0: none). This machine numbers its dials after it, so the outcome of a dial an earlier machine
     /// of the link started, reported after this one was made, never reads as one of this machine's.</param>
-    public PeerLinkMachine(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs, long lastDialAttempt = 0)
-        : this(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Connecting, lastDialAttempt)
+    /// <param name="lastPeer">The last incarnation of the peer the link had a session with before this
+    /// machine (null: none). This machine takes it as its previous incarnation, so on meeting a newer
+    /// one it quarantines it (<see cref="QuarantinePrevious"/>) as a machine that had the session would.</param>
+    public PeerLinkMachine(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs, long lastDialAttempt = 0, UniqueNode? lastPeer = null)
+        : this(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Connecting, lastDialAttempt, lastPeer)
     {
         _effects.Add(new LinkStateChanged(PeerLinkState.Disconnected, PeerLinkState.Connecting, null, "link started"));
         if (address is { } target)
@@ -48,12 +57,18 @@ public sealed partial class PeerLinkMachine
         }
     }
 
-    private PeerLinkMachine(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs, PeerLinkState state, long lastDialAttempt)
+    private PeerLinkMachine(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs, PeerLinkState state, long lastDialAttempt, UniqueNode? lastPeer)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfNegative(lastDialAttempt);
+        if (lastPeer is { } known && known.Id != peer)
+        {
+            throw new ArgumentException($"the last peer of the link to {peer} cannot be {known}, an incarnation of another node", nameof(lastPeer));
+        }
+
         _config = config;
         _dialAttempt = lastDialAttempt;
+        _lastPeer = lastPeer;
         Self = self;
         Peer = peer;
         _jitter = new SplitMix64(jitterSeed);
@@ -72,8 +87,9 @@ public sealed partial class PeerLinkMachine
     public static PeerLinkMachine Stopping(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, string reason, long nowMs)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        // It never dials, and a dial outcome finds no dial of its own under way: numbers do not matter.
-        var machine = new PeerLinkMachine(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Disconnecting, lastDialAttempt: 0);
+        // It never dials, and a dial outcome finds no dial of its own under way: numbers do not
+        // matter. It activates no session either, so it has no previous incarnation to quarantine.
+        var machine = new PeerLinkMachine(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Disconnecting, lastDialAttempt: 0, lastPeer: null);
         machine.Notice("the link restarted while it was stopping: it stops now, without a flush (its sessions were closed by the restart)");
         machine.Stop(reason, null);
         return machine;
@@ -86,11 +102,11 @@ public sealed partial class PeerLinkMachine
     /// one for the tie-break to close). Should that session be refused or lost, the link dials the
     /// address itself, with backoff, instead of waiting for the peer to dial again. A null address
     /// gives the same machine as the constructor with none: it waits for the peer.
-    /// <paramref name="lastDialAttempt"/> is as for the constructor.
+    /// <paramref name="lastDialAttempt"/> and <paramref name="lastPeer"/> are as for the constructor.
     /// </summary>
-    public static PeerLinkMachine Offered(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs, long lastDialAttempt = 0)
+    public static PeerLinkMachine Offered(PeerLinkConfig config, NodeId self, NodeId peer, ulong jitterSeed, EndpointAddress? address, long nowMs, long lastDialAttempt = 0, UniqueNode? lastPeer = null)
     {
-        var machine = new PeerLinkMachine(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Connecting, lastDialAttempt);
+        var machine = new PeerLinkMachine(config, self, peer, jitterSeed, address, nowMs, PeerLinkState.Connecting, lastDialAttempt, lastPeer);
         machine._effects.Add(new LinkStateChanged(PeerLinkState.Disconnected, PeerLinkState.Connecting, null, "link started"));
         if (address is null)
         {

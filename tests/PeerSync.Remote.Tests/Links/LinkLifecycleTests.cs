@@ -6,7 +6,6 @@ using PeerSync.Remote.Links;
 using PeerSync.Remote.Links.Wire;
 using PeerSync.Remote.PeerState;
 using PeerSync.Remote.Protocol;
-using PeerSync.Remote.Refs;
 using PeerSync.Remote.Session;
 using PeerSync.Remote.Tests.Support;
 using PeerSync.Remote.Transport.Faults;
@@ -148,58 +147,6 @@ public sealed class LinkLifecycleTests
         Assert.Equal(["test"], status.Identity.Roles);
     }
 
-    /// <summary>
-    /// A message told through a ref bound to an incarnation the link has replaced, which is not
-    /// quarantined, is a `quarantined:` dead letter naming both incarnations, and nothing else is
-    /// lost. Production gets there when the link meets the new incarnation in a new machine (here a
-    /// dormant link woken by a connect; a restarted link alike): that machine knows no previous
-    /// incarnation to quarantine, so the association's check of the incarnation its log is for is
-    /// all that keeps the message from the restarted process. b1 never dials (its redial backoff is
-    /// a minute), so a's link stays dormant until the test connects it.
-    /// </summary>
-    [Fact]
-    public async Task A_message_for_a_replaced_incarnation_not_quarantined_is_a_dead_letter_and_the_link_keeps_working()
-    {
-        var network = new TestNetwork(TransportKind.InMemory);
-        await using var a = await RemoteTestNode.StartAsync(network, "a");
-        a.System.WithTestMessages();
-        var b1 = await RemoteTestNode.StartAsync(network, "b", SlowRedial, incarnation: 1);
-        var port = b1.Endpoint.Port;
-        b1.System.WithTestMessages();
-        var inbox1 = b1.CreateInbox();
-        a.Remoting.Connect(b1.Endpoint);
-        await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b1.Id), "a connected to b1");
-        var oldInbox = (RemoteActorRef)a.RefTo(b1, "/user/inbox");
-        Assert.Equal(b1.Node, oldInbox.Node);
-        oldInbox.Tell(new Ping(1), null);
-        Assert.Equal(new Ping(1), inbox1.ExpectMsg<Ping>());
-        a.Remoting.Disconnect(b1.Id, "disconnected by the test");
-        await Eventually.TrueAsync(() => a.Remoting.PeerStates.StateOf(b1.Id) == PeerLinkState.Disconnected, "a's link to b1 stopped");
-        await b1.DisposeAsync();
-        await using var b2 = await RemoteTestNode.StartAsync(network, "b", SlowRedial, incarnation: 2, port: port);
-        b2.System.WithTestMessages();
-        var inbox2 = b2.CreateInbox();
-        a.Remoting.Connect(b2.Endpoint);
-        await Eventually.TrueAsync(
-            () => a.Remoting.PeerStates.Get(b2.Id) is { State: PeerLinkState.Connected } status && status.Node == b2.Node,
-            "a connected to b2");
-        var newInbox = a.RefTo(b2, "/user/inbox");
-        Assert.False(a.Remoting.IsQuarantined(b1.Node), "b1 must not be quarantined for this test: the link replaced it in a new machine");
-
-        newInbox.Tell(new Ping(2), null);
-        oldInbox.Tell(new Ping(3), null);
-        newInbox.Tell(new Ping(4), null);
-
-        var letter = Assert.Single(a.DeadLetters);
-        Assert.Equal(new Ping(3), letter.Message);
-        Assert.Equal($"quarantined: incarnation {b1.Node} is gone; incarnation {b2.Node.Incarnation} is running now", letter.Reason);
-        Assert.Equal(new Ping(2), inbox2.ExpectMsg<Ping>());
-        Assert.Equal(new Ping(4), inbox2.ExpectMsg<Ping>());
-        Assert.True(a.Remoting.IsLinkActive(b2.Id));
-        Assert.Equal(PeerLinkState.Connected, a.Remoting.PeerStates.StateOf(b2.Id));
-        Assert.Empty(b2.DeadLetters);
-    }
-
     [Fact]
     public async Task Messages_told_while_a_quarantined_peer_restarts_reach_its_new_incarnation_in_order()
     {
@@ -301,13 +248,6 @@ public sealed class LinkLifecycleTests
             () => events.Any(s => s is { State: PeerLinkState.Disconnected, Reason: "disconnected by the test" }),
             "a's link to b disconnected",
             () => string.Join("\n", events));
-    }
-
-    /// <summary>b redials only after a minute: within a test it never redials a.</summary>
-    private static void SlowRedial(Remote.Configuration.RemoteOptions options)
-    {
-        options.Link.ReconnectMinBackoff = TimeSpan.FromMinutes(1);
-        options.Link.ReconnectMaxBackoff = TimeSpan.FromMinutes(1);
     }
 
     private static string[] LinkNames(RemoteTestNode node) =>
