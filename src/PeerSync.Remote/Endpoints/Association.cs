@@ -47,7 +47,10 @@ internal sealed partial class Association
 
     public NodeId Peer { get; }
 
-    /// <summary>The peer's incarnation as last seen in a handshake; null before the first session.</summary>
+    /// <summary>
+    /// The peer's incarnation of the last session activated; null before the first. It outlives the
+    /// link actors: a link made anew after one was stopped for good starts knowing it (PeerLinksActor).
+    /// </summary>
     public BoundNode? Current => _current;
 
     /// <summary>Why the link is closed (messages are dead-lettered); null while it is open.</summary>
@@ -150,10 +153,10 @@ internal sealed partial class Association
 
     /// <summary>
     /// Told for an incarnation that a restart replaced and that is not quarantined. Links quarantine
-    /// the incarnation they replace before activating the new one, so this is reached only by a
-    /// sender that checked the quarantine just before (the check is made before the lock, the
-    /// activation under it), or through a link made anew after its actor was stopped for good, which
-    /// knows no previous incarnation (docs/design/remote-links.md, "Remote refs").
+    /// the incarnation they replace before activating the new one (also a link made anew after its
+    /// actor was stopped for good: it starts knowing <see cref="Current"/>), so this is reached only
+    /// by a sender that checked the quarantine just before (the check is made before the lock, the
+    /// activation under it; docs/design/remote-links.md, "Remote refs").
     /// </summary>
     private bool IsReplaced(BoundNode? target) =>
         target is not null && _sendIncarnation.Value != 0 && target.Node.Incarnation != _sendIncarnation;

@@ -28,6 +28,11 @@ namespace PeerSync.Remote.Links;
 /// the old one: its watchers would never get Terminated, nor would PeerQuarantined be published
 /// (<see cref="LastPeer"/>).</item>
 /// </list>
+/// A link whose actor is stopped for good takes its memory with it. Of all this, the link made for the
+/// peer afterwards needs only the last incarnation (handed to the constructor from the peer's
+/// association, which outlives links): the wakes are numbered anew by the links actor, which forgot
+/// the old link, and the old link's late reports (session ends, dial outcomes) go to its stopped actor,
+/// never to the new one, so session and dial numbers may start over.
 /// </summary>
 internal sealed class LinkMemory
 {
@@ -35,7 +40,14 @@ internal sealed class LinkMemory
 
     /// <param name="address">Where to dial the peer, when known at creation (for a link created from a
     /// session offer, the address the peer advertised in its handshake); null when not known.</param>
-    public LinkMemory(EndpointAddress? address) => Address = address;
+    /// <param name="lastPeer">The incarnation of the peer that an earlier link for it last had a session
+    /// with (its actor was stopped for good); null when none had one. The new link quarantines it on
+    /// meeting a newer one, as the earlier link would have.</param>
+    public LinkMemory(EndpointAddress? address, UniqueNode? lastPeer = null)
+    {
+        Address = address;
+        LastPeer = lastPeer;
+    }
 
     /// <summary>The last wake the link handled (reported in <see cref="LinkStopped"/>).</summary>
     public WakeSeq LatestWake { get; private set; }

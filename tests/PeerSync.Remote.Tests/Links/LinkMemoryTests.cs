@@ -284,4 +284,17 @@ public sealed class LinkMemoryTests
         memory.Stopped(B, Second);
         Assert.Equal(b2, memory.LastPeer);
     }
+
+    [Fact]
+    public void LinkMemory_starts_knowing_the_incarnation_an_earlier_link_last_had_a_session_with_when_given_one()
+    {
+        // A link made anew after its actor was stopped for good quarantines it on meeting a newer one.
+        var memory = new LinkMemory(First, B1);
+        Assert.Equal(B1, memory.LastPeer);
+        var b2 = new UniqueNode(B, new Incarnation(2));
+
+        memory.Activated(b2);
+
+        Assert.Equal(b2, memory.LastPeer);
+    }
 }
