@@ -11,9 +11,10 @@ namespace PeerSync.Remote.Links;
 /// again when the node is connected or dials in, so a node has exactly one link entry per peer.
 /// A link that crashes is restarted (sessions closed, buffers kept); after 10 crashes a minute it is
 /// stopped and its buffered messages become dead letters, and the next link for the peer starts
-/// knowing only the incarnation the stopped one last had a session with (from the association). Which links are dormant is kept by a
-/// <see cref="LinkRoster"/>, from numbered wakes and the links' stop reports (docs/design/remote-links.md,
-/// "Link supervision"); the shutdown answer <see cref="AllLinksStopped"/> depends on it.
+/// knowing only the incarnation the stopped one last had a session with (from the association).
+/// Which links are dormant is kept by a <see cref="LinkRoster"/>, from numbered wakes and the links'
+/// stop reports (docs/design/remote-links.md, "Link supervision"); the shutdown answer
+/// <see cref="AllLinksStopped"/> depends on it.
 /// </summary>
 internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
 {
