@@ -32,7 +32,8 @@ namespace PeerSync.Remote.Links;
 /// peer afterwards needs only the last incarnation (handed to the constructor from the peer's
 /// association, which outlives links): the wakes are numbered anew by the links actor, which forgot
 /// the old link, and the old link's late reports (session ends, dial outcomes) go to its stopped actor,
-/// never to the new one, so session and dial numbers may start over.
+/// never to the new one, so session and dial numbers may start over (a late dial outcome's session is
+/// closed by <see cref="Dials"/>, which the stopped actor closed).
 /// </summary>
 internal sealed class LinkMemory
 {
@@ -81,6 +82,12 @@ internal sealed class LinkMemory
     /// its dials after it (see the class summary).
     /// </summary>
     public long LastDialAttempt { get; private set; }
+
+    /// <summary>
+    /// Where the link's dials leave their sessions for it; unlike the rest of the memory, touched by
+    /// the dials' tasks too (it is thread-safe).
+    /// </summary>
+    public DialHandOff Dials { get; } = new();
 
     /// <summary>
     /// The link starts dial <paramref name="attempt"/>. Each machine numbers its dials after the last

@@ -134,8 +134,23 @@ internal sealed partial class PeerLinkActor
     {
         _memory.Dialing(dial.Attempt);
         var self = Self;
+        var dials = _memory.Dials;
+        var remoting = _remoting;
+        var peer = Peer;
         _remoting.DialAsync(dial.Address).ContinueWith(
-            t => self.Tell(new DialCompleted(dial.Attempt, dial.Address, t.IsCompletedSuccessfully ? t.Result : RemotingActor.Failed(t)), null),
+            t =>
+            {
+                var result = t.IsCompletedSuccessfully ? t.Result : RemotingActor.Failed(t);
+                if (result.Session is { } session && !dials.TryLeave(dial.Attempt, session))
+                {
+                    // The link's actor stopped for good while the dial was under way: told to it, the
+                    // session would be a dead letter that nobody closes. TryLeave closed it.
+                    LinkLog.Notice(remoting.Logger, remoting.Self.Id, peer, $"dial {dial.Attempt} to {dial.Address} completed after the link stopped: its session is closed");
+                    return;
+                }
+
+                self.Tell(new DialCompleted(dial.Attempt, dial.Address, result), null);
+            },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);

@@ -74,7 +74,14 @@ internal sealed partial class PeerLinkActor : ReceiveActor
         ? OfferedMachine(_memory.Address)
         : NewMachine(_memory.Address));
 
-    protected override void PostStop() => ReleaseSessions("the link stopped");
+    protected override void PostStop()
+    {
+        // Called only when the actor stops for good (PreRestart does not call it). A dial that
+        // completes from now on, or whose outcome is still in the mailbox, has nobody to hand its
+        // session to: the hand-off closes it.
+        _memory.Dials.Close($"the link to {Peer} stopped before its dial completed");
+        ReleaseSessions("the link stopped");
+    }
 
     protected override void PreRestart(Exception reason, object? message)
     {
@@ -147,7 +154,11 @@ internal sealed partial class PeerLinkActor : ReceiveActor
             return OnOfferAsync(offer);
         });
         Receive<ConnectLink>(connect => Wake(connect.Wake, NewMachine(connect.Address)));
-        Receive<DialCompleted>(completed => completed.Result.Session?.Close(DisconnectReason.Shutdown, $"the link to {Peer} has stopped"));
+        Receive<DialCompleted>(completed =>
+        {
+            _memory.Dials.Take(completed.Attempt);
+            completed.Result.Session?.Close(DisconnectReason.Shutdown, $"the link to {Peer} has stopped");
+        });
         ReceiveAny(_ =>
         {
             // Ticks, session ends, disconnects and quarantines of the stopped machine: nothing to do.
@@ -205,6 +216,7 @@ internal sealed partial class PeerLinkActor : ReceiveActor
 
     private Task OnDialCompletedAsync(DialCompleted completed)
     {
+        _memory.Dials.Take(completed.Attempt);
         if (completed.Result.Session is not { } session)
         {
             _machine.DialFailed(completed.Attempt, $"{completed.Result.Reason}: {completed.Result.Detail}", NowMs);
