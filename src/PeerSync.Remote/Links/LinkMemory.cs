@@ -33,7 +33,8 @@ namespace PeerSync.Remote.Links;
 /// association, which outlives links): the wakes are numbered anew by the links actor, which forgot
 /// the old link, and the old link's late reports (session ends, dial outcomes) go to its stopped actor,
 /// never to the new one, so session and dial numbers may start over (a late dial outcome's session is
-/// closed by <see cref="Dials"/>, which the stopped actor closed).
+/// closed by <see cref="Dials"/>, which the stopped actor closed, as is the session of an offer told to
+/// it by <see cref="Offers"/>).
 /// </summary>
 internal sealed class LinkMemory
 {
@@ -87,7 +88,13 @@ internal sealed class LinkMemory
     /// Where the link's dials leave their sessions for it; unlike the rest of the memory, touched by
     /// the dials' tasks too (it is thread-safe).
     /// </summary>
-    public DialHandOff Dials { get; } = new();
+    public SessionHandOff Dials { get; } = new("dial");
+
+    /// <summary>
+    /// Where the links actor leaves the sessions it offers the link (numbered by their wake); touched
+    /// by the links actor too (it is thread-safe).
+    /// </summary>
+    public SessionHandOff Offers { get; } = new("offer");
 
     /// <summary>
     /// The link starts dial <paramref name="attempt"/>. Each machine numbers its dials after the last

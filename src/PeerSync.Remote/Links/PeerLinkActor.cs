@@ -78,8 +78,10 @@ internal sealed partial class PeerLinkActor : ReceiveActor
     {
         // Called only when the actor stops for good (PreRestart does not call it). A dial that
         // completes from now on, or whose outcome is still in the mailbox, has nobody to hand its
-        // session to: the hand-off closes it.
+        // session to, nor has an offer the links actor tells before it sees this link's Terminated,
+        // or still in the mailbox: the hand-offs close their sessions.
         _memory.Dials.Close($"the link to {Peer} stopped before its dial completed");
+        _memory.Offers.Close($"the link to {Peer} stopped before it took the session offered to it");
         ReleaseSessions("the link stopped");
     }
 
@@ -202,6 +204,7 @@ internal sealed partial class PeerLinkActor : ReceiveActor
     private Task OnOfferAsync(OfferSession offer)
     {
         _memory.Handled(offer.Wake);
+        _memory.Offers.Take(offer.Wake.Value);
         var session = offer.Session;
         if (session.Peer.Id != Peer)
         {

@@ -20,6 +20,7 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
 {
     private readonly Dictionary<NodeId, IActorRef> _links = [];
     private readonly Dictionary<IActorRef, NodeId> _peers = [];
+    private readonly Dictionary<NodeId, SessionHandOff> _offers = [];
     private readonly LinkRoster _roster = new();
     private readonly List<IActorRef> _waitingForAllStopped = [];
     private string? _shutdownReason;
@@ -41,8 +42,16 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
                 // A link created for this offer knows the address the peer advertises in its handshake,
                 // so it can dial the peer should the offered session be refused or lost.
                 var offeredTo = offer.Session.Peer.Id;
-                Ensure(offeredTo, PeerLinkActor.AdvertisedAddress(offer.Session, offeredTo), startedByOffer: true)
-                    .Tell(offer with { Wake = _roster.NextWake(offeredTo) }, Self);
+                var target = Ensure(offeredTo, PeerLinkActor.AdvertisedAddress(offer.Session, offeredTo), startedByOffer: true);
+                var wake = _roster.NextWake(offeredTo);
+                // The link may be stopping for good (its Terminated not seen yet): told to it, the
+                // offer would be a dead letter that nobody closes. Left in its hand-off, the session is
+                // closed by the link's final stop, or at once when that stop is over.
+                if (_offers[offeredTo].TryLeave(wake.Value, offer.Session))
+                {
+                    target.Tell(offer with { Wake = wake }, Self);
+                }
+
                 return true;
             case EnsureLink ensure:
                 if (_shutdownReason is null)
@@ -85,6 +94,7 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
             case Terminated terminated when _peers.Remove(terminated.ActorRef, out var peer):
                 // Only after its restart budget is spent: the link cannot be trusted with the peer.
                 _links.Remove(peer);
+                _offers.Remove(peer);
                 _roster.Remove(peer);
                 remoting.Endpoints.Find(peer)?.Close(RemoteDeliveryFailure.PeerGone, "the link actor failed repeatedly and was stopped");
                 AnswerIfAllStopped();
@@ -152,6 +162,7 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
         link = Context.Watch(Context.ActorOf(Props.Create(() => new PeerLinkActor(remoting, association, memory, startedByOffer)), peer.Value));
         _links[peer] = link;
         _peers[link] = peer;
+        _offers[peer] = memory.Offers;
         _roster.Add(peer);
         return link;
     }

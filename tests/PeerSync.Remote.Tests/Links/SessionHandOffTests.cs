@@ -8,17 +8,17 @@ using PeerSync.Remote.Transport;
 namespace PeerSync.Remote.Tests.Links;
 
 /// <summary>
-/// The hand-off of dialed sessions to a link's actor: a session the actor never took is closed when
+/// The hand-off of sessions (here, dialed ones) to a link's actor: a session the actor never took is closed when
 /// the actor stops for good, and one taken is left to the actor.
 /// </summary>
-public sealed class DialHandOffTests
+public sealed class SessionHandOffTests
 {
     [Fact]
-    public async Task DialHandOff_closes_a_session_left_for_the_link_when_the_link_stops_before_taking_it()
+    public async Task SessionHandOff_closes_a_session_left_for_the_link_when_the_link_stops_before_taking_it()
     {
         // The outcome was told, but the actor stopped before handling it (it became a dead letter).
         await using var dial = await Dial.StartAsync();
-        var handOff = new DialHandOff();
+        var handOff = new SessionHandOff("dial");
         Assert.True(handOff.TryLeave(1, dial.Session));
 
         handOff.Close("the link to b stopped before its dial completed");
@@ -27,10 +27,10 @@ public sealed class DialHandOffTests
     }
 
     [Fact]
-    public async Task DialHandOff_closes_a_session_itself_when_the_dial_completes_after_the_link_stopped()
+    public async Task SessionHandOff_closes_a_session_itself_when_it_is_left_after_the_link_stopped()
     {
         await using var dial = await Dial.StartAsync();
-        var handOff = new DialHandOff();
+        var handOff = new SessionHandOff("dial");
         handOff.Close("the link to b stopped before its dial completed");
 
         Assert.False(handOff.TryLeave(1, dial.Session));
@@ -39,11 +39,11 @@ public sealed class DialHandOffTests
     }
 
     [Fact]
-    public async Task DialHandOff_leaves_a_taken_session_open_when_the_link_stops_afterwards()
+    public async Task SessionHandOff_leaves_a_taken_session_open_when_the_link_stops_afterwards()
     {
         // Once taken, the session is the link's: its own stop closes it (ReleaseSessions), not the hand-off.
         await using var dial = await Dial.StartAsync();
-        var handOff = new DialHandOff();
+        var handOff = new SessionHandOff("dial");
         Assert.True(handOff.TryLeave(1, dial.Session));
         handOff.Take(1);
 
@@ -53,16 +53,16 @@ public sealed class DialHandOffTests
     }
 
     [Fact]
-    public async Task DialHandOff_closes_a_session_saying_why_when_its_dial_number_was_used_before()
+    public async Task SessionHandOff_closes_a_session_saying_why_when_its_dial_number_was_used_before()
     {
         await using var first = await Dial.StartAsync();
         await using var second = await Dial.StartAsync();
-        var handOff = new DialHandOff();
+        var handOff = new SessionHandOff("dial");
         Assert.True(handOff.TryLeave(7, first.Session));
 
         Assert.False(handOff.TryLeave(7, second.Session));
 
-        Assert.Equal("invariant violated: dial 7 completed twice", (await second.Session.Completion.Within()).Detail);
+        Assert.Equal("invariant violated: dial 7 handed over twice", (await second.Session.Completion.Within()).Detail);
         Assert.Null(first.Session.Connection.CloseReason);
     }
 
