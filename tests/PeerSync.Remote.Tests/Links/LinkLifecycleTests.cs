@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Google.Protobuf;
 using PeerSync.Actors;
+using PeerSync.Actors.Serialization;
 using PeerSync.Remote.Handshake;
 using PeerSync.Remote.Links;
 using PeerSync.Remote.Links.Wire;
@@ -191,6 +192,81 @@ public sealed class LinkLifecycleTests
 
         Assert.Empty(a.DeadLetters);
         Assert.Empty(b2.DeadLetters);
+    }
+
+    /// <summary>
+    /// Messages told while the peer restarts are serialized again for its new incarnation under the
+    /// link's log lock. A serializer that tells a remote actor from there would enter that lock
+    /// again on the thread holding it: the inner Tell fails instead of waiting for itself, so that
+    /// one message is a dead letter saying why, and the link goes on with the rest.
+    /// </summary>
+    [Fact]
+    public async Task Serializer_telling_a_remote_actor_while_messages_are_serialized_again_costs_its_message_not_the_link()
+    {
+        var faults = new FaultInjector(seed: 1);
+        var network = new TestNetwork(TransportKind.InMemory, faults);
+        await using var a = await RemoteTestNode.StartAsync(network, "a");
+        a.System.WithTestMessages();
+        var telling = new TellingSerializer();
+        a.System.Serialization().Add(telling);
+        var b1 = await RemoteTestNode.StartAsync(network, "b", incarnation: 1);
+        var port = b1.Endpoint.Port;
+        b1.System.WithTestMessages();
+        var inbox1 = b1.CreateInbox();
+        var address = b1.Remoting.Address;
+        a.RefTo(b1, "/user/inbox").Tell(new Ping(1), null);
+        Assert.Equal(new Ping(1), inbox1.ExpectMsg<Ping>());
+        faults.Refuse(a.Endpoint, b1.Endpoint, FaultDirection.FirstToSecond);
+        await b1.DisposeAsync();
+        a.Remoting.Quarantine(b1.Node, "downed by the cluster");
+
+        var inbox = a.System.ResolveActorRef(ActorPath.Parse(address + "/user/inbox"))!;
+        inbox.Tell(new Ping(2), null);
+        inbox.Tell(new TellsWhenSerialized(inbox), null);
+        inbox.Tell(new Ping(3), null);
+        telling.Armed = true;
+
+        await using var b2 = await RemoteTestNode.StartAsync(network, "b", incarnation: 2, port: port);
+        b2.System.WithTestMessages();
+        var inbox2 = b2.CreateInbox();
+        faults.Heal(a.Endpoint, b2.Endpoint);
+        b2.Remoting.Connect(a.Endpoint);
+
+        Assert.Equal(new Ping(2), inbox2.ExpectMsg<Ping>(timeout: TimeSpan.FromSeconds(10)));
+        Assert.Equal(new Ping(3), inbox2.ExpectMsg<Ping>(timeout: TimeSpan.FromSeconds(10)));
+        var letter = Assert.Single(a.DeadLetters);
+        Assert.IsType<TellsWhenSerialized>(letter.Message);
+        Assert.StartsWith("unserializable: ", letter.Reason, StringComparison.Ordinal);
+        Assert.Contains("tried to enter it again", letter.Reason, StringComparison.Ordinal);
+        a.RefTo(b2, "/user/inbox").Tell(new Ping(4), null);
+        Assert.Equal(new Ping(4), inbox2.ExpectMsg<Ping>(timeout: TimeSpan.FromSeconds(10)));
+        Assert.Empty(b2.DeadLetters);
+    }
+
+    private sealed record TellsWhenSerialized(IActorRef Target);
+
+    /// <summary>Serializes <see cref="TellsWhenSerialized"/>; once armed, tells its target a Ping(99) each time it does.</summary>
+    private sealed class TellingSerializer : IPayloadSerializer
+    {
+        public volatile bool Armed;
+
+        public int Id => 4711;
+
+        public string Name => "telling";
+
+        public string? ManifestFor(Type type) => type == typeof(TellsWhenSerialized) ? "T" : null;
+
+        public byte[] ToBinary(object value)
+        {
+            if (Armed)
+            {
+                ((TellsWhenSerialized)value).Target.Tell(new Ping(99), null);
+            }
+
+            return [];
+        }
+
+        public object FromBinary(ReadOnlySpan<byte> bytes, string manifest) => throw new PayloadSerializationException("not read in this test", Id, manifest);
     }
 
     [Fact]
