@@ -102,7 +102,7 @@ public sealed class LinkDialAttemptTests
         {
             Links.Tell(new EnsureLink(B.Id, B.Endpoint), null);
             await Eventually.TrueAsync(() => Dials == 1, "a's link to dial b");
-            return A.System.ResolveLocal(ActorPath.Parse(A.Remoting.Address + "/system/remote/links/b"))!;
+            return A.LinkTo(B.Id);
         }
 
         /// <summary>

@@ -313,8 +313,8 @@ public sealed class LinkLifecycleTests
         using var subscription = a.System.EventStream.Subscribe<PeerStateChanged>(e => events.Enqueue(e.Current));
         a.Remoting.Connect(b.Endpoint);
         await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "a connected to b");
-        var links = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links"))!;
-        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+        var links = a.Links;
+        var link = a.LinkTo(b.Id);
         links.Tell(new LinkStopped(b.Id, WakeSeq.None), link);
 
         a.Remoting.Disconnect(b.Id, "disconnected by the test");

@@ -183,8 +183,7 @@ public sealed class LinkRestartedPeerTests
 
         public IReadOnlyCollection<PeerQuarantined> Quarantined => _quarantined.ToArray();
 
-        public IActorRef Link => A.System.ResolveLocal(ActorPath.Parse(A.Remoting.Address + "/system/remote/links/b"))
-            ?? throw new InvalidOperationException("a has no link to b");
+        public IActorRef Link => A.LinkTo(B1.Id);
 
         public static async Task<RestartedPeer> StartAsync()
         {

@@ -34,7 +34,7 @@ public sealed class LinkStoppedDialTests
         var links = a.System.ResolveLocal(linksPath)!;
         links.Tell(new EnsureLink(b.Id, b.Endpoint), null);
         await Eventually.TrueAsync(() => a.Remoting.Transport.Counters.OpenedConnections == 1, "a's link to dial b");
-        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+        var link = a.LinkTo(b.Id);
         var watcher = a.CreateProbe();
         watcher.Watch(link);
 

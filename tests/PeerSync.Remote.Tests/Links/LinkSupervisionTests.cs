@@ -35,8 +35,8 @@ public sealed class LinkSupervisionTests
         var inbox = b.CreateInbox();
         using var events = new StateLog(a);
         await WakeAfterStopAsync(a, b, events);
-        var links = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links"))!;
-        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+        var links = a.Links;
+        var link = a.LinkTo(b.Id);
         links.Tell(new LinkStopped(b.Id, WakeSeq.None), link);
         var target = a.RefTo(b, "/user/inbox");
         for (var i = 0; i < 20; i++)
@@ -79,7 +79,7 @@ public sealed class LinkSupervisionTests
         // Created with b's address (as for a node already known), so the restarted link dials b itself.
         links.Tell(new EnsureLink(b.Id, b.Endpoint), null);
         await WakeAfterStopAsync(a, b, events);
-        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+        var link = a.LinkTo(b.Id);
         var connectedBefore = events.Count(s => s.State == PeerLinkState.Connected);
 
         link.Tell(new ConnectLink(b.Endpoint), null);
@@ -118,7 +118,7 @@ public sealed class LinkSupervisionTests
         using var events = new StateLog(a);
         b.Remoting.Connect(a.Endpoint);
         await Eventually.TrueAsync(() => ConnectedEventSeen(a, b, events), "b dialed a", () => string.Join("\n", events));
-        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+        var link = a.LinkTo(b.Id);
         var connectedBefore = events.Count(s => s.State == PeerLinkState.Connected);
 
         // Crashes the link (wake 0 after wake 1). The address in it never reaches the machine, and
@@ -152,7 +152,7 @@ public sealed class LinkSupervisionTests
         using var events = new StateLog(a);
         b.Remoting.Connect(a.Endpoint);
         await Eventually.TrueAsync(() => ConnectedEventSeen(a, b, events), "b dialed a", () => string.Join("\n", events));
-        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+        var link = a.LinkTo(b.Id);
         link.Tell(new ConnectLink(Nowhere), null);
         await Eventually.TrueAsync(() => Crashed(a), "the link to fail its invariant check and restart", () => string.Join("\n", a.Logs.Entries));
         await Eventually.TrueAsync(
@@ -190,7 +190,7 @@ public sealed class LinkSupervisionTests
             () => events.Any(s => s is { State: PeerLinkState.Disconnected, Reason: "disconnected by the test" }),
             "a's link to b stopped",
             () => string.Join("\n", events));
-        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+        var link = a.LinkTo(b.Id);
 
         link.Tell(new ConnectLink(Nowhere), null);
 
@@ -203,7 +203,7 @@ public sealed class LinkSupervisionTests
         // Still a dormant link like any other: a connect wakes it, and shutdown waits for it to stop.
         a.Remoting.Connect(b.Endpoint);
         await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "a connected to b again");
-        var links = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links"))!;
+        var links = a.Links;
         await links.Ask<AllLinksStopped>(new DisconnectAll("shutdown by the test"), TimeSpan.FromSeconds(30));
         Assert.Equal("shutdown by the test", a.Remoting.Endpoints.Find(b.Id)!.ClosedReason);
     }
@@ -224,7 +224,7 @@ public sealed class LinkSupervisionTests
         await using var b = await RemoteTestNode.StartAsync(network, "b", SlowRedial);
         a.Remoting.Connect(b.Endpoint);
         await Eventually.TrueAsync(() => a.Remoting.PeerStates.IsAvailable(b.Id), "a connected to b");
-        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+        var link = a.LinkTo(b.Id);
 
         await dispatcher.PauseAsync();
         link.Tell(new DisconnectLink("disconnected by the test"), null);
@@ -239,7 +239,7 @@ public sealed class LinkSupervisionTests
         Assert.Equal("disconnected by the test", a.Remoting.Endpoints.Find(b.Id)!.ClosedReason);
 
         // Its stop report reached the links actor: the shutdown answer does not wait for it.
-        var links = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links"))!;
+        var links = a.Links;
         await links.Ask<AllLinksStopped>(new DisconnectAll("shutdown by the test"), TimeSpan.FromSeconds(30));
         Assert.Equal("disconnected by the test", a.Remoting.Endpoints.Find(b.Id)!.ClosedReason);
     }
@@ -310,8 +310,8 @@ public sealed class LinkSupervisionTests
             new HandshakeConfig(TestNodes.Cluster, a.Remoting.Identity, TestNodes.Secret, 1024 * 1024))).ConnectAsync(b1.Endpoint).Within();
         Assert.True(dialed.Succeeded, dialed.ToString());
         a.Remoting.Quarantine(b1.Node, "downed by the test");
-        var links = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links"))!;
-        var link = a.System.ResolveLocal(ActorPath.Parse(a.Remoting.Address + "/system/remote/links/b"))!;
+        var links = a.Links;
+        var link = a.LinkTo(b1.Id);
 
         links.Tell(new OfferSession(dialed.Session!, DialedBySelf: false), null);
         // The links actor has passed the offer on once it answers, and the link has handled it once

@@ -157,6 +157,14 @@ public sealed class RemoteTestNode : IAsyncDisposable
         System.ResolveActorRef(ActorPath.Parse(other.Remoting.Address + path))
         ?? throw new InvalidOperationException($"{path} on {other.Id} does not resolve");
 
+    /// <summary>This node's links actor (/system/remote/links).</summary>
+    public IActorRef Links => System.ResolveLocal(ActorPath.Parse(Remoting.Address + "/system/remote/links"))
+        ?? throw new InvalidOperationException($"{Id} has no links actor");
+
+    /// <summary>This node's link actor for <paramref name="peer"/> (/system/remote/links/&lt;peer&gt;).</summary>
+    public IActorRef LinkTo(NodeId peer) => System.ResolveLocal(ActorPath.Parse($"{Remoting.Address}/system/remote/links/{peer}"))
+        ?? throw new InvalidOperationException($"{Id} has no link to {peer}");
+
     public int DeadLetterCount(Func<DeadLetter, bool>? predicate = null)
     {
         lock (_deadLetters)
