@@ -91,7 +91,29 @@ internal sealed partial class PeerLinkActor : ReceiveActor
         // created (a link made from a dial-in learns it from the handshake): the next one dials it.
         // It may also have been stopping: the next one finishes the stop instead of redialing.
         _memory.Failed(_machine);
+        AbandonFailedHandOff(reason, message);
         ReleaseSessions($"the link failed and restarts: {reason.Message}");
+    }
+
+    /// <summary>
+    /// The message whose handling failed is not delivered again to the restarted instance (the rest
+    /// of the mailbox is): a session it carried that the failed handling had not taken from its
+    /// hand-off yet would stay open until the link stops for good. It is closed instead, as a session
+    /// the failed instance had taken is by <see cref="ReleaseSessions"/>; the peer redials, or the
+    /// restarted link dials the address it knows. Re-telling the message to the restarted instance was
+    /// not chosen: handling it again may fail again, spending the restart budget on one session.
+    /// </summary>
+    private void AbandonFailedHandOff(Exception reason, object? message)
+    {
+        switch (message)
+        {
+            case OfferSession offer:
+                _memory.Offers.Abandon(offer.Wake.Value, $"the link to {Peer} failed and restarts before it took the session offered to it: {reason.Message}");
+                break;
+            case DialCompleted completed:
+                _memory.Dials.Abandon(completed.Attempt, $"the link to {Peer} failed and restarts before it took the session of dial {completed.Attempt}: {reason.Message}");
+                break;
+        }
     }
 
     protected override void PostRestart(Exception reason)
