@@ -17,8 +17,9 @@ namespace PeerSync.Remote.Links;
 /// stopped (Disconnected) stays dormant and starts a fresh machine when the node is connected again
 /// or dials in. What must outlive a crash of this actor or its machine (the last wake handled, the
 /// peer's latest address, whether the link is dormant or stopping, the session and dial numbers
-/// used, the peer's incarnation it last had a session with) is kept in a <see cref="LinkMemory"/>
-/// from the links actor; a restarted link stays dormant, finishes its stop, or runs, accordingly.
+/// used) is kept in a <see cref="LinkMemory"/> from the links actor; a restarted link stays dormant,
+/// finishes its stop, or runs, accordingly. The peer's incarnation it last had a session with is the
+/// association's <see cref="Association.Current"/>, which outlives the link.
 /// </summary>
 internal sealed partial class PeerLinkActor : ReceiveActor
 {
@@ -193,13 +194,14 @@ internal sealed partial class PeerLinkActor : ReceiveActor
 
     // Every machine numbers its dials after the last one the link started, so the outcome of an
     // earlier machine's dial, reported after this machine was made, is never taken for its own; and
-    // it knows the incarnation the link last had a session with, so meeting a newer one (the peer
-    // restarted while the link was dormant or restarting) quarantines the old one.
+    // it knows the incarnation the link last had a session with (the association's, which records it
+    // on every activation and outlives this actor and the link), so meeting a newer one (the peer
+    // restarted while the link was dormant, restarting, or not there) quarantines the old one.
     private PeerLinkMachine NewMachine(EndpointAddress? address) =>
-        new(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs, _memory.LastDialAttempt, _memory.LastPeer);
+        new(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs, _memory.LastDialAttempt, _association.Current?.Node);
 
     private PeerLinkMachine OfferedMachine(EndpointAddress? address) =>
-        PeerLinkMachine.Offered(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs, _memory.LastDialAttempt, _memory.LastPeer);
+        PeerLinkMachine.Offered(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs, _memory.LastDialAttempt, _association.Current?.Node);
 
     private void StartMachine(PeerLinkMachine machine)
     {
