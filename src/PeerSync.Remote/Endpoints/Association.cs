@@ -113,9 +113,10 @@ internal sealed partial class Association
                 Append(envelope);
 
                 // Looked at under the lock: a connection that finishes writing after this look
-                // calls back (Pump) and finds the entry; one that finished before is seen idle.
+                // calls back (Pump) and finds the entry; one that finished before is seen idle
+                // (one that never calls back is always taken as idle: see SessionRun.AwaitsDrain).
                 run = _active;
-                connectionIdle = run is not null && run.Session.Connection.QueuedBytes == 0;
+                connectionIdle = run is not null && TakesBatch(run);
             }
         }
 
