@@ -83,8 +83,10 @@ internal sealed partial class Association
         _current = bound;
         Interlocked.Exchange(ref _lastReceivedTimestamp, _remoting.TimeProvider.GetTimestamp());
         var run = new SessionRun(session, sessionId, link, bound, new SessionWriter(_options.MaxBatchBytes, session.Connection.MaxFrameSizeBytes));
+        // Set before the run is published: senders read it with the run. A call before that finds
+        // the run inactive and does nothing; the writer loop pumps first thing.
+        run.AwaitsDrain = session.Connection.TrySetDrainedHandler(() => Pump(run));
         _active = run;
-        session.Connection.SetDrainedHandler(() => Pump(run));
         run.Writer = Task.Run(() => RunWriterAsync(run));
         run.Reader = Task.Run(() => RunReaderAsync(run));
     }
@@ -173,7 +175,7 @@ internal sealed partial class Association
         _active = null;
         run.StopReason = new Transport.ConnectionClosed(reason, detail, ByPeer: false);
         run.Stopping = true;
-        run.Session.Connection.SetDrainedHandler(null);
+        run.Session.Connection.TrySetDrainedHandler(null);
         await run.ReaderStop.CancelAsync().ConfigureAwait(false);
         await run.Reader.ConfigureAwait(false);
 

@@ -79,8 +79,9 @@ internal sealed partial class Association
     /// Sends the next batch if the connection has written everything it was given; otherwise the
     /// connection calls this again (its drained handler) once it has. So a batch takes everything
     /// told during the previous write: under load few large frames, when quiet each message at
-    /// once. Called by senders after appending, by the connection's writer, and by the writer
-    /// loop; never blocks. Whoever finds another thread sending leaves it to that thread, which
+    /// once. (A connection that never calls back gets each batch at once instead, see
+    /// <see cref="TakesBatch"/>.) Called by senders after appending, by the connection's writer,
+    /// and by the writer loop; never blocks. Whoever finds another thread sending leaves it to that thread, which
     /// looks again after letting go of the flag (so nothing is left behind unsent).
     /// </summary>
     private void Pump(SessionRun run)
@@ -143,9 +144,17 @@ internal sealed partial class Association
         Sent(run, writer, result, writer.Builder.Count, batch.Length);
     }
 
-    /// <summary>Whether <paramref name="run"/> is the active session and its connection has written everything it was given.</summary>
+    /// <summary>Whether <paramref name="run"/> is the active session and its connection takes a batch now (<see cref="TakesBatch"/>).</summary>
     private bool ConnectionIdle(SessionRun run) =>
-        !run.Stopping && ReferenceEquals(_active, run) && run.Session.Connection.QueuedBytes == 0;
+        !run.Stopping && ReferenceEquals(_active, run) && TakesBatch(run);
+
+    /// <summary>
+    /// Whether <paramref name="run"/>'s connection takes the next batch now: it has written everything
+    /// it was given, or it never calls back when it has (<see cref="SessionRun.AwaitsDrain"/>), in
+    /// which case waiting for it would leave what was told meanwhile unsent.
+    /// </summary>
+    private static bool TakesBatch(SessionRun run) =>
+        !run.AwaitsDrain || run.Session.Connection.QueuedBytes == 0;
 
     /// <summary>Whether the connection is idle while entries wait unsent or an acknowledgement is due.</summary>
     private bool HasWorkFor(SessionRun run)

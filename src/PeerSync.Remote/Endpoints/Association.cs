@@ -48,8 +48,10 @@ internal sealed partial class Association
     public NodeId Peer { get; }
 
     /// <summary>
-    /// The peer's incarnation of the last session activated; null before the first. It outlives the
-    /// link actors: a link made anew after one was stopped for good starts knowing it (PeerLinksActor).
+    /// The peer's incarnation of the last session activated; null before the first. The one record of
+    /// the incarnation the link last had a session with: it outlives restarts of the link's actor and
+    /// the link itself, and every machine the link makes starts knowing it (PeerLinkActor), so meeting
+    /// the peer's next incarnation quarantines it.
     /// </summary>
     public BoundNode? Current => _current;
 
@@ -111,9 +113,10 @@ internal sealed partial class Association
                 Append(envelope);
 
                 // Looked at under the lock: a connection that finishes writing after this look
-                // calls back (Pump) and finds the entry; one that finished before is seen idle.
+                // calls back (Pump) and finds the entry; one that finished before is seen idle
+                // (one that never calls back is always taken as idle: see SessionRun.AwaitsDrain).
                 run = _active;
-                connectionIdle = run is not null && run.Session.Connection.QueuedBytes == 0;
+                connectionIdle = run is not null && TakesBatch(run);
             }
         }
 

@@ -20,6 +20,15 @@ internal sealed class SessionRun(PeerSession session, long id, IActorRef link, B
     /// <summary>The batch-building state, used by whoever holds the association's writer flag.</summary>
     public SessionWriter WriterState { get; } = writer;
 
+    /// <summary>
+    /// Whether the connection calls the association back when it has written everything queued
+    /// (<see cref="Transport.IFrameConnection.TrySetDrainedHandler"/>), so that a batch waits for the
+    /// connection to be idle. False for a connection that never calls back: each batch then goes out
+    /// as soon as it is told, or nothing would send what was told while the connection was writing.
+    /// Set before the run is published as the association's active one.
+    /// </summary>
+    public bool AwaitsDrain { get; set; }
+
     public Task Reader { get; set; } = Task.CompletedTask;
 
     public Task Writer { get; set; } = Task.CompletedTask;

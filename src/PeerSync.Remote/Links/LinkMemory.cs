@@ -22,17 +22,16 @@ namespace PeerSync.Remote.Links;
 /// <item>number its dials from one again, in a new machine after a restart or a wake, so the failure
 /// of a dial an earlier machine started, reported once that dial gives up, would read as the failure
 /// of the new machine's own dial under way: the link would count a failure that is not its own and,
-/// believing no dial under way, dial again beside it (<see cref="LastDialAttempt"/>);</item>
-/// <item>forget, in a new machine after a restart or a wake, the incarnation of the peer it last had a
-/// session with, so meeting the peer's next incarnation (it restarted meanwhile) would not quarantine
-/// the old one: its watchers would never get Terminated, nor would PeerQuarantined be published
-/// (<see cref="LastPeer"/>).</item>
+/// believing no dial under way, dial again beside it (<see cref="LastDialAttempt"/>).</item>
 /// </list>
-/// A link whose actor is stopped for good takes its memory with it. Of all this, the link made for the
-/// peer afterwards needs only the last incarnation (handed to the constructor from the peer's
-/// association, which outlives links): the wakes are numbered anew by the links actor, which forgot
-/// the old link, and the old link's late reports (session ends, dial outcomes) go to its stopped actor,
-/// never to the new one, so session and dial numbers may start over (a late dial outcome's session is
+/// The incarnation of the peer the link last had a session with, which every new machine must know
+/// (meeting the peer's next incarnation quarantines it), is not kept here: the peer's association
+/// records it as it activates each session (<see cref="Endpoints.Association.Current"/>) and outlives
+/// both restarts of the link's actor and the link itself, so the link reads it from there.
+/// A link whose actor is stopped for good takes its memory with it, and the link made for the peer
+/// afterwards needs none of it: the wakes are numbered anew by the links actor, which forgot the old
+/// link, and the old link's late reports (session ends, dial outcomes) go to its stopped actor, never
+/// to the new one, so session and dial numbers may start over (a late dial outcome's session is
 /// closed by <see cref="Dials"/>, which the stopped actor closed, as is the session of an offer told to
 /// it by <see cref="Offers"/>).
 /// </summary>
@@ -42,14 +41,7 @@ internal sealed class LinkMemory
 
     /// <param name="address">Where to dial the peer, when known at creation (for a link created from a
     /// session offer, the address the peer advertised in its handshake); null when not known.</param>
-    /// <param name="lastPeer">The incarnation of the peer that an earlier link for it last had a session
-    /// with (its actor was stopped for good); null when none had one. The new link quarantines it on
-    /// meeting a newer one, as the earlier link would have.</param>
-    public LinkMemory(EndpointAddress? address, UniqueNode? lastPeer = null)
-    {
-        Address = address;
-        LastPeer = lastPeer;
-    }
+    public LinkMemory(EndpointAddress? address) => Address = address;
 
     /// <summary>The last wake the link handled (reported in <see cref="LinkStopped"/>).</summary>
     public WakeSeq LatestWake { get; private set; }
@@ -110,20 +102,6 @@ internal sealed class LinkMemory
 
         LastDialAttempt = attempt;
     }
-
-    /// <summary>
-    /// The last incarnation of the peer the link had a session with (null: none yet): every machine the
-    /// link makes takes it as its previous incarnation (see the class summary).
-    /// </summary>
-    public UniqueNode? LastPeer { get; private set; }
-
-    /// <summary>
-    /// The link activated a session with <paramref name="peer"/>. Recorded once the session is active,
-    /// after the machine's quarantine of the incarnation it replaced was carried out (the machine
-    /// asks for that first): a crash between the two leaves the old incarnation here, and the next
-    /// machine quarantines it again, which changes nothing.
-    /// </summary>
-    public void Activated(UniqueNode peer) => LastPeer = peer;
 
     /// <summary>
     /// The link handled <paramref name="wake"/> (a session offer or a connect from the links actor):

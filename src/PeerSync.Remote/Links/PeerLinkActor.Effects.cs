@@ -42,8 +42,11 @@ internal sealed partial class PeerLinkActor
                     await CloseSessionAsync(stray, DisconnectReason.Shutdown, "replaced").ConfigureAwait(true);
                 }
 
+                // Records the session's incarnation as the association's Current, after the
+                // machine's quarantine of the one it replaces (asked for first) was carried out: a
+                // crash between the two leaves the old incarnation there, and the next machine
+                // quarantines it again, which changes nothing.
                 _association.Activate(_sessions[activate.Session.Id], activate.Session.Id, Self);
-                _memory.Activated(activate.Session.Peer);
                 if (_activations++ > 0)
                 {
                     _remoting.Metrics.Reconnected();

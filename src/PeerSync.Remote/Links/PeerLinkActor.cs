@@ -17,8 +17,9 @@ namespace PeerSync.Remote.Links;
 /// stopped (Disconnected) stays dormant and starts a fresh machine when the node is connected again
 /// or dials in. What must outlive a crash of this actor or its machine (the last wake handled, the
 /// peer's latest address, whether the link is dormant or stopping, the session and dial numbers
-/// used, the peer's incarnation it last had a session with) is kept in a <see cref="LinkMemory"/>
-/// from the links actor; a restarted link stays dormant, finishes its stop, or runs, accordingly.
+/// used) is kept in a <see cref="LinkMemory"/> from the links actor; a restarted link stays dormant,
+/// finishes its stop, or runs, accordingly. The peer's incarnation it last had a session with is the
+/// association's <see cref="Association.Current"/>, which outlives the link.
 /// </summary>
 internal sealed partial class PeerLinkActor : ReceiveActor
 {
@@ -91,7 +92,29 @@ internal sealed partial class PeerLinkActor : ReceiveActor
         // created (a link made from a dial-in learns it from the handshake): the next one dials it.
         // It may also have been stopping: the next one finishes the stop instead of redialing.
         _memory.Failed(_machine);
+        AbandonFailedHandOff(reason, message);
         ReleaseSessions($"the link failed and restarts: {reason.Message}");
+    }
+
+    /// <summary>
+    /// The message whose handling failed is not delivered again to the restarted instance (the rest
+    /// of the mailbox is): a session it carried that the failed handling had not taken from its
+    /// hand-off yet would stay open until the link stops for good. It is closed instead, as a session
+    /// the failed instance had taken is by <see cref="ReleaseSessions"/>; the peer redials, or the
+    /// restarted link dials the address it knows. Re-telling the message to the restarted instance was
+    /// not chosen: handling it again may fail again, spending the restart budget on one session.
+    /// </summary>
+    private void AbandonFailedHandOff(Exception reason, object? message)
+    {
+        switch (message)
+        {
+            case OfferSession offer:
+                _memory.Offers.Abandon(offer.Wake.Value, $"the link to {Peer} failed and restarts before it took the session offered to it: {reason.Message}");
+                break;
+            case DialCompleted completed:
+                _memory.Dials.Abandon(completed.Attempt, $"the link to {Peer} failed and restarts before it took the session of dial {completed.Attempt}: {reason.Message}");
+                break;
+        }
     }
 
     protected override void PostRestart(Exception reason)
@@ -171,13 +194,14 @@ internal sealed partial class PeerLinkActor : ReceiveActor
 
     // Every machine numbers its dials after the last one the link started, so the outcome of an
     // earlier machine's dial, reported after this machine was made, is never taken for its own; and
-    // it knows the incarnation the link last had a session with, so meeting a newer one (the peer
-    // restarted while the link was dormant or restarting) quarantines the old one.
+    // it knows the incarnation the link last had a session with (the association's, which records it
+    // on every activation and outlives this actor and the link), so meeting a newer one (the peer
+    // restarted while the link was dormant, restarting, or not there) quarantines the old one.
     private PeerLinkMachine NewMachine(EndpointAddress? address) =>
-        new(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs, _memory.LastDialAttempt, _memory.LastPeer);
+        new(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs, _memory.LastDialAttempt, _association.Current?.Node);
 
     private PeerLinkMachine OfferedMachine(EndpointAddress? address) =>
-        PeerLinkMachine.Offered(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs, _memory.LastDialAttempt, _memory.LastPeer);
+        PeerLinkMachine.Offered(Config, _remoting.Self.Id, Peer, NextSeed(), address, NowMs, _memory.LastDialAttempt, _association.Current?.Node);
 
     private void StartMachine(PeerLinkMachine machine)
     {

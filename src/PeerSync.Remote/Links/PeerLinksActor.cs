@@ -11,7 +11,7 @@ namespace PeerSync.Remote.Links;
 /// again when the node is connected or dials in, so a node has exactly one link entry per peer.
 /// A link that crashes is restarted (sessions closed, buffers kept); after 10 crashes a minute it is
 /// stopped and its buffered messages become dead letters, and the next link for the peer starts
-/// knowing only the incarnation the stopped one last had a session with (from the association).
+/// knowing only the incarnation the stopped one last had a session with (the association's Current).
 /// Which links are dormant is kept by a <see cref="LinkRoster"/>, from numbered wakes and the links'
 /// stop reports (docs/design/remote-links.md, "Link supervision"); the shutdown answer
 /// <see cref="AllLinksStopped"/> depends on it.
@@ -154,11 +154,9 @@ internal sealed class PeerLinksActor(Remoting remoting) : ActorBase
         // A closed association reopens when the new link reports Connecting (PeerLinkActor).
         var association = remoting.Endpoints.GetOrCreate(peer);
         // The memory outlives restarts of the link's actor (wakes handled, learned address, dormancy).
-        // It starts knowing the incarnation the association last activated a session with: when an
-        // earlier link for the peer was stopped for good, that is the incarnation it last had a
-        // session with, which this link quarantines on meeting a newer one (the association outlives
-        // links; without this, that incarnation's watchers would never get Terminated).
-        var memory = new LinkMemory(address, association.Current?.Node);
+        // The incarnation an earlier link for the peer last had a session with, which this link
+        // quarantines on meeting a newer one, is the association's Current: the link reads it there.
+        var memory = new LinkMemory(address);
         link = Context.Watch(Context.ActorOf(Props.Create(() => new PeerLinkActor(remoting, association, memory, startedByOffer)), peer.Value));
         _links[peer] = link;
         _peers[link] = peer;

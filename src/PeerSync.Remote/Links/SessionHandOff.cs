@@ -14,7 +14,8 @@ namespace PeerSync.Remote.Links;
 /// actor, the actor takes it when it handles the message, and on its final stop closes whatever is
 /// left; a session left after that is closed at once. Two per link (dials, offers: each numbered on
 /// its own), kept in its <see cref="LinkMemory"/> so that a restarted instance (which receives what
-/// was told to the failed instance) takes them as before. Thread-safe: dials complete on the thread
+/// was told to the failed instance) takes them as before; the one message it does not receive, the
+/// one whose handling failed, has its session closed by the restart (<see cref="Abandon"/>). Thread-safe: dials complete on the thread
 /// pool, and the links actor offers on its own turn.
 /// </summary>
 internal sealed class SessionHandOff
@@ -65,6 +66,24 @@ internal sealed class SessionHandOff
         {
             _pending.Remove(number);
         }
+    }
+
+    /// <summary>
+    /// The link's actor failed while handling the message of <paramref name="number"/> and restarts:
+    /// the restarted instance never receives that message again, so the session, if the failed
+    /// handling did not take it yet, is closed with <paramref name="reason"/>. A session already taken
+    /// is the link's own (its restart closes it), and one whose message is still in the mailbox is
+    /// left for the restarted instance, which takes it.
+    /// </summary>
+    public void Abandon(long number, string reason)
+    {
+        PeerSession? left;
+        lock (_gate)
+        {
+            _pending.Remove(number, out left);
+        }
+
+        left?.Close(DisconnectReason.Shutdown, reason);
     }
 
     /// <summary>

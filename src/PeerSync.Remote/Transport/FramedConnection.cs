@@ -84,7 +84,11 @@ internal sealed partial class FramedConnection : IFrameConnection
 
     public Task<ConnectionClosed> Completion => _completion.Task;
 
-    public void SetDrainedHandler(Action? handler) => _drained = handler;
+    public bool TrySetDrainedHandler(Action? handler)
+    {
+        _drained = handler;
+        return true;
+    }
 
     /// <summary>Writes handed to the network so far; fewer than frames sent when batching works.</summary>
     internal long WriteCalls => Interlocked.Read(ref _writeCalls);

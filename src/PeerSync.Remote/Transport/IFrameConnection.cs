@@ -32,10 +32,18 @@ public interface IFrameConnection : IAsyncDisposable
 
     /// <summary>
     /// Sets what runs on the connection's writer each time it has written everything queued (null:
-    /// nothing). A sender that hands over its next frame only then gets one large frame per write
-    /// under load, instead of many small ones queued behind each other. The handler must not block.
+    /// nothing), and says whether the connection calls it. A sender that hands over its next frame
+    /// only then gets one large frame per write under load, instead of many small ones queued behind
+    /// each other. The handler must not block.
     /// </summary>
-    void SetDrainedHandler(Action? handler);
+    /// <returns>
+    /// True when the connection calls the handler: it then must, after every write that leaves
+    /// nothing queued, since its owner waits for that call before it sends what was told meanwhile.
+    /// False when it never calls one: the default, so that a connection written before this member
+    /// stays correct (its owner does not wait, and sends each frame as it comes instead). A wrapper
+    /// forwards the inner connection's answer.
+    /// </returns>
+    bool TrySetDrainedHandler(Action? handler) => false;
 
     /// <summary>
     /// Queues <paramref name="frame"/> without waiting. <see cref="SendResult.QueueFull"/> means the

@@ -27,7 +27,7 @@ internal sealed class PausableConnection(IFrameConnection inner, PausableTranspo
 
     public long QueuedBytes => inner.QueuedBytes;
 
-    public void SetDrainedHandler(Action? handler) => inner.SetDrainedHandler(handler);
+    public bool TrySetDrainedHandler(Action? handler) => inner.TrySetDrainedHandler(handler);
 
     public ConnectionClosed? CloseReason => inner.CloseReason;
 

@@ -267,34 +267,4 @@ public sealed class LinkMemoryTests
         Assert.Equal($"invariant violated: dial attempt {attempt} started after dial attempt 2; a link's machines number their dials after the last one it started", error.Message);
         Assert.Equal(2, memory.LastDialAttempt);
     }
-
-    [Fact]
-    public void Activated_keeps_the_last_incarnation_the_link_had_a_session_with_across_failures_and_stops()
-    {
-        // Every machine the link makes (after a crash, or when a dormant link wakes) starts from it.
-        var memory = new LinkMemory(First);
-        Assert.Null(memory.LastPeer);
-        var b2 = new UniqueNode(B, new Incarnation(2));
-
-        memory.Activated(B1);
-        memory.Failed(Machine(First));
-        Assert.Equal(B1, memory.LastPeer);
-
-        memory.Activated(b2);
-        memory.Stopped(B, Second);
-        Assert.Equal(b2, memory.LastPeer);
-    }
-
-    [Fact]
-    public void LinkMemory_starts_knowing_the_incarnation_an_earlier_link_last_had_a_session_with_when_given_one()
-    {
-        // A link made anew after its actor was stopped for good quarantines it on meeting a newer one.
-        var memory = new LinkMemory(First, B1);
-        Assert.Equal(B1, memory.LastPeer);
-        var b2 = new UniqueNode(B, new Incarnation(2));
-
-        memory.Activated(b2);
-
-        Assert.Equal(b2, memory.LastPeer);
-    }
 }

@@ -53,6 +53,39 @@ public sealed class SessionHandOffTests
     }
 
     [Fact]
+    public async Task SessionHandOff_closes_the_session_of_a_failed_message_and_leaves_the_others_when_the_link_restarts()
+    {
+        // The restarted actor never receives the message whose handling failed (1); it does receive 2.
+        await using var failed = await Dial.StartAsync();
+        await using var queued = await Dial.StartAsync();
+        var handOff = new SessionHandOff("offer");
+        Assert.True(handOff.TryLeave(1, failed.Session));
+        Assert.True(handOff.TryLeave(2, queued.Session));
+
+        handOff.Abandon(1, "the link to b failed and restarts before it took the session offered to it: boom");
+
+        Assert.Equal(new ConnectionClosed(DisconnectReason.Shutdown, "the link to b failed and restarts before it took the session offered to it: boom", ByPeer: false), await failed.Session.Completion.Within());
+        Assert.Null(queued.Session.Connection.CloseReason);
+        handOff.Take(2);
+        handOff.Close("the link to b stopped before it took the session offered to it");
+        Assert.Null(queued.Session.Connection.CloseReason);
+    }
+
+    [Fact]
+    public async Task SessionHandOff_leaves_a_taken_session_open_when_its_message_failed_afterwards()
+    {
+        // Taken, the session is the link's own: the restart closes it with the link's other sessions.
+        await using var dial = await Dial.StartAsync();
+        var handOff = new SessionHandOff("dial");
+        Assert.True(handOff.TryLeave(3, dial.Session));
+        handOff.Take(3);
+
+        handOff.Abandon(3, "the link to b failed and restarts before it took the session of dial 3: boom");
+
+        Assert.Null(dial.Session.Connection.CloseReason);
+    }
+
+    [Fact]
     public async Task SessionHandOff_closes_a_session_saying_why_when_its_dial_number_was_used_before()
     {
         await using var first = await Dial.StartAsync();

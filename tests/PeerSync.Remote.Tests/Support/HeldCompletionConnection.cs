@@ -30,7 +30,7 @@ internal sealed class HeldCompletionConnection(IFrameConnection inner) : IFrameC
 
     public Task<ConnectionClosed> Completion => _completion.Task;
 
-    public void SetDrainedHandler(Action? handler) => inner.SetDrainedHandler(handler);
+    public bool TrySetDrainedHandler(Action? handler) => inner.TrySetDrainedHandler(handler);
 
     public SendResult TrySend(Frame frame) => inner.TrySend(frame);
 

@@ -93,6 +93,7 @@ public sealed class RemoteTestNode : IAsyncDisposable
     /// Starts a node; <paramref name="configure"/> adjusts the options (fast reconnects are the test
     /// default). <paramref name="dispatcher"/>: where its actors run (null: the thread pool; a
     /// <see cref="PausableDispatcher"/> lets a test queue several messages before any is handled).
+    /// <paramref name="wrapTransport"/>: wraps the network's transport (null: used as it is).
     /// </summary>
     public static async Task<RemoteTestNode> StartAsync(
         TestNetwork network,
@@ -103,7 +104,8 @@ public sealed class RemoteTestNode : IAsyncDisposable
         ITestOutputHelper? output = null,
         string systemName = "sys",
         MessageDispatcher? dispatcher = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        Func<ITransport, ITransport>? wrapTransport = null)
     {
         var options = Options(configure, port);
         var logs = new LogCapture(output);
@@ -116,7 +118,7 @@ public sealed class RemoteTestNode : IAsyncDisposable
             Incarnation = incarnation == 0 ? Incarnation.NewRandom() : new Incarnation(incarnation),
             DataEpoch = new DataEpoch(7),
             Roles = ["test"],
-            Transport = network.CreateTransport(options, loggerFactory),
+            Transport = wrapTransport is null ? network.CreateTransport(options, loggerFactory) : wrapTransport(network.CreateTransport(options, loggerFactory)),
         };
         var system = await Remoting.CreateSystemAsync(
             systemName,

@@ -64,7 +64,7 @@ public sealed class FrameConnectionTests
         var pair = new TransportPair(kind);
         var (client, server, listener) = await ConnectAsync(pair);
         var queuedWhenCalled = new List<long>();
-        client.SetDrainedHandler(() =>
+        var calls = client.TrySetDrainedHandler(() =>
         {
             lock (queuedWhenCalled)
             {
@@ -82,7 +82,8 @@ public sealed class FrameConnectionTests
             Assert.Equal(i, Frames.SequenceOf((await server.ReceiveAsync().Within())!));
         }
 
-        client.SetDrainedHandler(null);
+        Assert.True(calls, "the connection calls a drained handler");
+        client.TrySetDrainedHandler(null);
         lock (queuedWhenCalled)
         {
             Assert.True(queuedWhenCalled.Count >= 2, $"the handler ran {queuedWhenCalled.Count} times");

@@ -56,7 +56,7 @@ internal sealed class FaultInjectingConnection : IFrameConnection
 
     public long QueuedBytes => _inner.QueuedBytes;
 
-    public void SetDrainedHandler(Action? handler) => _inner.SetDrainedHandler(handler);
+    public bool TrySetDrainedHandler(Action? handler) => _inner.TrySetDrainedHandler(handler);
 
     public ConnectionClosed? CloseReason => _inner.CloseReason;
 
