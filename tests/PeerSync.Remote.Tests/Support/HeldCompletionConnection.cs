@@ -1,5 +1,3 @@
-using PeerSync.Remote.Addressing;
-using PeerSync.Remote.Protocol;
 using PeerSync.Remote.Transport;
 
 namespace PeerSync.Remote.Tests.Support;
@@ -10,42 +8,20 @@ namespace PeerSync.Remote.Tests.Support;
 /// were registered (no RunContinuationsAsynchronously). Lets a test decide what a waiter on a
 /// closed connection can see, instead of hoping the thread pool orders it.
 /// </summary>
-internal sealed class HeldCompletionConnection(IFrameConnection inner) : IFrameConnection
+internal sealed class HeldCompletionConnection(IFrameConnection inner) : ForwardingConnection(inner), IFrameConnection
 {
     private readonly TaskCompletionSource<ConnectionClosed> _completion = new();
 
-    public string Id => inner.Id;
+    public override Task<ConnectionClosed> Completion => _completion.Task;
 
-    public bool IsInbound => inner.IsInbound;
-
-    public EndpointAddress LocalEndpoint => inner.LocalEndpoint;
-
-    public EndpointAddress RemoteEndpoint => inner.RemoteEndpoint;
-
-    public int MaxFrameSizeBytes => inner.MaxFrameSizeBytes;
-
-    public long QueuedBytes => inner.QueuedBytes;
-
-    public ConnectionClosed? CloseReason => inner.CloseReason;
-
-    public Task<ConnectionClosed> Completion => _completion.Task;
-
-    public bool TrySetDrainedHandler(Action? handler) => inner.TrySetDrainedHandler(handler);
-
-    public SendResult TrySend(Frame frame) => inner.TrySend(frame);
-
-    public ValueTask<SendResult> SendAsync(Frame frame, CancellationToken cancellationToken = default) => inner.SendAsync(frame, cancellationToken);
-
-    public ValueTask<Frame?> ReceiveAsync(CancellationToken cancellationToken = default) => inner.ReceiveAsync(cancellationToken);
-
-    public void Close(DisconnectReason reason, string detail) => inner.Close(reason, detail);
+    public bool TrySetDrainedHandler(Action? handler) => Inner.TrySetDrainedHandler(handler);
 
     /// <summary>Waits (bounded) for the real connection to close, then completes <see cref="Completion"/> with its outcome.</summary>
-    public async Task ReleaseAsync() => _completion.SetResult(await inner.Completion.Within());
+    public async Task ReleaseAsync() => _completion.SetResult(await Inner.Completion.Within());
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        await inner.DisposeAsync();
-        _completion.TrySetResult(await inner.Completion);
+        await Inner.DisposeAsync();
+        _completion.TrySetResult(await Inner.Completion);
     }
 }
