@@ -40,55 +40,46 @@ internal sealed partial class SyncCoordinator
                 // A message of another session with this peer (a reconnect crossed it): stale.
                 break;
             case InPageRequest r:
-                // Read off the coordinator's turn: a page of up to `limit` records for a backfilling
-                // peer must not hold up local writes and the other peers while the store reads it.
-                var (peer, requestId) = (from.Id, r.RequestId);
-                _ = _store.ReadSnapshotPageAsync(r.After, r.Limit)
-                    .PipeTo(Self, success: page => new SnapshotPageRead(peer, requestId, page));
+                // A page of up to `limit` records for a backfilling peer: read beside the turn.
+                var (peer, session, requestId) = (from.Id, from.Session, r.RequestId);
+                ReadBeside(
+                    "reading a snapshot page for a backfilling peer",
+                    store => store.ReadSnapshotPageAsync(r.After, r.Limit),
+                    page => new SnapshotPageRead(peer, session, requestId, page));
                 break;
             case InPage p:
                 StepBackfill(new PageArrived(from.Id, p.RequestId, p.Page), NowMs);
                 break;
             case InDigestRequest d:
-                SendTo(from, SyncWire.DigestResponse(d.RoundId, await _store.ReadBucketDigestsAsync().ConfigureAwait(true)));
+                AnswerBeside(from, "reading the bucket digests a peer asked for", async store =>
+                    SyncWire.DigestResponse(d.RoundId, await store.ReadBucketDigestsAsync().ConfigureAwait(false)));
                 break;
             case InDigestResponse d:
-                _antiEntropy.Step(new DigestsReceived(d.RoundId, await _store.ReadBucketDigestsAsync().ConfigureAwait(true), d.Digests), NowMs);
+                var digestsFor = _antiEntropy;
+                ReadBeside(
+                    "reading this node's bucket digests for an anti-entropy round",
+                    store => store.ReadBucketDigestsAsync(),
+                    local => new AntiEntropyRead(digestsFor, new DigestsReceived(d.RoundId, local, d.Digests)));
                 break;
             case InEntriesRequest e:
-                SendTo(from, SyncWire.EntriesResponse(e.RoundId, await ReadEntriesAsync(e.Selections).ConfigureAwait(true)));
+                AnswerBeside(from, "reading the bucket entries a peer asked for", async store =>
+                    SyncWire.EntriesResponse(e.RoundId, await ReadEntriesAsync(store, e.Selections).ConfigureAwait(false)));
                 break;
             case InEntriesResponse e:
-                var local = await ReadEntriesAsync([.. e.Entries.Select(x => (x.Collection, x.Buckets))]).ConfigureAwait(true);
-                _antiEntropy.Step(new EntriesReceived(e.RoundId, local, e.Entries), NowMs);
+                var entriesFor = _antiEntropy;
+                ReadBeside(
+                    "reading this node's bucket entries for an anti-entropy round",
+                    store => ReadEntriesAsync(store, [.. e.Entries.Select(x => (x.Collection, x.Buckets))]),
+                    local => new AntiEntropyRead(entriesFor, new EntriesReceived(e.RoundId, local, e.Entries)));
                 break;
             case InRepairRequest r:
-                SendTo(from, SyncWire.RepairResponse(r.RoundId, await _store.ReadVersionsAsync(r.Collection, r.Keys).ConfigureAwait(true)));
+                AnswerBeside(from, "reading the records a peer asked for to repair", async store =>
+                    SyncWire.RepairResponse(r.RoundId, await store.ReadVersionsAsync(r.Collection, r.Keys).ConfigureAwait(false)));
                 break;
             case InRepairResponse r:
                 await OnRepairResponseAsync(r).ConfigureAwait(true);
                 break;
         }
-    }
-
-    private void OnSnapshotPageRead(SnapshotPageRead read)
-    {
-        _pagesServed++;
-        if (_peers.TryGetValue(read.Peer, out var entry))
-        {
-            SendTo(entry, SyncWire.Page(read.RequestId, read.Page));
-        }
-    }
-
-    private async Task<IReadOnlyList<BucketEntries>> ReadEntriesAsync(IReadOnlyList<(CollectionName Collection, IReadOnlyList<int> Buckets)> selections)
-    {
-        var entries = new List<BucketEntries>(selections.Count);
-        foreach (var (collection, buckets) in selections)
-        {
-            entries.Add(await _store.ReadBucketEntriesAsync(collection, buckets).ConfigureAwait(true));
-        }
-
-        return entries;
     }
 
     private async Task CarryOutAsync(BackfillCommand command)

@@ -26,7 +26,7 @@ namespace PeerSync.Sync.Host;
 /// sessions, the peers' actors under /system/sync/peers), receives every sync message from other
 /// nodes, applies what they send through <see cref="ClockAdmission"/> and the backfill machine, and
 /// commits local writes in groups. Thin: decisions are the machines'.
-/// Split by concern: Members (sessions and routing), Inbound (what peers send), Writes, Maintenance.
+/// Split by concern: Members (sessions and routing), Inbound (what peers send), Reads (store reads beside the turn), Writes.
 /// </summary>
 internal sealed partial class SyncCoordinator : ReceiveActor
 {
@@ -91,7 +91,9 @@ internal sealed partial class SyncCoordinator : ReceiveActor
         ReceiveAsync<FlushDeadline>(_ => CheckFlushAsync(deadlinePassed: true));
         ReceiveAsync<Replayed>(r => ReceiveAsync(r.From, r.Message));
         Receive<SnapshotPageRead>(OnSnapshotPageRead);
-        Receive<Status.Failure>(f => throw new RecordStoreException($"reading a snapshot page for a backfilling peer failed: {f.Cause.Message}", f.Cause));
+        Receive<AnswerRead>(OnAnswerRead);
+        ReceiveAsync<AntiEntropyRead>(OnAntiEntropyReadAsync);
+        Receive<StoreReadFailed>(OnStoreReadFailed);
         ReceiveAsync<InRepairResponseSelf>(async r =>
         {
             await ApplyRepairAsync(r.RoundId).ConfigureAwait(true);

@@ -84,6 +84,9 @@ internal static partial class SyncHostLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sync {NodeId}: anti-entropy round with {PeerId} abandoned: {Reason}")]
     public static partial void AntiEntropyAbandoned(ILogger logger, NodeId nodeId, NodeId peerId, string reason);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sync {NodeId}: dropped the {Answer} for {PeerId}: the session it was asked in ended while the store read it (the request times out there and is made again)")]
+    public static partial void AnswerDropped(ILogger logger, NodeId nodeId, NodeId peerId, string answer);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sync {NodeId}: pruned {LogEntries} log entries and {Tombstones} tombstones")]
     public static partial void Pruned(ILogger logger, NodeId nodeId, long logEntries, int tombstones);
 

@@ -1,7 +1,9 @@
 using PeerSync.Actors;
 using PeerSync.Remote.Addressing;
+using PeerSync.Sync.AntiEntropy;
 using PeerSync.Sync.Peers;
 using PeerSync.Sync.Storage;
+using V1 = PeerSync.Sync.Protocol.V1;
 
 namespace PeerSync.Sync.Host;
 
@@ -24,8 +26,17 @@ internal sealed record PruneTick
     public static readonly PruneTick Instance = new();
 }
 
-/// <summary>To the coordinator: a snapshot page a peer asked for has been read (off the coordinator's turn); send it.</summary>
-internal sealed record SnapshotPageRead(NodeId Peer, long RequestId, SnapshotPage Page);
+/// <summary>To the coordinator: a snapshot page a peer asked for in <paramref name="Session"/> has been read (beside the coordinator's turn); send it.</summary>
+internal sealed record SnapshotPageRead(NodeId Peer, SyncSessionId Session, long RequestId, SnapshotPage Page);
+
+/// <summary>To the coordinator: the answer to an anti-entropy request of a peer in <paramref name="Session"/>, read beside its turn; send it.</summary>
+internal sealed record AnswerRead(NodeId Peer, SyncSessionId Session, V1.SyncEnvelope Answer);
+
+/// <summary>To the coordinator: this node's side of an anti-entropy comparison, read beside its turn for <paramref name="Machine"/>; step it with <paramref name="Input"/>.</summary>
+internal sealed record AntiEntropyRead(AntiEntropyMachine Machine, AntiEntropyInput Input);
+
+/// <summary>To the coordinator: a store read beside its turn failed (<paramref name="What"/>: what it was reading); it restarts.</summary>
+internal sealed record StoreReadFailed(string What, Exception Cause);
 
 /// <summary>To the peers parent: create the peer's actor if needed, then hand it <paramref name="Message"/>.</summary>
 internal sealed record ForPeer(NodeId Peer, object Message);

@@ -89,26 +89,33 @@ public sealed class FaultTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// n1 reads the snapshot pages a backfilling n2 asks for off its coordinator's turn: while n1's
-    /// store is still reading a page (held here), n1 goes on committing local writes, and n2
-    /// finishes its backfill once the read completes.
+    /// n1 reads the snapshot pages a backfilling n2 asks for beside its coordinator's turn: while n1's
+    /// store is still reading a page (held here: awaiting, or blocking its thread as a SQLite read
+    /// does), n1 goes on committing local writes, and n2 finishes its backfill once the read completes.
     /// </summary>
-    [Fact]
-    public async Task A_snapshot_page_being_read_for_a_backfilling_peer_does_not_hold_up_local_writes()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_snapshot_page_being_read_for_a_backfilling_peer_does_not_hold_up_local_writes(bool readBlocksItsThread)
     {
         var (cluster, control) = await StartOnlyN1WithOneRecordAsync();
         await using var _ = cluster;
         var (n1, n2) = (cluster["n1"], cluster["n2"]);
-        var pageRead = control.HoldNext("ReadSnapshotPageAsync");
+        var pageRead = readBlocksItsThread ? control.BlockNext("ReadSnapshotPageAsync") : control.HoldNext("ReadSnapshotPageAsync");
+        try
+        {
+            await cluster.StartNodeAsync(n2);
+            await pageRead.Made.WaitAsync(TimeSpan.FromSeconds(60));
 
-        await cluster.StartNodeAsync(n2);
-        await pageRead.Made.WaitAsync(TimeSpan.FromSeconds(60));
+            // Bounded only so that a coordinator stuck behind the read fails the test instead of hanging it.
+            var during = await n1.PutAsync(Tags, "during", "2").WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(during.IsWritten);
+        }
+        finally
+        {
+            pageRead.Release();
+        }
 
-        // Bounded only so that a coordinator stuck behind the read fails the test instead of hanging it.
-        var during = await n1.PutAsync(Tags, "during", "2").WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(during.IsWritten);
-
-        pageRead.Release();
         await cluster.AwaitSyncReadyAsync([n2], TimeSpan.FromSeconds(60));
         await cluster.AwaitConvergedAsync([Tags], minCount: 2);
     }

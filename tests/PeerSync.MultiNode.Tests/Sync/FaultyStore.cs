@@ -5,14 +5,18 @@ namespace PeerSync.MultiNode.Tests.Sync;
 
 /// <summary>
 /// A record store that fails the next call of one operation once (<see cref="FailNext"/>), or holds
-/// it until released (<see cref="HoldNext"/>), and otherwise passes everything through.
+/// it until released (<see cref="HoldNext"/>, or <see cref="BlockNext"/> on the calling thread), and
+/// otherwise passes everything through.
 /// </summary>
 public class FaultyStore : DispatchProxy
 {
     private IRecordStore _inner = null!;
     private string? _failNext;
     private readonly Lock _gate = new();
-    private (string Method, HeldCall Call)? _holdNext;
+    private (string Method, HeldCall Call, bool BlockCaller)? _holdNext;
+
+    /// <summary>How long a blocked caller waits at most for its release (a test that forgets it fails instead of hanging).</summary>
+    private static readonly TimeSpan BlockBound = TimeSpan.FromSeconds(120);
 
     public static IRecordStore Wrap(IRecordStore inner, out FaultyStore control)
     {
@@ -26,12 +30,20 @@ public class FaultyStore : DispatchProxy
     public void FailNext(string method) => Volatile.Write(ref _failNext, method);
 
     /// <summary>The next call of <paramref name="method"/> (one returning a Task of a result) waits until the returned call is released.</summary>
-    public HeldCall HoldNext(string method)
+    public HeldCall HoldNext(string method) => Arm(method, blockCaller: false);
+
+    /// <summary>
+    /// The next call of <paramref name="method"/> blocks the thread that makes it until the returned
+    /// call is released, as SQLite's "async" calls do (they run synchronously on the caller's thread).
+    /// </summary>
+    public HeldCall BlockNext(string method) => Arm(method, blockCaller: true);
+
+    private HeldCall Arm(string method, bool blockCaller)
     {
         var call = new HeldCall();
         lock (_gate)
         {
-            _holdNext = (method, call);
+            _holdNext = (method, call, blockCaller);
         }
 
         return call;
@@ -50,13 +62,25 @@ public class FaultyStore : DispatchProxy
         }
 
         HeldCall? held = null;
+        var blockCaller = false;
         lock (_gate)
         {
             if (_holdNext is { } hold && hold.Method == targetMethod.Name)
             {
-                held = hold.Call;
+                (held, blockCaller) = (hold.Call, hold.BlockCaller);
                 _holdNext = null;
             }
+        }
+
+        if (held is not null && blockCaller)
+        {
+            held.Reached.TrySetResult();
+            if (!held.Released.Task.Wait(BlockBound))
+            {
+                throw new TimeoutException($"the blocked call of {targetMethod.Name} was not released within {BlockBound}");
+            }
+
+            return Call(targetMethod, args);
         }
 
         if (held is not null)

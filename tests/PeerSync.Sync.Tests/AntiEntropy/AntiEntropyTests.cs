@@ -111,4 +111,58 @@ public sealed class AntiEntropyTests
         machine.Step(new AntiEntropyTick(), 5000);
         Assert.IsType<ExchangeDigests>(Assert.Single(machine.TakeReady().Commands));
     }
+
+    /// <summary>
+    /// The host reads this node's side of a comparison beside its turn, so other inputs come between
+    /// a response and the step with its result: here the round times out and a new round with the
+    /// same peer reaches the entries stage before the first round's result arrives. The late result
+    /// is ignored; the current round's result goes on to a repair.
+    /// </summary>
+    [Fact]
+    public void Machine_ignores_an_entries_result_of_a_timed_out_round_while_a_later_round_waits_for_its_own()
+    {
+        var machine = new AntiEntropyMachine(new AntiEntropyConfig(5000, 8, 100, 1000), 0);
+        var local = new[] { new BucketDigests(C("tags"), 1, 5, new Dictionary<int, ulong> { [0] = 5 }) };
+        var remote = new[] { new BucketDigests(C("tags"), 1, 6, new Dictionary<int, ulong> { [0] = 6 }) };
+        machine.Step(new AntiEntropyPeerAvailable(Peer), 0);
+        var first = Assert.IsType<ExchangeDigests>(Assert.Single(machine.TakeReady().Commands));
+        machine.Step(new DigestsReceived(first.RoundId, local, remote), 10);
+        var firstFetch = Assert.IsType<FetchBucketEntries>(Assert.Single(machine.TakeReady().Commands));
+
+        // No entries within the round timeout: abandoned; the next periodic round is with the same peer.
+        machine.Step(new AntiEntropyTick(), 1010);
+        Assert.IsType<AntiEntropyRoundAbandoned>(Assert.Single(machine.TakeReady().Notices));
+        machine.Step(new AntiEntropyTick(), 5000);
+        var second = Assert.IsType<ExchangeDigests>(Assert.Single(machine.TakeReady().Commands));
+        Assert.Equal(Peer, second.Peer);
+        machine.Step(new DigestsReceived(second.RoundId, local, remote), 5010);
+        var secondFetch = Assert.IsType<FetchBucketEntries>(Assert.Single(machine.TakeReady().Commands));
+        Assert.NotEqual(firstFetch.RoundId, secondFetch.RoundId);
+
+        // The first round's result arrives now: it would plan a pull, but changes nothing.
+        machine.Step(new EntriesReceived(firstFetch.RoundId, [Entries(Watermarks.Empty, Entry("x", A, 1))], [Entries(Watermarks.Empty, Entry("x", B, 2))]), 5020);
+        Assert.False(machine.HasReady);
+        Assert.True(machine.InRound);
+
+        machine.Step(new EntriesReceived(secondFetch.RoundId, [Entries(Watermarks.Empty, Entry("y", A, 1))], [Entries(Watermarks.Empty, Entry("y", B, 2))]), 5030);
+        var pull = Assert.IsType<PullAndRepair>(Assert.Single(machine.TakeReady().Commands));
+        Assert.Equal(secondFetch.RoundId, pull.RoundId);
+        Assert.Equal([K("y")], pull.Repairs.Single().Pull);
+    }
+
+    /// <summary>A result read for a round whose peer went away meanwhile is ignored, and no round is left open.</summary>
+    [Fact]
+    public void Machine_ignores_a_digests_result_of_a_round_whose_peer_became_unavailable()
+    {
+        var machine = new AntiEntropyMachine(new AntiEntropyConfig(5000, 8, 100, 1000), 0);
+        machine.Step(new AntiEntropyPeerAvailable(Peer), 0);
+        var exchange = Assert.IsType<ExchangeDigests>(Assert.Single(machine.TakeReady().Commands));
+        machine.Step(new AntiEntropyPeerUnavailable(Peer), 5);
+        Assert.IsType<AntiEntropyRoundAbandoned>(Assert.Single(machine.TakeReady().Notices));
+
+        var local = new[] { new BucketDigests(C("tags"), 1, 5, new Dictionary<int, ulong> { [0] = 5 }) };
+        machine.Step(new DigestsReceived(exchange.RoundId, local, []), 10);
+        Assert.False(machine.HasReady);
+        Assert.False(machine.InRound);
+    }
 }

@@ -1,0 +1,98 @@
+using PeerSync.Actors;
+using PeerSync.Remote.Addressing;
+using PeerSync.Sync.AntiEntropy;
+using PeerSync.Sync.Peers;
+using PeerSync.Sync.Records;
+using PeerSync.Sync.Storage;
+using V1 = PeerSync.Sync.Protocol.V1;
+
+namespace PeerSync.Sync.Host;
+
+/// <summary>
+/// Store reads the coordinator makes for peers and for anti-entropy comparisons run beside its
+/// turn, so that local commits and the other peers never wait behind them (docs/design/sync.md,
+/// "Host"): snapshot pages, bucket digests, bucket entries, records to repair.
+/// </summary>
+internal sealed partial class SyncCoordinator
+{
+    /// <summary>
+    /// Starts a store read beside the coordinator's turn (on the thread pool: SQLite's "async" calls
+    /// run synchronously on the caller's thread), so that local commits and the other peers do not
+    /// wait behind it. Its result comes back to this actor as <paramref name="done"/> of it; a failure
+    /// as <see cref="StoreReadFailed"/>, which restarts the coordinator as a failed store call on its
+    /// turn does. The read touches nothing of the actor's state but the store.
+    /// </summary>
+    private void ReadBeside<T>(string what, Func<IRecordStore, Task<T>> read, Func<T, object> done)
+    {
+        var store = _store;
+        _ = Task.Run(() => read(store)).PipeTo(Self, success: done, failure: cause => new StoreReadFailed(what, cause));
+    }
+
+    /// <summary>
+    /// Answers a request of <paramref name="from"/> with what <paramref name="read"/> reads beside the
+    /// turn (<see cref="ReadBeside"/>); the answer goes to the session the request came in, if it still runs.
+    /// </summary>
+    private void AnswerBeside(PeerEntry from, string what, Func<IRecordStore, Task<V1.SyncEnvelope>> read)
+    {
+        var (peer, session) = (from.Id, from.Session);
+        ReadBeside(what, read, answer => new AnswerRead(peer, session, answer));
+    }
+
+    private void OnSnapshotPageRead(SnapshotPageRead read)
+    {
+        _pagesServed++;
+        SendToSession(read.Peer, read.Session, SyncWire.Page(read.RequestId, read.Page));
+    }
+
+    private void OnAnswerRead(AnswerRead read) => SendToSession(read.Peer, read.Session, read.Answer);
+
+    /// <summary>
+    /// This node's side of a comparison, read beside the turn: the machine takes it now. Other inputs
+    /// may have come first (a timeout, the peer gone, another round): the machine ignores a result
+    /// for a round that is no longer current. A result read for a machine that a restart replaced is
+    /// dropped here, as its round ids start again and could match a round of the new one.
+    /// </summary>
+    private async Task OnAntiEntropyReadAsync(AntiEntropyRead read)
+    {
+        if (!ReferenceEquals(read.Machine, _antiEntropy))
+        {
+            return;
+        }
+
+        _antiEntropy.Step(read.Input, NowMs);
+        await DrainAsync().ConfigureAwait(true);
+    }
+
+    /// <summary>
+    /// Sends an answer read beside the turn to the session its request came in. If that session
+    /// ended meanwhile the answer is dropped (logged): the asker's round or page request times out
+    /// and is tried again, as after a message lost on the way.
+    /// </summary>
+    private void SendToSession(NodeId peer, SyncSessionId session, V1.SyncEnvelope answer)
+    {
+        if (_peers.TryGetValue(peer, out var entry) && entry.SessionUp && entry.Session == session)
+        {
+            SendTo(entry, answer);
+        }
+        else
+        {
+            SyncHostLog.AnswerDropped(Log, _self.Id, peer, answer.BodyCase.ToString());
+        }
+    }
+
+    /// <summary>A store read beside the turn failed: the coordinator restarts, naming what failed.</summary>
+    private static void OnStoreReadFailed(StoreReadFailed failed) =>
+        throw new RecordStoreException($"{failed.What} failed: {failed.Cause.Message}", failed.Cause);
+
+    /// <summary>Each collection's entries and watermarks in one read (see anti-entropy.md); off the actor's context.</summary>
+    private static async Task<IReadOnlyList<BucketEntries>> ReadEntriesAsync(IRecordStore store, IReadOnlyList<(CollectionName Collection, IReadOnlyList<int> Buckets)> selections)
+    {
+        var entries = new List<BucketEntries>(selections.Count);
+        foreach (var (collection, buckets) in selections)
+        {
+            entries.Add(await store.ReadBucketEntriesAsync(collection, buckets).ConfigureAwait(false));
+        }
+
+        return entries;
+    }
+}
