@@ -16,6 +16,12 @@ namespace PeerSync.Sync.Host;
 internal sealed partial class SyncCoordinator
 {
     /// <summary>
+    /// This instance of the actor (a restart makes a new one): a read failure that comes back for an
+    /// earlier instance was started before the restart and must not restart it again.
+    /// </summary>
+    private readonly object _instance = new();
+
+    /// <summary>
     /// Starts a store read beside the coordinator's turn (on the thread pool: SQLite's "async" calls
     /// run synchronously on the caller's thread), so that local commits and the other peers do not
     /// wait behind it. Its result comes back to this actor as <paramref name="done"/> of it; a failure
@@ -24,8 +30,8 @@ internal sealed partial class SyncCoordinator
     /// </summary>
     private void ReadBeside<T>(string what, Func<IRecordStore, Task<T>> read, Func<T, object> done)
     {
-        var store = _store;
-        _ = Task.Run(() => read(store)).PipeTo(Self, success: done, failure: cause => new StoreReadFailed(what, cause));
+        var (store, instance) = (_store, _instance);
+        _ = Task.Run(() => read(store)).PipeTo(Self, success: done, failure: cause => new StoreReadFailed(what, cause, instance));
     }
 
     /// <summary>
@@ -80,9 +86,22 @@ internal sealed partial class SyncCoordinator
         }
     }
 
-    /// <summary>A store read beside the turn failed: the coordinator restarts, naming what failed.</summary>
-    private static void OnStoreReadFailed(StoreReadFailed failed) =>
+    /// <summary>
+    /// A store read beside the turn failed: the coordinator restarts, naming what failed. A failure
+    /// of a read started before the last restart is only logged: that restart already reloaded what
+    /// the coordinator knows from the store, and the read's answer or round is lost as it would be
+    /// to a restart anyway.
+    /// </summary>
+    private void OnStoreReadFailed(StoreReadFailed failed)
+    {
+        if (!ReferenceEquals(failed.Instance, _instance))
+        {
+            SyncHostLog.StaleReadFailed(Log, failed.Cause, _self.Id, failed.What);
+            return;
+        }
+
         throw new RecordStoreException($"{failed.What} failed: {failed.Cause.Message}", failed.Cause);
+    }
 
     /// <summary>Each collection's entries and watermarks in one read (see anti-entropy.md); off the actor's context.</summary>
     private static async Task<IReadOnlyList<BucketEntries>> ReadEntriesAsync(IRecordStore store, IReadOnlyList<(CollectionName Collection, IReadOnlyList<int> Buckets)> selections)

@@ -84,6 +84,9 @@ internal static partial class SyncHostLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sync {NodeId}: anti-entropy round with {PeerId} abandoned: {Reason}")]
     public static partial void AntiEntropyAbandoned(ILogger logger, NodeId nodeId, NodeId peerId, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync {NodeId}: {What} failed, but it was started before the coordinator last restarted: not restarting it again")]
+    public static partial void StaleReadFailed(ILogger logger, Exception exception, NodeId nodeId, string what);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sync {NodeId}: dropped the {Answer} for {PeerId}: the session it was asked in ended while the store read it (the request times out there and is made again)")]
     public static partial void AnswerDropped(ILogger logger, NodeId nodeId, NodeId peerId, string answer);
 

@@ -35,8 +35,11 @@ internal sealed record AnswerRead(NodeId Peer, SyncSessionId Session, V1.SyncEnv
 /// <summary>To the coordinator: this node's side of an anti-entropy comparison, read beside its turn for <paramref name="Machine"/>; step it with <paramref name="Input"/>.</summary>
 internal sealed record AntiEntropyRead(AntiEntropyMachine Machine, AntiEntropyInput Input);
 
-/// <summary>To the coordinator: a store read beside its turn failed (<paramref name="What"/>: what it was reading); it restarts.</summary>
-internal sealed record StoreReadFailed(string What, Exception Cause);
+/// <summary>
+/// To the coordinator: a store read beside its turn failed (<paramref name="What"/>: what it was
+/// reading), started by <paramref name="Instance"/> of the actor; it restarts, unless a restart came since.
+/// </summary>
+internal sealed record StoreReadFailed(string What, Exception Cause, object Instance);
 
 /// <summary>To the peers parent: create the peer's actor if needed, then hand it <paramref name="Message"/>.</summary>
 internal sealed record ForPeer(NodeId Peer, object Message);

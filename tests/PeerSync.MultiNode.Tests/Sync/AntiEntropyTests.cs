@@ -111,6 +111,44 @@ public sealed class AntiEntropyTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// A read beside the turn started before the coordinator restarted (for another reason) and
+    /// failing after it does not restart the coordinator a second time: the restart already reloaded
+    /// what the coordinator knows, and the read's round is lost to it as it would be anyway. Regression:
+    /// the late failure restarted the coordinator again.
+    /// </summary>
+    [Fact]
+    public async Task A_read_started_before_a_coordinator_restart_that_fails_after_it_does_not_restart_it_again()
+    {
+        var (cluster, control) = await StartTwoComparingOftenAsync();
+        await using var _ = cluster;
+        var (n1, n2) = (cluster["n1"], cluster["n2"]);
+        var entriesRead = control.HoldNext("ReadBucketEntriesAsync");
+        try
+        {
+            await PlantPhantomAsync(n1, n2);
+            await entriesRead.Made.WaitAsync(TimeSpan.FromSeconds(60));
+            control.FailNext("SealAsync");
+            await cluster.AwaitAsync(() => Starts(n1) == 2, "the coordinator started again after its seal failed");
+        }
+        finally
+        {
+            entriesRead.Fail(new IOException("injected failure of the held ReadBucketEntriesAsync"));
+        }
+
+        await cluster.AwaitAsync(
+            () => n1.Logs.Entries.Any(e => e.Message.Contains("failed, but it was started before the coordinator last restarted", StringComparison.Ordinal)),
+            "the late failure was logged, not acted on");
+        await cluster.AwaitSyncReadyAsync([n1]);
+        await cluster.AwaitConvergedAsync([Tags], minCount: 1);
+        Assert.Null(await n2.Host().Store.GetAsync(Tags, RecordKey.Parse("phantom")));
+        Assert.Equal(2, Starts(n1));
+        Assert.Single(n1.Logs.Entries, e => e.Message.Contains("/system/sync failed", StringComparison.Ordinal));
+    }
+
+    private static int Starts(MultiNodeNode node) =>
+        node.Logs.Entries.Count(e => e.Message.Contains($"Sync of {node.Id} started", StringComparison.Ordinal));
+
+    /// <summary>
     /// Two nodes that compare digests every 500 ms (rounds time out after 2 s), n1's store behind a
     /// <see cref="FaultyStore"/>, converged on one record.
     /// </summary>

@@ -80,6 +80,11 @@ public class FaultyStore : DispatchProxy
                 throw new TimeoutException($"the blocked call of {targetMethod.Name} was not released within {BlockBound}");
             }
 
+            if (held.Failure is { } blockedFailure)
+            {
+                throw blockedFailure;
+            }
+
             return Call(targetMethod, args);
         }
 
@@ -102,6 +107,11 @@ public class FaultyStore : DispatchProxy
     {
         held.Reached.TrySetResult();
         await held.Released.Task.ConfigureAwait(false);
+        if (held.Failure is { } failure)
+        {
+            throw failure;
+        }
+
         return await ((Task<T>)call()!).ConfigureAwait(false);
     }
 
@@ -128,6 +138,15 @@ public sealed class HeldCall
     /// <summary>Completes when the held call has been made.</summary>
     public Task Made => Reached.Task;
 
+    internal Exception? Failure { get; private set; }
+
     /// <summary>Lets the held call go on to the store.</summary>
     public void Release() => Released.TrySetResult();
+
+    /// <summary>Ends the held call with <paramref name="failure"/> instead of going on to the store.</summary>
+    public void Fail(Exception failure)
+    {
+        Failure = failure;
+        Released.TrySetResult();
+    }
 }
