@@ -55,22 +55,20 @@ internal sealed partial class SyncCoordinator
                     SyncWire.DigestResponse(d.RoundId, await store.ReadBucketDigestsAsync().ConfigureAwait(false)));
                 break;
             case InDigestResponse d:
-                var digestsFor = _antiEntropy;
-                ReadBeside(
+                CompareBeside(
                     "reading this node's bucket digests for an anti-entropy round",
                     store => store.ReadBucketDigestsAsync(),
-                    local => new AntiEntropyRead(digestsFor, new DigestsReceived(d.RoundId, local, d.Digests)));
+                    local => new DigestsReceived(d.RoundId, local, d.Digests));
                 break;
             case InEntriesRequest e:
                 AnswerBeside(from, "reading the bucket entries a peer asked for", async store =>
                     SyncWire.EntriesResponse(e.RoundId, await ReadEntriesAsync(store, e.Selections).ConfigureAwait(false)));
                 break;
             case InEntriesResponse e:
-                var entriesFor = _antiEntropy;
-                ReadBeside(
+                CompareBeside(
                     "reading this node's bucket entries for an anti-entropy round",
                     store => ReadEntriesAsync(store, [.. e.Entries.Select(x => (x.Collection, x.Buckets))]),
-                    local => new AntiEntropyRead(entriesFor, new EntriesReceived(e.RoundId, local, e.Entries)));
+                    local => new EntriesReceived(e.RoundId, local, e.Entries));
                 break;
             case InRepairRequest r:
                 AnswerBeside(from, "reading the records a peer asked for to repair", async store =>

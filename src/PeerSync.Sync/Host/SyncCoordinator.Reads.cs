@@ -16,8 +16,8 @@ namespace PeerSync.Sync.Host;
 internal sealed partial class SyncCoordinator
 {
     /// <summary>
-    /// This instance of the actor (a restart makes a new one): a read failure that comes back for an
-    /// earlier instance was started before the restart and must not restart it again.
+    /// This instance of the actor (a restart makes a new one): a read result or failure that comes back
+    /// for an earlier instance was started before the restart and is not acted on.
     /// </summary>
     private readonly object _instance = new();
 
@@ -53,14 +53,24 @@ internal sealed partial class SyncCoordinator
     private void OnAnswerRead(AnswerRead read) => SendToSession(read.Peer, read.Session, read.Answer);
 
     /// <summary>
+    /// Reads this node's side of an anti-entropy comparison beside the turn (<see cref="ReadBeside"/>);
+    /// the machine takes <paramref name="input"/> of it when the read completes.
+    /// </summary>
+    private void CompareBeside<T>(string what, Func<IRecordStore, Task<T>> read, Func<T, AntiEntropyInput> input)
+    {
+        var instance = _instance;
+        ReadBeside(what, read, local => new AntiEntropyRead(instance, input(local)));
+    }
+
+    /// <summary>
     /// This node's side of a comparison, read beside the turn: the machine takes it now. Other inputs
     /// may have come first (a timeout, the peer gone, another round): the machine ignores a result
-    /// for a round that is no longer current. A result read for a machine that a restart replaced is
-    /// dropped here, as its round ids start again and could match a round of the new one.
+    /// for a round that is no longer current. A result read before a restart is dropped here: the
+    /// restarted instance's machine numbers its rounds from 1 again, so the id could match one of them.
     /// </summary>
     private async Task OnAntiEntropyReadAsync(AntiEntropyRead read)
     {
-        if (!ReferenceEquals(read.Machine, _antiEntropy))
+        if (!ReferenceEquals(read.Instance, _instance))
         {
             return;
         }

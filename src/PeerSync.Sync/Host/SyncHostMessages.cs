@@ -32,8 +32,8 @@ internal sealed record SnapshotPageRead(NodeId Peer, SyncSessionId Session, long
 /// <summary>To the coordinator: the answer to an anti-entropy request of a peer in <paramref name="Session"/>, read beside its turn; send it.</summary>
 internal sealed record AnswerRead(NodeId Peer, SyncSessionId Session, V1.SyncEnvelope Answer);
 
-/// <summary>To the coordinator: this node's side of an anti-entropy comparison, read beside its turn for <paramref name="Machine"/>; step it with <paramref name="Input"/>.</summary>
-internal sealed record AntiEntropyRead(AntiEntropyMachine Machine, AntiEntropyInput Input);
+/// <summary>To the coordinator: this node's side of an anti-entropy comparison, read beside its turn by <paramref name="Instance"/> of the actor; step the machine with <paramref name="Input"/>.</summary>
+internal sealed record AntiEntropyRead(object Instance, AntiEntropyInput Input);
 
 /// <summary>
 /// To the coordinator: a store read beside its turn failed (<paramref name="What"/>: what it was
