@@ -22,6 +22,12 @@ internal sealed class OutboundLog(int chunkBytes)
     /// <summary>Acknowledged chunks kept for reuse: enough for a busy link's window, so steady traffic allocates none.</summary>
     private const int MaxFreeChunks = 64;
 
+    /// <summary>
+    /// Free chunks kept once everything sent is acknowledged and nothing waits: a link that was
+    /// busy once does not hold a busy link's memory (up to <see cref="MaxFreeChunks"/> chunks) while idle.
+    /// </summary>
+    internal const int IdleFreeChunks = 2;
+
     private readonly Stack<LogChunk> _free = new();
 
     private LogEntry[] _entries = new LogEntry[1024];
@@ -42,6 +48,9 @@ internal sealed class OutboundLog(int chunkBytes)
     public int Count { get; private set; }
 
     public ulong NextSequence => FirstSequence + (ulong)Count;
+
+    /// <summary>Acknowledged chunks held for reuse.</summary>
+    public int FreeChunkCount => _free.Count;
 
     /// <summary>The next entry to send on the active session.</summary>
     public ulong SendNext { get; set; } = 1;
@@ -162,6 +171,11 @@ internal sealed class OutboundLog(int chunkBytes)
             _chunkHead = 0;
         }
 
+        if (Count == 0)
+        {
+            TrimFree();
+        }
+
         return true;
     }
 
@@ -240,6 +254,7 @@ internal sealed class OutboundLog(int chunkBytes)
         LiveCount = 0;
         LiveBytes = 0;
         Tables = new OutboundTables();
+        TrimFree();
     }
 
     private static ReadOnlySpan<byte> SystemBody(ReadOnlySpan<byte> entry)
@@ -367,6 +382,15 @@ internal sealed class OutboundLog(int chunkBytes)
         else
         {
             chunk.Builder.Dispose();
+        }
+    }
+
+    /// <summary>Returns the free chunks beyond <see cref="IdleFreeChunks"/> to the pool (the log holds nothing to send).</summary>
+    private void TrimFree()
+    {
+        while (_free.Count > IdleFreeChunks)
+        {
+            _free.Pop().Builder.Dispose();
         }
     }
 

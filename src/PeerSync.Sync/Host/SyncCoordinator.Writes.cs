@@ -1,4 +1,5 @@
 using PeerSync.Actors;
+using PeerSync.Remote.Addressing;
 using PeerSync.Sync.Peers;
 using PeerSync.Sync.Records;
 using PeerSync.Sync.Storage;
@@ -114,7 +115,7 @@ internal sealed partial class SyncCoordinator
             SyncHostLog.Pruned(Log, _self.Id, result.LogEntriesPruned, result.TombstonesPruned);
         }
 
-        await RefreshStatsAsync().ConfigureAwait(true);
+        RefreshStats();
         if (!result.Floors.Equals(_floors))
         {
             _floors = result.Floors;
@@ -123,27 +124,69 @@ internal sealed partial class SyncCoordinator
         }
     }
 
-    /// <summary>Counts for status and metrics: live records, log entries, and each peer's outbound queue.</summary>
-    private async Task RefreshStatsAsync()
+    /// <summary>
+    /// Counts for status and metrics (live records, log entries, each peer's outbound queue), read
+    /// beside the turn: counting a log that grew while a peer was away takes as long as the log is
+    /// big, and local commits must not wait behind it every prune interval. What to count is taken
+    /// now, from the current watermarks and reports; one refresh runs at a time.
+    /// </summary>
+    private void RefreshStats()
     {
-        _records = (await _store.ReadBucketDigestsAsync().ConfigureAwait(true)).Sum(d => d.Count);
-        _logEntries = await _store.CountLogEntriesAsync().ConfigureAwait(true);
-        foreach (var entry in _peers.Values.Where(p => p.Report is { Retired: false }))
+        if (_statsReading)
         {
-            long pending = 0;
-            foreach (var (origin, head) in _applied)
-            {
-                var acknowledged = entry.Report!.Status.Acknowledged[origin];
-                if (origin.Node != entry.Id && head > acknowledged)
-                {
-                    pending += await _store.CountStreamAfterAsync(origin, acknowledged).ConfigureAwait(true);
-                }
-            }
+            return;
+        }
 
-            entry.PendingChanges = pending;
+        var queues = _peers.Values
+            .Where(p => p.Report is { Retired: false })
+            .Select(p => new PeerQueue(p.Id, [.. _applied
+                .Where(w => w.Key.Node != p.Id && w.Value > p.Report!.Status.Acknowledged[w.Key])
+                .Select(w => (w.Key, p.Report!.Status.Acknowledged[w.Key]))]))
+            .ToList();
+        _statsReading = true;
+        var instance = _instance;
+        ReadBeside("the stats refresh", store => ReadStatsAsync(store, queues), stats => new StatsRead(instance, stats));
+    }
+
+    private void OnStatsRead(StatsRead read)
+    {
+        if (!ReferenceEquals(read.Instance, _instance))
+        {
+            return;
+        }
+
+        _statsReading = false;
+        _records = read.Stats.Records;
+        _logEntries = read.Stats.LogEntries;
+        foreach (var (peer, pending) in read.Stats.PendingChanges)
+        {
+            if (_peers.TryGetValue(peer, out var entry))
+            {
+                entry.PendingChanges = pending;
+            }
         }
 
         Publish();
+    }
+
+    /// <summary>The counts of <see cref="RefreshStats"/>; off the actor's context.</summary>
+    private static async Task<StoreStats> ReadStatsAsync(IRecordStore store, IReadOnlyList<PeerQueue> queues)
+    {
+        var records = (await store.ReadBucketDigestsAsync().ConfigureAwait(false)).Sum(d => d.Count);
+        var logEntries = await store.CountLogEntriesAsync().ConfigureAwait(false);
+        var pending = new List<(NodeId, long)>(queues.Count);
+        foreach (var queue in queues)
+        {
+            long count = 0;
+            foreach (var (origin, acknowledged) in queue.Behind)
+            {
+                count += await store.CountStreamAfterAsync(origin, acknowledged).ConfigureAwait(false);
+            }
+
+            pending.Add((queue.Peer, count));
+        }
+
+        return new StoreStats(records, logEntries, pending);
     }
 
     /// <summary>Graceful stop: refuse new writes, release the batch now, then wait (bounded) for acknowledgements.</summary>

@@ -69,6 +69,9 @@ internal sealed partial class SyncCoordinator : ReceiveActor
     private long _records;
     private long _logEntries;
 
+    /// <summary>A stats refresh is being read beside the turn (see RefreshStats).</summary>
+    private bool _statsReading;
+
     public SyncCoordinator(SyncHostSettings settings, SyncHostShared shared)
     {
         _settings = settings;
@@ -93,6 +96,7 @@ internal sealed partial class SyncCoordinator : ReceiveActor
         Receive<SnapshotPageRead>(OnSnapshotPageRead);
         Receive<AnswerRead>(OnAnswerRead);
         ReceiveAsync<AntiEntropyRead>(OnAntiEntropyReadAsync);
+        Receive<StatsRead>(OnStatsRead);
         Receive<StoreReadFailed>(OnStoreReadFailed);
         ReceiveAsync<InRepairResponseSelf>(async r =>
         {

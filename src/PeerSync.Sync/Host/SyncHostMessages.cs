@@ -1,7 +1,9 @@
 using PeerSync.Actors;
 using PeerSync.Remote.Addressing;
 using PeerSync.Sync.AntiEntropy;
+using PeerSync.Sync.Clock;
 using PeerSync.Sync.Peers;
+using PeerSync.Sync.Records;
 using PeerSync.Sync.Storage;
 using V1 = PeerSync.Sync.Protocol.V1;
 
@@ -34,6 +36,15 @@ internal sealed record AnswerRead(NodeId Peer, SyncSessionId Session, V1.SyncEnv
 
 /// <summary>To the coordinator: this node's side of an anti-entropy comparison, read beside its turn by <paramref name="Instance"/> of the actor; step the machine with <paramref name="Input"/>.</summary>
 internal sealed record AntiEntropyRead(object Instance, AntiEntropyInput Input);
+
+/// <summary>To the coordinator: the stats counts read beside its turn by <paramref name="Instance"/> of the actor.</summary>
+internal sealed record StatsRead(object Instance, StoreStats Stats);
+
+/// <summary>Live records, log entries, and per peer the changes it has yet to acknowledge.</summary>
+internal sealed record StoreStats(long Records, long LogEntries, IReadOnlyList<(NodeId Peer, long Pending)> PendingChanges);
+
+/// <summary>What a peer's outbound queue is made of: per origin it lags on, the last change it acknowledged.</summary>
+internal sealed record PeerQueue(NodeId Peer, IReadOnlyList<(OriginId Origin, Hlc Acknowledged)> Behind);
 
 /// <summary>
 /// To the coordinator: a store read beside its turn failed (<paramref name="What"/>: what it was

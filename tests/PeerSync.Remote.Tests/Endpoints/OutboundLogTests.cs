@@ -201,4 +201,30 @@ public sealed class OutboundLogTests
         Assert.Equal(before, held.Bytes.ToArray());
         log.Release(held);
     }
+
+    [Fact]
+    public void OutboundLog_keeps_chunks_for_reuse_while_busy_and_gives_them_back_when_everything_is_acknowledged()
+    {
+        var log = new OutboundLog(chunkBytes: 1024);
+        for (var i = 0; i < 200; i++)
+        {
+            Append(log, "a", $"m{i}", payloadBytes: 100);
+        }
+
+        var peer = new InboundTables();
+        TakeAll(log, peer);
+
+        // Half acknowledged: the chunks behind stay for the traffic still going on.
+        Assert.True(log.Acknowledge(100));
+        var whileBusy = log.FreeChunkCount;
+        Assert.True(whileBusy > OutboundLog.IdleFreeChunks, $"{whileBusy} free chunks while busy");
+
+        // Everything acknowledged, nothing waiting: an idle link keeps only a few.
+        Assert.True(log.Acknowledge(200));
+        Assert.Equal(OutboundLog.IdleFreeChunks, log.FreeChunkCount);
+
+        // And it still works: the next message goes into a kept chunk.
+        Assert.Equal(201UL, Append(log, "b", "after"));
+        Assert.Equal([(201UL, "peersync://sys@127.0.0.1:4001/user/b")], TakeAll(log, peer));
+    }
 }
