@@ -14,7 +14,11 @@ public sealed partial class ClusterMachine
 
     private void DowningDuties(long nowMs)
     {
-        var unreachable = _view.Unreachable
+        // The set the strategy decides on: the view's unreachable members, without what observers
+        // cut off from this whole side said before the cut (their rows are frozen, downing.md).
+        // When this side finishes seeing such an observer unreachable, its old accusations drop
+        // out, so the set changes and the strategy waits stable-after again before deciding.
+        var unreachable = CredibleReachability.Unreachable(_gossip, _self.Node)
             .Where(n => _gossip.MemberOf(n) is { Status: MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving })
             .ToImmutableSortedSet(UniqueNodeOrder.Instance);
         _stability.Observe(unreachable, nowMs);

@@ -28,9 +28,16 @@ public static class DowningDecider
         // make both sides lose, but never both win (docs/design/downing.md).
         var whole = gossip.Members.Values.Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting).ToList();
         var counted = gossip.Members.Values.Where(m => m.Status is MemberStatus.Up or MemberStatus.Leaving).ToList();
+
+        // Rows of observers cut off from this whole side are frozen: what they said just before the
+        // cut can never be retracted here, so it does not count against anyone (a majority that
+        // its minority had accused a moment before the cut downed itself: "0 of 5").
+        var cutOff = CredibleReachability.CutOffObservers(gossip, self);
+        var accused = CredibleReachability.Unreachable(gossip, self);
         var unreachable = gossip.Members.Values
-            .Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving && view.IsUnreachable(m.Node))
+            .Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving && accused.Contains(m.Node))
             .ToList();
+        var unreachableSet = unreachable.Select(m => m.Node).ToImmutableSortedSet(UniqueNodeOrder.Instance);
         if (unreachable.Count == 0)
         {
             return new DowningDecision(none, false, "nothing to decide");
@@ -39,18 +46,17 @@ public static class DowningDecider
         // Members that only other unreachable members accuse (no observer on the reachable side
         // does) are not cut off by a partition but by a broken link between them (a <-/-> b).
         // The sides are ambiguous there: keep the oldest of them, down the rest.
-        var unreachableNodes = unreachable.Select(m => m.Node).ToHashSet();
         var indirect = unreachable
             .Where(m => !gossip.Reachability.Rows.Any(row =>
-                !unreachableNodes.Contains(row.Key)
-                && gossip.MemberOf(row.Key) is { Status: < MemberStatus.Down }
+                !unreachableSet.Contains(row.Key)
+                && CredibleReachability.IsCredible(gossip, cutOff, row.Key)
                 && row.Value.Unreachable.Contains(m.Node)))
             .OrderBy(m => m, Member.AgeOrder.Instance)
             .ToList();
         // Only meaningful when a healthy side exists to vouch for the rest: with nobody reachable
         // outside the accused (an isolated or paused node reading stale rows) it would let a lone
         // node keep itself and down everyone else.
-        var healthySideExists = counted.Any(m => !unreachableNodes.Contains(m.Node));
+        var healthySideExists = counted.Any(m => !unreachableSet.Contains(m.Node));
         if (indirect.Count > 1 && healthySideExists)
         {
             var keep = indirect[0];
@@ -68,11 +74,10 @@ public static class DowningDecider
             return new DowningDecision(none, false, "this node does not count for a side");
         }
 
-        var unreachableSet = unreachable.Select(m => m.Node).ToImmutableSortedSet(UniqueNodeOrder.Instance);
         var mySide = counted.Where(m => !unreachableSet.Contains(m.Node)).ToList();
         var otherSide = counted.Where(m => unreachableSet.Contains(m.Node)).ToList();
         var oldest = whole.Min(Member.AgeOrder.Instance)!;
-        var oldestOnMySide = !view.IsUnreachable(oldest.Node);
+        var oldestOnMySide = !accused.Contains(oldest.Node);
 
         bool keepMine;
         string reason;
