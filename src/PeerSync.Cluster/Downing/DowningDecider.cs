@@ -26,7 +26,12 @@ public static class DowningDecider
         // part of the cluster (Joining, Up, Leaving, Exiting), a side counts only its Up and Leaving
         // members, and the tie-break uses the oldest of the whole: a one-step difference can then
         // make both sides lose, but never both win (docs/design/downing.md).
-        var whole = gossip.Members.Values.Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting).ToList();
+        // A Down member counts in the whole until it is removed: a down is no coordinator step and
+        // may be known on one side only (a verdict taken just before this node noticed a cut), so
+        // the other side may still count that member as its own. Cluster swarm seed 1725: n1
+        // downed n2 on n3's row, frozen by a cut n1 had not seen yet, then kept itself alone on a
+        // tie of {n1, n3} while n2 and n3 kept as 2 of 3.
+        var whole = gossip.Members.Values.Where(m => m.Status is not MemberStatus.Removed).ToList();
         var counted = gossip.Members.Values.Where(m => m.Status is MemberStatus.Up or MemberStatus.Leaving).ToList();
 
         // Rows of observers cut off from this whole side are frozen: what they said just before the
@@ -77,7 +82,7 @@ public static class DowningDecider
         var mySide = counted.Where(m => !unreachableSet.Contains(m.Node)).ToList();
         var otherSide = counted.Where(m => unreachableSet.Contains(m.Node)).ToList();
         var oldest = whole.Min(Member.AgeOrder.Instance)!;
-        var oldestOnMySide = !accused.Contains(oldest.Node);
+        var oldestOnMySide = oldest.Status < MemberStatus.Down && !accused.Contains(oldest.Node);
 
         bool keepMine;
         string reason;

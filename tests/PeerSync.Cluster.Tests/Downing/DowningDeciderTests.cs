@@ -165,4 +165,35 @@ public sealed class DowningDeciderTests
         Assert.True(Decide(small, "n2").DownSelf);
         Assert.Contains("2 of 5", Decide(small, "n2").Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_member_this_side_downed_still_counts_in_the_whole_until_it_is_removed()
+    {
+        // Cluster swarm seed 1725: n1 downed the paused n2 on n3's row, which a cut n1 had not
+        // noticed yet had frozen (n3 saw n2 again right after). n1 must not then keep itself alone
+        // as half of {n1, n3}: n2 and n3, on their side, keep as 2 of 3.
+        var n1View = GossipOf(Member("n1", startupMs: 1), Member("n2", MemberStatus.Down, startupMs: 2), Member("n3", startupMs: 3))
+            .WithUnreachable("n1", "n2", "n3")
+            .WithUnreachable("n3", "n2");
+        var n3View = GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3))
+            .WithUnreachable("n1", "n2")
+            .WithUnreachable("n2", "n1")
+            .WithUnreachable("n3", "n1");
+        var lone = Decide(n1View, "n1");
+        Assert.True(lone.DownSelf, lone.Reason);
+        Assert.Contains("1 of 3", lone.Reason, StringComparison.Ordinal);
+        Assert.False(Decide(n3View, "n3").DownSelf);
+        Assert.False(Decide(n3View, "n2").DownSelf);
+    }
+
+    [Fact]
+    public void A_down_oldest_member_breaks_no_tie()
+    {
+        var view = GossipOf(Member("n1", MemberStatus.Down, startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4), Member("n5", startupMs: 5))
+            .WithUnreachable("n2", "n4", "n5")
+            .WithUnreachable("n4", "n2", "n3")
+            .WithUnreachable("n5", "n2", "n3");
+        Assert.True(Decide(view, "n2").DownSelf);
+        Assert.True(Decide(view, "n4").DownSelf);
+    }
 }
