@@ -66,6 +66,39 @@ public static class CredibleReachability
         return builder.ToImmutable();
     }
 
+    /// <summary>
+    /// Cut-off observers that are Exiting and whose frozen rows still accuse a live member. No
+    /// strategy judges an Exiting member (it counts for no side), so nothing else would ever stop
+    /// its row from counting in the view, where it keeps the accused unreachable and the cluster
+    /// from converging (cluster swarm seed 7490: a crashed leaver's row held the last Up member
+    /// unreachable for good). Downing it changes no count: Exiting and Down members both count in
+    /// the whole and on no side.
+    /// </summary>
+    public static ImmutableSortedSet<UniqueNode> FrozenLeavers(Gossip gossip, ImmutableSortedSet<UniqueNode> cutOff)
+    {
+        ArgumentNullException.ThrowIfNull(gossip);
+        ArgumentNullException.ThrowIfNull(cutOff);
+        return cutOff
+            .Where(o => gossip.MemberOf(o) is { Status: MemberStatus.Exiting }
+                && gossip.Reachability.RowOf(o).Unreachable.Any(s => gossip.MemberOf(s) is { Status: < MemberStatus.Down }))
+            .ToImmutableSortedSet(UniqueNodeOrder.Instance);
+    }
+
+    /// <summary>
+    /// What <paramref name="self"/>'s downing decides about, and whose stability it waits for: the
+    /// Joining, Up and Leaving members a credible observer sees as unreachable, and the
+    /// <see cref="FrozenLeavers"/>.
+    /// </summary>
+    public static ImmutableSortedSet<UniqueNode> Undecided(Gossip gossip, UniqueNode self)
+    {
+        ArgumentNullException.ThrowIfNull(gossip);
+        var cutOff = CutOffObservers(gossip, self);
+        return Unreachable(gossip, self)
+            .Where(n => gossip.MemberOf(n) is { Status: MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving })
+            .Concat(FrozenLeavers(gossip, cutOff))
+            .ToImmutableSortedSet(UniqueNodeOrder.Instance);
+    }
+
     /// <summary>A live observer whose row is not discounted.</summary>
     internal static bool IsCredible(Gossip gossip, ImmutableSortedSet<UniqueNode> cutOff, UniqueNode observer) =>
         gossip.MemberOf(observer) is { Status: < MemberStatus.Down } && !cutOff.Contains(observer);

@@ -43,9 +43,15 @@ public static class DowningDecider
             .Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving && accused.Contains(m.Node))
             .ToList();
         var unreachableSet = unreachable.Select(m => m.Node).ToImmutableSortedSet(UniqueNodeOrder.Instance);
+        var frozenLeavers = CredibleReachability.FrozenLeavers(gossip, cutOff);
         if (unreachable.Count == 0)
         {
-            return new DowningDecision(none, false, "nothing to decide");
+            // Only leavers cut off with frozen rows: no side to judge, but their rows must stop
+            // counting or the view never converges. A Joining or Exiting node leaves it to the
+            // counted members, as for every verdict.
+            return frozenLeavers.Count == 0 || me.Status is not (MemberStatus.Up or MemberStatus.Leaving)
+                ? new DowningDecision(none, false, "nothing to decide")
+                : new DowningDecision(frozenLeavers, false, Text($"members cut off while exiting {string.Join(", ", frozenLeavers)} are downed: their rows are frozen"));
         }
 
         // Members that only other unreachable members accuse (no observer on the reachable side
@@ -115,7 +121,7 @@ public static class DowningDecider
         }
 
         return keepMine
-            ? new DowningDecision(unreachableSet, false, reason)
+            ? new DowningDecision(unreachableSet.Union(frozenLeavers), false, reason)
             : new DowningDecision(none, true, reason);
     }
 

@@ -189,11 +189,35 @@ public sealed class DowningDeciderTests
     [Fact]
     public void A_down_oldest_member_breaks_no_tie()
     {
-        var view = GossipOf(Member("n1", MemberStatus.Down, startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4), Member("n5", startupMs: 5))
-            .WithUnreachable("n2", "n4", "n5")
-            .WithUnreachable("n4", "n2", "n3")
-            .WithUnreachable("n5", "n2", "n3");
-        Assert.True(Decide(view, "n2").DownSelf);
-        Assert.True(Decide(view, "n4").DownSelf);
+        // n1, the oldest, was downed and is not removed yet when {n2, n3} and {n4, n5} split: it
+        // may still count on a side that has not learned of its down, so neither side may take it
+        // as the tie-break (before, both sides left it out and n2's side kept on the tie).
+        var members = new[] { Member("n1", MemberStatus.Down, startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4), Member("n5", startupMs: 5) };
+        var sideA = GossipOf(members).WithUnreachable("n2", "n4", "n5").WithUnreachable("n3", "n4", "n5");
+        var sideB = GossipOf(members).WithUnreachable("n4", "n2", "n3").WithUnreachable("n5", "n2", "n3");
+        var a = Decide(sideA, "n2");
+        Assert.True(a.DownSelf, a.Reason);
+        Assert.Contains("2 of 5", a.Reason, StringComparison.Ordinal);
+        Assert.True(Decide(sideB, "n4").DownSelf);
+    }
+
+    [Fact]
+    public void A_leaver_cut_off_with_a_frozen_row_is_downed_so_that_its_row_stops_counting()
+    {
+        // Cluster swarm seed 7490: n3 crashed while Exiting; its last row accused n6 (then paused).
+        // No strategy judges a leaver, so the row would keep n6 unreachable in the view and the
+        // cluster from converging for good; n6 downs n3 instead of counting itself out.
+        var view = GossipOf(Member("n2", MemberStatus.Down, startupMs: 2), Member("n3", MemberStatus.Exiting, startupMs: 3), Member("n6", startupMs: 6), Member("n4", MemberStatus.Joining, startupMs: 7, incarnation: 2))
+            .WithUnreachable("n3", "n6")
+            .WithUnreachable("n6", "n3")
+            .WithUnreachable("n4", "n3");
+        var decision = Decide(view, "n6");
+        Assert.False(decision.DownSelf, decision.Reason);
+        Assert.Equal([Node("n3")], decision.ToDown.ToArray());
+
+        // A leaver whose row accuses nobody blocks nothing: the coordinator removes it as before.
+        var quiet = GossipOf(Member("n1", startupMs: 1), Member("n2", MemberStatus.Exiting, startupMs: 2))
+            .WithUnreachable("n1", "n2");
+        Assert.True(Decide(quiet, "n1").IsNothing);
     }
 }
