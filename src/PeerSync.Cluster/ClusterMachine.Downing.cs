@@ -14,10 +14,13 @@ public sealed partial class ClusterMachine
 
     private void DowningDuties(long nowMs)
     {
-        var unreachable = _view.Unreachable
-            .Where(n => _gossip.MemberOf(n) is { Status: MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving })
-            .ToImmutableSortedSet(UniqueNodeOrder.Instance);
-        _stability.Observe(unreachable, nowMs);
+        // The set the strategy decides on: the view's unreachable members, without what observers
+        // cut off from this whole side said before the cut (their rows are frozen, downing.md).
+        // When this side finishes seeing such an observer unreachable, its old accusations drop
+        // out, so the set changes and the strategy waits stable-after again before deciding.
+        // Cut-off leavers whose frozen rows still accuse someone are decided about too (they would
+        // block convergence for good otherwise).
+        _stability.Observe(CredibleReachability.Undecided(_gossip, _self.Node), nowMs);
         // The strategy is evaluated once per stable unreachable set *and* standing of this node: a
         // Joining member does not count for a side, and when it becomes Up or Leaving under the same
         // stable set it must get a verdict (seed 663: a stranded joiner told to leave kept waiting

@@ -26,31 +26,48 @@ public static class DowningDecider
         // part of the cluster (Joining, Up, Leaving, Exiting), a side counts only its Up and Leaving
         // members, and the tie-break uses the oldest of the whole: a one-step difference can then
         // make both sides lose, but never both win (docs/design/downing.md).
-        var whole = gossip.Members.Values.Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting).ToList();
+        // A Down member counts in the whole until it is removed: a down is no coordinator step and
+        // may be known on one side only (a verdict taken just before this node noticed a cut), so
+        // the other side may still count that member as its own. Cluster swarm seed 1725: n1
+        // downed n2 on n3's row, frozen by a cut n1 had not seen yet, then kept itself alone on a
+        // tie of {n1, n3} while n2 and n3 kept as 2 of 3.
+        var whole = gossip.Members.Values.Where(m => m.Status is not MemberStatus.Removed).ToList();
         var counted = gossip.Members.Values.Where(m => m.Status is MemberStatus.Up or MemberStatus.Leaving).ToList();
+
+        // Rows of observers cut off from this whole side are frozen: what they said just before the
+        // cut can never be retracted here, so it does not count against anyone (a majority that
+        // its minority had accused a moment before the cut downed itself: "0 of 5").
+        var cutOff = CredibleReachability.CutOffObservers(gossip, self);
+        var accused = CredibleReachability.Unreachable(gossip, self);
         var unreachable = gossip.Members.Values
-            .Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving && view.IsUnreachable(m.Node))
+            .Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving && accused.Contains(m.Node))
             .ToList();
+        var unreachableSet = unreachable.Select(m => m.Node).ToImmutableSortedSet(UniqueNodeOrder.Instance);
+        var frozenLeavers = CredibleReachability.FrozenLeavers(gossip, cutOff);
         if (unreachable.Count == 0)
         {
-            return new DowningDecision(none, false, "nothing to decide");
+            // Only leavers cut off with frozen rows: no side to judge, but their rows must stop
+            // counting or the view never converges. A Joining or Exiting node leaves it to the
+            // counted members, as for every verdict.
+            return frozenLeavers.Count == 0 || me.Status is not (MemberStatus.Up or MemberStatus.Leaving)
+                ? new DowningDecision(none, false, "nothing to decide")
+                : new DowningDecision(frozenLeavers, false, Text($"members cut off while exiting {string.Join(", ", frozenLeavers)} are downed: their rows are frozen"));
         }
 
         // Members that only other unreachable members accuse (no observer on the reachable side
         // does) are not cut off by a partition but by a broken link between them (a <-/-> b).
         // The sides are ambiguous there: keep the oldest of them, down the rest.
-        var unreachableNodes = unreachable.Select(m => m.Node).ToHashSet();
         var indirect = unreachable
             .Where(m => !gossip.Reachability.Rows.Any(row =>
-                !unreachableNodes.Contains(row.Key)
-                && gossip.MemberOf(row.Key) is { Status: < MemberStatus.Down }
+                !unreachableSet.Contains(row.Key)
+                && CredibleReachability.IsCredible(gossip, cutOff, row.Key)
                 && row.Value.Unreachable.Contains(m.Node)))
             .OrderBy(m => m, Member.AgeOrder.Instance)
             .ToList();
         // Only meaningful when a healthy side exists to vouch for the rest: with nobody reachable
         // outside the accused (an isolated or paused node reading stale rows) it would let a lone
         // node keep itself and down everyone else.
-        var healthySideExists = counted.Any(m => !unreachableNodes.Contains(m.Node));
+        var healthySideExists = counted.Any(m => !unreachableSet.Contains(m.Node));
         if (indirect.Count > 1 && healthySideExists)
         {
             var keep = indirect[0];
@@ -68,11 +85,10 @@ public static class DowningDecider
             return new DowningDecision(none, false, "this node does not count for a side");
         }
 
-        var unreachableSet = unreachable.Select(m => m.Node).ToImmutableSortedSet(UniqueNodeOrder.Instance);
         var mySide = counted.Where(m => !unreachableSet.Contains(m.Node)).ToList();
         var otherSide = counted.Where(m => unreachableSet.Contains(m.Node)).ToList();
         var oldest = whole.Min(Member.AgeOrder.Instance)!;
-        var oldestOnMySide = !view.IsUnreachable(oldest.Node);
+        var oldestOnMySide = oldest.Status < MemberStatus.Down && !accused.Contains(oldest.Node);
 
         bool keepMine;
         string reason;
@@ -105,7 +121,7 @@ public static class DowningDecider
         }
 
         return keepMine
-            ? new DowningDecision(unreachableSet, false, reason)
+            ? new DowningDecision(unreachableSet.Union(frozenLeavers), false, reason)
             : new DowningDecision(none, true, reason);
     }
 

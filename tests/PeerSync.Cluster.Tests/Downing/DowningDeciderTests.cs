@@ -103,4 +103,121 @@ public sealed class DowningDeciderTests
         var view = all.WithUnreachable("n1", "n3").WithUnreachable("n2", "n3").WithUnreachable("n3", "n1", "n2");
         Assert.True(Decide(view, "n3").DownSelf);
     }
+
+    /// <summary>
+    /// A 3-2 split whose small side (n1, n2) had accused n3, n4 and n5 just before the cut (its
+    /// inbound heartbeats lagged) and could not retract it afterwards: the big side holds those
+    /// rows for good, next to its own rows accusing n1 and n2.
+    /// </summary>
+    private static Gossip MajorityHoldingStaleAccusations() =>
+        GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4), Member("n5", startupMs: 5))
+            .WithUnreachable("n1", "n2", "n3", "n4", "n5")
+            .WithUnreachable("n2", "n1", "n3", "n4", "n5")
+            .WithUnreachable("n3", "n1", "n2")
+            .WithUnreachable("n4", "n1", "n2")
+            .WithUnreachable("n5", "n1", "n2");
+
+    [Fact]
+    public void Keep_majority_keeps_a_majority_that_holds_stale_accusations_from_observers_it_has_cut_off()
+    {
+        // The multi-node flake: each of n3, n4, n5 found itself accused (by n1's and n2's frozen
+        // rows), counted "0 of 5" and downed itself, while the 2-side lost too: nobody was left.
+        var view = MajorityHoldingStaleAccusations();
+        foreach (var self in new[] { "n3", "n4", "n5" })
+        {
+            var decision = Decide(view, self);
+            Assert.False(decision.DownSelf, $"{self}: {decision.Reason}");
+            Assert.Equal([Node("n1"), Node("n2")], decision.ToDown.ToArray());
+            Assert.Contains("3 of 5", decision.Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void An_accusation_still_counts_while_a_member_this_node_hears_still_hears_the_accuser()
+    {
+        // n5 has not (yet) seen n1 unreachable, so n1 is not cut off from n4's side and its row,
+        // accusing n3, n4 and n5, may be current: n4 decides on it as before (it downs itself).
+        // The decision waits anyway until this set has been stable for stable-after.
+        var view = GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4), Member("n5", startupMs: 5))
+            .WithUnreachable("n1", "n3", "n4", "n5")
+            .WithUnreachable("n3", "n1", "n2")
+            .WithUnreachable("n4", "n1", "n2")
+            .WithUnreachable("n5", "n2");
+        Assert.True(Decide(view, "n4").DownSelf);
+        Assert.Equal(
+            [Node("n1"), Node("n2"), Node("n3"), Node("n4"), Node("n5")],
+            CredibleReachability.Unreachable(view, Node("n4")).ToArray());
+        Assert.Equal([Node("n1"), Node("n2")], CredibleReachability.Unreachable(MajorityHoldingStaleAccusations(), Node("n4")).ToArray());
+    }
+
+    [Fact]
+    public void Discounting_the_cut_off_side_cannot_make_both_sides_of_a_split_win()
+    {
+        // The 2-side's own view of the same split: its rows accuse the 3-side; the 3-side's rows it
+        // holds are stale and accuse n1 only (one of them saw n1 lag before the cut).
+        var big = MajorityHoldingStaleAccusations();
+        var small = GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4), Member("n5", startupMs: 5))
+            .WithUnreachable("n1", "n3", "n4", "n5")
+            .WithUnreachable("n2", "n3", "n4", "n5")
+            .WithUnreachable("n3", "n1");
+        Assert.False(Decide(big, "n3").DownSelf);
+        Assert.True(Decide(small, "n1").DownSelf);
+        Assert.True(Decide(small, "n2").DownSelf);
+        Assert.Contains("2 of 5", Decide(small, "n2").Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_member_this_side_downed_still_counts_in_the_whole_until_it_is_removed()
+    {
+        // Cluster swarm seed 1725: n1 downed the paused n2 on n3's row, which a cut n1 had not
+        // noticed yet had frozen (n3 saw n2 again right after). n1 must not then keep itself alone
+        // as half of {n1, n3}: n2 and n3, on their side, keep as 2 of 3.
+        var n1View = GossipOf(Member("n1", startupMs: 1), Member("n2", MemberStatus.Down, startupMs: 2), Member("n3", startupMs: 3))
+            .WithUnreachable("n1", "n2", "n3")
+            .WithUnreachable("n3", "n2");
+        var n3View = GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3))
+            .WithUnreachable("n1", "n2")
+            .WithUnreachable("n2", "n1")
+            .WithUnreachable("n3", "n1");
+        var lone = Decide(n1View, "n1");
+        Assert.True(lone.DownSelf, lone.Reason);
+        Assert.Contains("1 of 3", lone.Reason, StringComparison.Ordinal);
+        Assert.False(Decide(n3View, "n3").DownSelf);
+        Assert.False(Decide(n3View, "n2").DownSelf);
+    }
+
+    [Fact]
+    public void A_down_oldest_member_breaks_no_tie()
+    {
+        // n1, the oldest, was downed and is not removed yet when {n2, n3} and {n4, n5} split: it
+        // may still count on a side that has not learned of its down, so neither side may take it
+        // as the tie-break (before, both sides left it out and n2's side kept on the tie).
+        var members = new[] { Member("n1", MemberStatus.Down, startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4), Member("n5", startupMs: 5) };
+        var sideA = GossipOf(members).WithUnreachable("n2", "n4", "n5").WithUnreachable("n3", "n4", "n5");
+        var sideB = GossipOf(members).WithUnreachable("n4", "n2", "n3").WithUnreachable("n5", "n2", "n3");
+        var a = Decide(sideA, "n2");
+        Assert.True(a.DownSelf, a.Reason);
+        Assert.Contains("2 of 5", a.Reason, StringComparison.Ordinal);
+        Assert.True(Decide(sideB, "n4").DownSelf);
+    }
+
+    [Fact]
+    public void A_leaver_cut_off_with_a_frozen_row_is_downed_so_that_its_row_stops_counting()
+    {
+        // Cluster swarm seed 7490: n3 crashed while Exiting; its last row accused n6 (then paused).
+        // No strategy judges a leaver, so the row would keep n6 unreachable in the view and the
+        // cluster from converging for good; n6 downs n3 instead of counting itself out.
+        var view = GossipOf(Member("n2", MemberStatus.Down, startupMs: 2), Member("n3", MemberStatus.Exiting, startupMs: 3), Member("n6", startupMs: 6), Member("n4", MemberStatus.Joining, startupMs: 7, incarnation: 2))
+            .WithUnreachable("n3", "n6")
+            .WithUnreachable("n6", "n3")
+            .WithUnreachable("n4", "n3");
+        var decision = Decide(view, "n6");
+        Assert.False(decision.DownSelf, decision.Reason);
+        Assert.Equal([Node("n3")], decision.ToDown.ToArray());
+
+        // A leaver whose row accuses nobody blocks nothing: the coordinator removes it as before.
+        var quiet = GossipOf(Member("n1", startupMs: 1), Member("n2", MemberStatus.Exiting, startupMs: 2))
+            .WithUnreachable("n1", "n2");
+        Assert.True(Decide(quiet, "n1").IsNothing);
+    }
 }
