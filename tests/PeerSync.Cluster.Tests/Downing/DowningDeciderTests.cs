@@ -13,7 +13,7 @@ public sealed class DowningDeciderTests
     private static (Gossip Majority, Gossip Minority) Split32()
     {
         var all = GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4), Member("n5", startupMs: 5));
-        var majority = all.WithUnreachable("n1", "n4", "n5").WithUnreachable("n2", "n4", "n5");
+        var majority = all.WithUnreachable("n1", "n4", "n5").WithUnreachable("n2", "n4", "n5").WithUnreachable("n3", "n4", "n5");
         var minority = all.WithUnreachable("n4", "n1", "n2", "n3").WithUnreachable("n5", "n1", "n2", "n3");
         return (majority, minority);
     }
@@ -33,8 +33,8 @@ public sealed class DowningDeciderTests
     public void Keep_majority_breaks_a_tie_by_the_oldest_member()
     {
         var all = GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4));
-        var withOldest = all.WithUnreachable("n1", "n3", "n4");
-        var withoutOldest = all.WithUnreachable("n3", "n1", "n2");
+        var withOldest = all.WithUnreachable("n1", "n3", "n4").WithUnreachable("n2", "n3", "n4");
+        var withoutOldest = all.WithUnreachable("n3", "n1", "n2").WithUnreachable("n4", "n1", "n2");
         Assert.False(Decide(withOldest, "n1").DownSelf);
         Assert.True(Decide(withoutOldest, "n3").DownSelf);
     }
@@ -133,21 +133,44 @@ public sealed class DowningDeciderTests
     }
 
     [Fact]
-    public void An_accusation_still_counts_while_a_member_this_node_hears_still_hears_the_accuser()
+    public void An_accusation_still_counts_while_a_member_this_node_hears_keeps_an_intact_link_with_the_accuser()
     {
-        // n5 has not (yet) seen n1 unreachable, so n1 is not cut off from n4's side and its row,
-        // accusing n3, n4 and n5, may be current: n4 decides on it as before (it downs itself).
-        // The decision waits anyway until this set has been stable for stable-after.
+        // n5 still hears n1 and n1 still hears n5, so n1 is not cut off from n4's side and its row,
+        // accusing n3 and n4, may be current: it counts, and n1, n3 and n4 are cut off from each
+        // other by broken links while n5 reaches them all. The fewest to down is n1 (the broken-link
+        // rule); n2, which n4's whole side accuses, is left to the strategy once n1 is Down.
+        var view = GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4), Member("n5", startupMs: 5))
+            .WithUnreachable("n1", "n3", "n4")
+            .WithUnreachable("n3", "n1", "n2")
+            .WithUnreachable("n4", "n1", "n2")
+            .WithUnreachable("n5", "n2");
+        Assert.Equal([Node("n2")], CredibleReachability.CutOffObservers(view, Node("n4")).ToArray());
+        var decision = Decide(view, "n4");
+        Assert.False(decision.DownSelf, decision.Reason);
+        Assert.Equal([Node("n1")], decision.ToDown.ToArray());
+        Assert.Contains("indirectly connected", decision.Reason, StringComparison.Ordinal);
+        Assert.Equal(
+            [Node("n1"), Node("n2"), Node("n3"), Node("n4")],
+            CredibleReachability.Unreachable(view, Node("n4")).ToArray());
+        Assert.Equal([Node("n1"), Node("n2")], CredibleReachability.Unreachable(MajorityHoldingStaleAccusations(), Node("n4")).ToArray());
+    }
+
+    [Fact]
+    public void An_observer_that_does_not_hear_a_member_has_a_broken_link_with_it_even_if_that_member_hears_it()
+    {
+        // Rows are read as broken links in both directions: n1 does not hear n5, so n5, which has
+        // not accused n1 (it still hears it), is no intact link to n1 either. n1 is cut off from
+        // n4's whole side, its row no longer counts against n3, n4 and n5, and they keep as 3 of 5.
+        // Before, n4 waited for n5 to accuse n1 itself (and downed itself if the view stayed so).
         var view = GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4), Member("n5", startupMs: 5))
             .WithUnreachable("n1", "n3", "n4", "n5")
             .WithUnreachable("n3", "n1", "n2")
             .WithUnreachable("n4", "n1", "n2")
             .WithUnreachable("n5", "n2");
-        Assert.True(Decide(view, "n4").DownSelf);
-        Assert.Equal(
-            [Node("n1"), Node("n2"), Node("n3"), Node("n4"), Node("n5")],
-            CredibleReachability.Unreachable(view, Node("n4")).ToArray());
-        Assert.Equal([Node("n1"), Node("n2")], CredibleReachability.Unreachable(MajorityHoldingStaleAccusations(), Node("n4")).ToArray());
+        var decision = Decide(view, "n4");
+        Assert.False(decision.DownSelf, decision.Reason);
+        Assert.Equal([Node("n1"), Node("n2")], decision.ToDown.ToArray());
+        Assert.Equal([Node("n1"), Node("n2")], CredibleReachability.CutOffObservers(view, Node("n4")).ToArray());
     }
 
     [Fact]
