@@ -243,4 +243,113 @@ public sealed class DowningDeciderTests
             .WithUnreachable("n1", "n2");
         Assert.True(Decide(quiet, "n1").IsNothing);
     }
+
+    private static Gossip Five() =>
+        GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4), Member("n5", startupMs: 5));
+
+    [Fact]
+    public void A_deaf_member_is_downed_by_the_healthy_four_and_downs_itself()
+    {
+        // n3 receives nothing but everything it sends arrives: it accuses everyone, nobody accuses
+        // it. Before, each healthy node found itself accused by a credible n3, counted "1 of 5" and
+        // downed itself (the simulation, seeds 7 and 8).
+        var healthyView = Five().WithUnreachable("n3", "n1", "n2", "n4", "n5");
+        foreach (var self in new[] { "n1", "n2", "n4", "n5" })
+        {
+            var decision = Decide(healthyView, self);
+            Assert.False(decision.DownSelf, $"{self}: {decision.Reason}");
+            Assert.Equal([Node("n3")], decision.ToDown.ToArray());
+            Assert.Contains("4 of 5", decision.Reason, StringComparison.Ordinal);
+        }
+
+        // n3's own view: no row of the others changes any more (their gossip does not reach it).
+        var deafView = Five().WithUnreachable("n3", "n1", "n2", "n4", "n5");
+        var deaf = Decide(deafView, "n3");
+        Assert.True(deaf.DownSelf, deaf.Reason);
+        Assert.Contains("1 of 5", deaf.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_deaf_oldest_member_is_downed_and_breaks_no_tie_for_anyone()
+    {
+        var view = Five().WithUnreachable("n1", "n2", "n3", "n4", "n5");
+        var decision = Decide(view, "n2");
+        Assert.False(decision.DownSelf, decision.Reason);
+        Assert.Equal([Node("n1")], decision.ToDown.ToArray());
+        Assert.True(Decide(view, "n1").DownSelf);
+        Assert.True(Decide(view, "n1", DowningStrategy.KeepOldest).DownSelf);
+        Assert.False(Decide(view, "n2", DowningStrategy.KeepOldest).DownSelf);
+    }
+
+    [Fact]
+    public void A_member_deaf_to_some_members_only_is_the_one_downed()
+    {
+        // n3 does not hear n1 and n2 but hears n4 and n5: its broken links all end at n3, so it is
+        // downed alone (before, n1 and n2 were downed: n3, n4 and n5 kept as 3 of 5).
+        var view = Five().WithUnreachable("n3", "n1", "n2");
+        foreach (var self in new[] { "n1", "n2", "n4", "n5" })
+        {
+            var decision = Decide(view, self);
+            Assert.False(decision.DownSelf, $"{self}: {decision.Reason}");
+            Assert.Equal([Node("n3")], decision.ToDown.ToArray());
+        }
+
+        Assert.True(Decide(view, "n3").DownSelf);
+    }
+
+    [Fact]
+    public void Two_deaf_members_are_downed_by_the_three_others()
+    {
+        var healthyView = Five().WithUnreachable("n3", "n1", "n2", "n4", "n5").WithUnreachable("n4", "n1", "n2", "n3", "n5");
+        foreach (var self in new[] { "n1", "n2", "n5" })
+        {
+            var decision = Decide(healthyView, self);
+            Assert.False(decision.DownSelf, $"{self}: {decision.Reason}");
+            Assert.Equal([Node("n3"), Node("n4")], decision.ToDown.ToArray());
+        }
+
+        // Each deaf node holds only its own current row (the other's gossip does not reach it).
+        Assert.True(Decide(Five().WithUnreachable("n3", "n1", "n2", "n4", "n5"), "n3").DownSelf);
+        Assert.True(Decide(Five().WithUnreachable("n4", "n1", "n2", "n3", "n5"), "n4").DownSelf);
+    }
+
+    [Fact]
+    public void A_deaf_member_on_the_bigger_side_of_a_partition_leaves_no_side_a_majority()
+    {
+        // {n1, n2, n3} | {n4, n5}, and n3 is deaf: only n1 and n2 hear each other on the 3-side, so
+        // neither side keeps (2 of 5 each) and nobody is left, but no two sides keep.
+        var bigSide = Five()
+            .WithUnreachable("n1", "n4", "n5")
+            .WithUnreachable("n2", "n4", "n5")
+            .WithUnreachable("n3", "n1", "n2", "n4", "n5");
+        var smallSide = Five()
+            .WithUnreachable("n4", "n1", "n2", "n3")
+            .WithUnreachable("n5", "n1", "n2", "n3");
+        foreach (var self in new[] { "n1", "n2", "n3" })
+        {
+            var decision = Decide(bigSide, self);
+            Assert.True(decision.DownSelf, $"{self}: {decision.Reason}");
+        }
+
+        Assert.Contains("2 of 5", Decide(bigSide, "n1").Reason, StringComparison.Ordinal);
+        Assert.True(Decide(smallSide, "n4").DownSelf);
+        Assert.True(Decide(smallSide, "n5").DownSelf);
+    }
+
+    [Fact]
+    public void A_deaf_member_on_the_smaller_side_of_a_partition_does_not_change_the_verdict()
+    {
+        // {n1, n2, n3} | {n4, n5}, and n5 is deaf: the 3-side keeps, the 2-side loses.
+        var bigSide = Five()
+            .WithUnreachable("n1", "n4", "n5")
+            .WithUnreachable("n2", "n4", "n5")
+            .WithUnreachable("n3", "n4", "n5");
+        var smallSide = Five()
+            .WithUnreachable("n4", "n1", "n2", "n3")
+            .WithUnreachable("n5", "n1", "n2", "n3", "n4");
+        Assert.False(Decide(bigSide, "n1").DownSelf);
+        Assert.Equal([Node("n4"), Node("n5")], Decide(bigSide, "n2").ToDown.ToArray());
+        Assert.True(Decide(smallSide, "n4").DownSelf);
+        Assert.True(Decide(smallSide, "n5").DownSelf);
+    }
 }
