@@ -52,6 +52,12 @@ public sealed class StatsRefreshTests(ITestOutputHelper output)
             () => n1.Logs.Entries.Any(e => e.Exception?.Message is { } m
                 && m.Contains("the stats refresh failed: injected failure of CountLogEntriesAsync", StringComparison.Ordinal)),
             "the count failed the coordinator, naming the stats refresh");
+
+        // The failure is logged before the restart begins: until the new instance has started,
+        // the node may still show the old instance's Ready.
+        await cluster.AwaitAsync(
+            () => n1.Logs.Entries.Count(e => e.Message.Contains("Sync of n1 started", StringComparison.Ordinal)) == 2,
+            "the coordinator started again");
         await cluster.AwaitSyncReadyAsync([n1]);
         Assert.True((await n1.PutAsync(Tags, "after", "1")).IsWritten);
         await cluster.AwaitConvergedAsync([Tags], minCount: 1);
