@@ -53,7 +53,12 @@ public static class CredibleReachability
     public static ImmutableSortedSet<UniqueNode> Unreachable(Gossip gossip, UniqueNode self)
     {
         ArgumentNullException.ThrowIfNull(gossip);
-        var cutOff = CutOffObservers(gossip, self);
+        return Unreachable(gossip, CutOffObservers(gossip, self));
+    }
+
+    /// <summary>The same, with the <see cref="CutOffObservers"/> already known.</summary>
+    internal static ImmutableSortedSet<UniqueNode> Unreachable(Gossip gossip, ImmutableSortedSet<UniqueNode> cutOff)
+    {
         var builder = ImmutableSortedSet.CreateBuilder(UniqueNodeOrder.Instance);
         foreach (var (observer, row) in gossip.Reachability.Rows)
         {
@@ -93,7 +98,7 @@ public static class CredibleReachability
     {
         ArgumentNullException.ThrowIfNull(gossip);
         var cutOff = CutOffObservers(gossip, self);
-        return Unreachable(gossip, self)
+        return Unreachable(gossip, cutOff)
             .Where(n => gossip.MemberOf(n) is { Status: MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving })
             .Concat(FrozenLeavers(gossip, cutOff))
             .ToImmutableSortedSet(UniqueNodeOrder.Instance);

@@ -38,7 +38,7 @@ public static class DowningDecider
         // cut can never be retracted here, so it does not count against anyone (a majority that
         // its minority had accused a moment before the cut downed itself: "0 of 5").
         var cutOff = CredibleReachability.CutOffObservers(gossip, self);
-        var accused = CredibleReachability.Unreachable(gossip, self);
+        var accused = CredibleReachability.Unreachable(gossip, cutOff);
         var unreachable = gossip.Members.Values
             .Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving && accused.Contains(m.Node))
             .ToList();
