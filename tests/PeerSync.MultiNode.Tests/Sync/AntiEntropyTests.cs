@@ -1,5 +1,4 @@
 using PeerSync.Hosting.Options;
-using PeerSync.Hosting.Sync;
 using PeerSync.Sync.Clock;
 using PeerSync.Sync.Records;
 using PeerSync.Sync.Storage;
@@ -101,7 +100,7 @@ public sealed class AntiEntropyTests(ITestOutputHelper output)
             () => n1.Logs.Entries.Any(e => e.Exception?.Message is { } m && m.Contains("bucket entries", StringComparison.Ordinal)
                 && m.Contains("failed: injected failure of ReadBucketEntriesAsync", StringComparison.Ordinal)),
             "the entries read failed the coordinator, naming the read");
-        await cluster.AwaitAsync(() => n1.Logs.Entries.Count(e => e.Message.Contains("Sync of n1 started", StringComparison.Ordinal)) == 2, "the coordinator started again");
+        await cluster.AwaitAsync(() => n1.CoordinatorStarts() == 2, "the coordinator started again");
         await cluster.AwaitSyncReadyAsync([n1]);
         await cluster.AwaitConvergedAsync([Tags], minCount: 1);
         Assert.Null(await n2.Host().Store.GetAsync(Tags, RecordKey.Parse("phantom")));
@@ -128,7 +127,7 @@ public sealed class AntiEntropyTests(ITestOutputHelper output)
             await PlantPhantomAsync(n1, n2);
             await entriesRead.Made.WaitAsync(TimeSpan.FromSeconds(60));
             control.FailNext("SealAsync");
-            await cluster.AwaitAsync(() => Starts(n1) == 2, "the coordinator started again after its seal failed");
+            await cluster.AwaitAsync(() => n1.CoordinatorStarts() == 2, "the coordinator started again after its seal failed");
         }
         finally
         {
@@ -141,12 +140,9 @@ public sealed class AntiEntropyTests(ITestOutputHelper output)
         await cluster.AwaitSyncReadyAsync([n1]);
         await cluster.AwaitConvergedAsync([Tags], minCount: 1);
         Assert.Null(await n2.Host().Store.GetAsync(Tags, RecordKey.Parse("phantom")));
-        Assert.Equal(2, Starts(n1));
+        Assert.Equal(2, n1.CoordinatorStarts());
         Assert.Single(n1.Logs.Entries, e => e.Message.Contains("/system/sync failed", StringComparison.Ordinal));
     }
-
-    private static int Starts(MultiNodeNode node) =>
-        node.Logs.Entries.Count(e => e.Message.Contains($"Sync of {node.Id} started", StringComparison.Ordinal));
 
     /// <summary>
     /// Two nodes that compare digests every 500 ms (rounds time out after 2 s), n1's store behind a
@@ -154,16 +150,14 @@ public sealed class AntiEntropyTests(ITestOutputHelper output)
     /// </summary>
     private async Task<(MultiNodeCluster Cluster, FaultyStore Control)> StartTwoComparingOftenAsync()
     {
-        FaultyStore? control = null;
-        var cluster = await SyncTestCluster.StartAsync(
+        var (cluster, control) = await StartWithFaultyN1Async(
             2,
             output,
             (o, _) =>
             {
                 o.Sync.AntiEntropyInterval = TimeSpan.FromMilliseconds(500);
                 o.Sync.AntiEntropyRoundTimeout = TimeSpan.FromSeconds(2);
-            },
-            settings: node => new SyncComponentSettings { WrapStore = node.Index == 1 ? store => FaultyStore.Wrap(store, out control) : null });
+            });
         try
         {
             await cluster.AwaitConvergenceAsync();
@@ -175,7 +169,7 @@ public sealed class AntiEntropyTests(ITestOutputHelper output)
             // wait for the stream too, so that n2's watermark of n1 covers the phantom planted below.
             var n2Store = cluster["n2"].Host().Store;
             await cluster.AwaitAsync(() => n2Store.ReadProgressAsync().GetAwaiter().GetResult().Applied[before.Origin] >= before.Hlc, "n2's watermark of n1 covers n1's write");
-            return (cluster, control!);
+            return (cluster, control);
         }
         catch
         {

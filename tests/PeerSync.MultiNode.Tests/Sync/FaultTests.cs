@@ -66,20 +66,17 @@ public sealed class FaultTests(ITestOutputHelper output)
     [Fact]
     public async Task A_store_failure_restarts_the_coordinator_and_replication_goes_on()
     {
-        FaultyStore? control = null;
-        await using var cluster = await SyncTestCluster.StartAsync(2, output, settings: node => new PeerSync.Hosting.Sync.SyncComponentSettings
-        {
-            WrapStore = node.Index == 1 ? store => FaultyStore.Wrap(store, out control) : null,
-        });
+        var (cluster, control) = await StartWithFaultyN1Async(2, output);
+        await using var _ = cluster;
         await cluster.AwaitConvergenceAsync();
         await cluster.AwaitSyncReadyAsync();
         var (n1, n2) = (cluster["n1"], cluster["n2"]);
         await n1.PutAsync(Tags, "before", "1");
         await cluster.AwaitConvergedAsync([Tags], minCount: 1);
 
-        control!.FailNext("SealAsync");
+        control.FailNext("SealAsync");
         await cluster.AwaitAsync(() => n1.Logs.Entries.Any(e => e.Message.Contains("injected failure of SealAsync", StringComparison.Ordinal) || (e.Exception?.Message.Contains("injected failure", StringComparison.Ordinal) ?? false)), "the coordinator failed");
-        await cluster.AwaitAsync(() => n1.Logs.Entries.Count(e => e.Message.Contains("Sync of n1 started", StringComparison.Ordinal)) == 2, "the coordinator started again");
+        await cluster.AwaitAsync(() => n1.CoordinatorStarts() == 2, "the coordinator started again");
         await cluster.AwaitSyncReadyAsync([n1]);
         Assert.True((await n1.PutAsync(Tags, "after", "2")).IsWritten);
         Assert.True((await n2.PutAsync(Tags, "from-n2", "3")).IsWritten);

@@ -1,4 +1,3 @@
-using PeerSync.Hosting.Sync;
 using PeerSync.TestKit.MultiNode;
 using Xunit.Abstractions;
 using static PeerSync.MultiNode.Tests.Sync.SyncTestCluster;
@@ -56,7 +55,7 @@ public sealed class StatsRefreshTests(ITestOutputHelper output)
         // The failure is logged before the restart begins: until the new instance has started,
         // the node may still show the old instance's Ready.
         await cluster.AwaitAsync(
-            () => n1.Logs.Entries.Count(e => e.Message.Contains("Sync of n1 started", StringComparison.Ordinal)) == 2,
+            () => n1.CoordinatorStarts() == 2,
             "the coordinator started again");
         await cluster.AwaitSyncReadyAsync([n1]);
         Assert.True((await n1.PutAsync(Tags, "after", "1")).IsWritten);
@@ -66,16 +65,12 @@ public sealed class StatsRefreshTests(ITestOutputHelper output)
     /// <summary>Two nodes, n1's store behind a <see cref="FaultyStore"/>, sync ready.</summary>
     private async Task<(MultiNodeCluster Cluster, FaultyStore Control)> StartTwoAsync()
     {
-        FaultyStore? control = null;
-        var cluster = await SyncTestCluster.StartAsync(
-            2,
-            output,
-            settings: node => new SyncComponentSettings { WrapStore = node.Index == 1 ? store => FaultyStore.Wrap(store, out control) : null });
+        var (cluster, control) = await StartWithFaultyN1Async(2, output);
         try
         {
             await cluster.AwaitConvergenceAsync();
             await cluster.AwaitSyncReadyAsync();
-            return (cluster, control!);
+            return (cluster, control);
         }
         catch
         {

@@ -46,10 +46,29 @@ internal static class SyncTestCluster
         return MultiNodeCluster.StartAsync(nodes, options, output);
     }
 
+    /// <summary>Starts a cluster (as <see cref="StartAsync"/>) whose n1 keeps its records behind a <see cref="FaultyStore"/>; returns that store's control.</summary>
+    public static async Task<(MultiNodeCluster Cluster, FaultyStore Control)> StartWithFaultyN1Async(
+        int nodes,
+        ITestOutputHelper output,
+        Action<PeerSyncOptions, int>? configure = null)
+    {
+        FaultyStore? control = null;
+        var cluster = await StartAsync(
+            nodes,
+            output,
+            configure,
+            settings: node => new SyncComponentSettings { WrapStore = node.Index == 1 ? store => FaultyStore.Wrap(store, out control) : null });
+        return (cluster, control!);
+    }
+
     public static SyncComponent Sync(this MultiNodeNode node) =>
         node.Node.Component<SyncComponent>() ?? throw new InvalidOperationException($"{node} runs no sync component");
 
     public static SyncHost Host(this MultiNodeNode node) => node.Sync().Host;
+
+    /// <summary>How many times the node's sync coordinator has started (its first start and every restart), read from its log.</summary>
+    public static int CoordinatorStarts(this MultiNodeNode node) =>
+        node.Logs.Entries.Count(e => e.Message.Contains($"Sync of {node.Id} started", StringComparison.Ordinal));
 
     public static Task AwaitSyncReadyAsync(this MultiNodeCluster cluster, IEnumerable<MultiNodeNode>? nodes = null, TimeSpan? timeout = null)
     {

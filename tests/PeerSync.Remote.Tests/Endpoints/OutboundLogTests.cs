@@ -227,4 +227,21 @@ public sealed class OutboundLogTests
         Assert.Equal(201UL, Append(log, "b", "after"));
         Assert.Equal([(201UL, "peersync://sys@127.0.0.1:4001/user/b")], TakeAll(log, peer));
     }
+
+    [Fact]
+    public void OutboundLog_restart_for_a_new_incarnation_keeps_only_a_few_free_chunks()
+    {
+        var log = new OutboundLog(chunkBytes: 1024);
+        for (var i = 0; i < 200; i++)
+        {
+            Append(log, "a", $"m{i}", payloadBytes: 100);
+        }
+
+        TakeAll(log, new InboundTables());
+
+        // Everything the old incarnation held goes (sent entries to dead letters, unsent ones back
+        // to the caller): the log is empty and does not hold the old traffic's chunks.
+        log.Restart([], []);
+        Assert.Equal(OutboundLog.IdleFreeChunks, log.FreeChunkCount);
+    }
 }
