@@ -8,8 +8,8 @@ namespace PeerSync.Cluster.Downing;
 /// Which indirectly connected members to down (docs/design/downing.md, "Broken links"): the fewest
 /// that leave no broken link among the rest (a minimum vertex cover of the broken links between
 /// them), and among those the set that keeps the oldest members. One broken link a ↮ b downs the
-/// younger end; a member deaf to some members only is the one member on all of its broken links and
-/// is downed alone; k members with broken links between all of them keep the oldest.
+/// younger end; the one member on all of the broken links (a ↮ b ↮ c: b) is downed alone; k members
+/// with broken links between all of them keep the oldest.
 /// </summary>
 public static class BrokenLinkCover
 {

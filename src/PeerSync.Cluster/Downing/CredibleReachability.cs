@@ -6,14 +6,16 @@ namespace PeerSync.Cluster.Downing;
 
 /// <summary>
 /// Which reachability rows a node may hold against members when it decides a split
-/// (docs/design/downing.md, "Stale testimony" and "Deaf nodes"). Downing reads the rows as broken
-/// links, in both directions: an observer that does not hear a member and a member that is not
-/// heard are on two sides of one broken link, whichever end lost the traffic (the failure detector
-/// is push-based, so only the end that cannot receive notices; Akka's request/response heartbeats
-/// make both ends notice). A row is frozen once its observer is cut off: an accusation it made just
-/// before a partition (its inbound heartbeats lagged, say) can never be retracted on this side. So a
-/// node discounts the rows of observers that it and every member it hears have a broken link with;
-/// every other live observer's links count.
+/// (docs/design/downing.md, "Stale testimony" and "Deaf nodes"). A row is frozen once its observer
+/// is cut off: an accusation it made just before a partition (its inbound heartbeats lagged, say)
+/// can never be retracted on this side. So a node discounts the rows of observers that it and every
+/// member it has an intact link with have a broken link with. To find them, rows are read as broken
+/// links in both directions: an observer that does not hear a member and a member that is not heard
+/// are on two ends of one broken link, whichever end lost the traffic (the failure detector is
+/// push-based, so only the end that cannot receive notices). A deaf member, which accuses everyone
+/// and which nobody accuses, is so cut off from the healthy side. What counts against a member is
+/// still an accusation, never its reverse reading: the first member to detect a crash is not
+/// unreachable because its side-mates have not detected it yet.
 /// </summary>
 public static class CredibleReachability
 {
@@ -75,26 +77,34 @@ public static class CredibleReachability
     }
 
     /// <summary>
-    /// The members that some live observer whose row <paramref name="self"/> does not discount has a
-    /// broken link with: the members such an observer accuses, and such observers' accusers. Its
-    /// Joining, Up and Leaving members are the set the downing strategy decides on (and whose
-    /// stability it waits for).
+    /// The members that some live observer whose row <paramref name="self"/> does not discount
+    /// accuses, and the cut-off observers themselves: the cluster view's unreachable set without the
+    /// frozen rows, plus the members this node's whole side has a broken link with (a deaf member
+    /// among them, which nobody accuses). Its Joining, Up and Leaving members are the set the
+    /// downing strategy decides on (and whose stability it waits for).
     /// </summary>
     public static ImmutableSortedSet<UniqueNode> Unreachable(Gossip gossip, UniqueNode self)
     {
         ArgumentNullException.ThrowIfNull(gossip);
         var links = BrokenLinks(gossip);
-        return Unreachable(links, CutOffObservers(links, self));
+        return Unreachable(gossip, links, CutOffObservers(links, self));
     }
 
-    internal static ImmutableSortedSet<UniqueNode> Unreachable(ImmutableSortedDictionary<UniqueNode, ImmutableSortedSet<UniqueNode>> links, ImmutableSortedSet<UniqueNode> cutOff)
+    /// <summary>
+    /// The same, with the <see cref="BrokenLinks"/> and <see cref="CutOffObservers"/> already known.
+    /// Only the accusations count here, never their reverse reading: a member is not unreachable
+    /// because it accuses someone (downing.md, "Deaf nodes": the first member to detect a crash
+    /// would otherwise be on no side until the rest of its side's rows arrive).
+    /// </summary>
+    internal static ImmutableSortedSet<UniqueNode> Unreachable(Gossip gossip, ImmutableSortedDictionary<UniqueNode, ImmutableSortedSet<UniqueNode>> links, ImmutableSortedSet<UniqueNode> cutOff)
     {
         var builder = ImmutableSortedSet.CreateBuilder(UniqueNodeOrder.Instance);
-        foreach (var (observer, broken) in links)
+        builder.UnionWith(cutOff);
+        foreach (var observer in links.Keys)
         {
             if (!cutOff.Contains(observer))
             {
-                builder.UnionWith(broken);
+                builder.UnionWith(gossip.Reachability.RowOf(observer).Unreachable.Where(gossip.Members.ContainsKey));
             }
         }
 
@@ -129,7 +139,7 @@ public static class CredibleReachability
         ArgumentNullException.ThrowIfNull(gossip);
         var links = BrokenLinks(gossip);
         var cutOff = CutOffObservers(links, self);
-        return Unreachable(links, cutOff)
+        return Unreachable(gossip, links, cutOff)
             .Where(n => gossip.MemberOf(n) is { Status: MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving })
             .Concat(FrozenLeavers(gossip, cutOff))
             .ToImmutableSortedSet(UniqueNodeOrder.Instance);

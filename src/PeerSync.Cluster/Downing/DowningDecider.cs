@@ -37,12 +37,13 @@ public static class DowningDecider
         // Rows of observers cut off from this whole side are frozen: what they said just before the
         // cut can never be retracted here, so it does not count against anyone (a majority that
         // its minority had accused a moment before the cut downed itself: "0 of 5").
-        // Rows are read as broken links, in both directions: a deaf member (it hears nobody, everyone
-        // hears it) is cut off from the rest as a member nobody hears would be (downing.md, "Deaf
-        // nodes"), instead of putting everyone it accuses on no side.
+        // Which observers are cut off is read on broken links, in both directions: a deaf member (it
+        // hears nobody, everyone hears it) is cut off from the rest as a member nobody hears would
+        // be (downing.md, "Deaf nodes"), instead of putting everyone it accuses on no side. Only
+        // accusations count against members: an accuser is not put on no side by its own accusation.
         var links = CredibleReachability.BrokenLinks(gossip);
         var cutOff = CredibleReachability.CutOffObservers(links, self);
-        var accused = CredibleReachability.Unreachable(links, cutOff);
+        var accused = CredibleReachability.Unreachable(gossip, links, cutOff);
         var unreachable = gossip.Members.Values
             .Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving && accused.Contains(m.Node))
             .ToList();

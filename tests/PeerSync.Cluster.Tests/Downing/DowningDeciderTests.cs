@@ -13,7 +13,7 @@ public sealed class DowningDeciderTests
     private static (Gossip Majority, Gossip Minority) Split32()
     {
         var all = GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4), Member("n5", startupMs: 5));
-        var majority = all.WithUnreachable("n1", "n4", "n5").WithUnreachable("n2", "n4", "n5").WithUnreachable("n3", "n4", "n5");
+        var majority = all.WithUnreachable("n1", "n4", "n5").WithUnreachable("n2", "n4", "n5");
         var minority = all.WithUnreachable("n4", "n1", "n2", "n3").WithUnreachable("n5", "n1", "n2", "n3");
         return (majority, minority);
     }
@@ -33,8 +33,8 @@ public sealed class DowningDeciderTests
     public void Keep_majority_breaks_a_tie_by_the_oldest_member()
     {
         var all = GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4));
-        var withOldest = all.WithUnreachable("n1", "n3", "n4").WithUnreachable("n2", "n3", "n4");
-        var withoutOldest = all.WithUnreachable("n3", "n1", "n2").WithUnreachable("n4", "n1", "n2");
+        var withOldest = all.WithUnreachable("n1", "n3", "n4");
+        var withoutOldest = all.WithUnreachable("n3", "n1", "n2");
         Assert.False(Decide(withOldest, "n1").DownSelf);
         Assert.True(Decide(withoutOldest, "n3").DownSelf);
     }
@@ -282,19 +282,54 @@ public sealed class DowningDeciderTests
     }
 
     [Fact]
-    public void A_member_deaf_to_some_members_only_is_the_one_downed()
+    public void A_member_deaf_to_some_members_only_is_judged_as_one_way_losses_the_members_it_does_not_hear_are_downed()
     {
-        // n3 does not hear n1 and n2 but hears n4 and n5: its broken links all end at n3, so it is
-        // downed alone (before, n1 and n2 were downed: n3, n4 and n5 kept as 3 of 5).
+        // n3 does not hear n1 and n2 but hears n4 and n5. The view cannot tell this from n3 being the
+        // first to detect a crash of n1 and n2 (the rows of n4 and n5 not in yet), so it is judged
+        // as that crash would be: n3, n4 and n5 keep as 3 of 5 and down n1 and n2, who down
+        // themselves too (as on main; the branch that read every row both ways downed n3 here, and
+        // so downed the first detector of a two-member crash whose other survivors detected late).
         var view = Five().WithUnreachable("n3", "n1", "n2");
-        foreach (var self in new[] { "n1", "n2", "n4", "n5" })
+        foreach (var self in new[] { "n3", "n4", "n5" })
         {
             var decision = Decide(view, self);
             Assert.False(decision.DownSelf, $"{self}: {decision.Reason}");
-            Assert.Equal([Node("n3")], decision.ToDown.ToArray());
+            Assert.Equal([Node("n1"), Node("n2")], decision.ToDown.ToArray());
         }
 
-        Assert.True(Decide(view, "n3").DownSelf);
+        Assert.Contains(Node("n1"), Decide(view, "n1").ToDown);
+        Assert.Contains(Node("n2"), Decide(view, "n2").ToDown);
+    }
+
+    [Fact]
+    public void The_first_member_to_detect_a_crash_stays_on_its_side_until_the_others_detect_it_too()
+    {
+        // Only n2's row accuses the crashed oldest n1 so far (n3 detects late). Read both ways, the
+        // link n2 - n1 put n2 on no side and the broken-link rule downed n2, the younger end.
+        var three = GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3));
+        var firstDetection = three.WithUnreachable("n2", "n1");
+        foreach (var self in new[] { "n2", "n3" })
+        {
+            var decision = Decide(firstDetection, self);
+            Assert.False(decision.DownSelf, $"{self}: {decision.Reason}");
+            Assert.Equal([Node("n1")], decision.ToDown.ToArray());
+            Assert.Equal([Node("n1")], CredibleReachability.Undecided(firstDetection, Node(self)).ToArray());
+        }
+
+        // Once n3 detects too, the set the stability clock follows is the same: no restart.
+        var bothDetected = firstDetection.WithUnreachable("n3", "n1");
+        Assert.Equal([Node("n1")], CredibleReachability.Undecided(bothDetected, Node("n2")).ToArray());
+        Assert.Equal([Node("n1")], Decide(bothDetected, "n3").ToDown.ToArray());
+
+        // Two members crashed (or cut off by a partition), n1 detected both first: n1 is not "deaf to
+        // two members", it keeps with n2 and n3 (the minimum cover of the links read both ways was n1).
+        var twoCrashed = Five().WithUnreachable("n1", "n4", "n5");
+        foreach (var self in new[] { "n1", "n2", "n3" })
+        {
+            var decision = Decide(twoCrashed, self);
+            Assert.False(decision.DownSelf, $"{self}: {decision.Reason}");
+            Assert.Equal([Node("n4"), Node("n5")], decision.ToDown.ToArray());
+        }
     }
 
     [Fact]
