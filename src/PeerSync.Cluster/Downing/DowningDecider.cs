@@ -61,9 +61,10 @@ public static class DowningDecider
 
         // Members that only other unreachable members have broken links with (no observer on the
         // reachable side has one) are not cut off by a partition but by broken links between them
-        // (a <-/-> b, or a member deaf to some members only). The sides are ambiguous there: down
-        // the fewest of them that leaves no broken link among the rest, keeping the oldest where
-        // there is a choice (for one link: the younger end).
+        // (a <-/-> b, each accusing the other, or a chain of such links). The sides are ambiguous
+        // there: down the fewest of them that leaves no broken link among the rest, keeping the
+        // oldest where there is a choice (for one link: the younger end). A one-way loss alone
+        // never comes here: its accuser is credible, outside U, and has the link.
         var indirect = unreachable
             .Where(m => !links.Any(kv =>
                 !unreachableSet.Contains(kv.Key)
