@@ -37,8 +37,13 @@ public static class DowningDecider
         // Rows of observers cut off from this whole side are frozen: what they said just before the
         // cut can never be retracted here, so it does not count against anyone (a majority that
         // its minority had accused a moment before the cut downed itself: "0 of 5").
-        var cutOff = CredibleReachability.CutOffObservers(gossip, self);
-        var accused = CredibleReachability.Unreachable(gossip, cutOff);
+        // Which observers are cut off is read on broken links, in both directions: a deaf member (it
+        // hears nobody, everyone hears it) is cut off from the rest as a member nobody hears would
+        // be (downing.md, "Deaf nodes"), instead of putting everyone it accuses on no side. Only
+        // accusations count against members: an accuser is not put on no side by its own accusation.
+        var links = CredibleReachability.BrokenLinks(gossip);
+        var cutOff = CredibleReachability.CutOffObservers(links, self);
+        var accused = CredibleReachability.Unreachable(gossip, links, cutOff);
         var unreachable = gossip.Members.Values
             .Where(m => m.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving && accused.Contains(m.Node))
             .ToList();
@@ -54,29 +59,31 @@ public static class DowningDecider
                 : new DowningDecision(frozenLeavers, false, Text($"members cut off while exiting {string.Join(", ", frozenLeavers)} are downed: their rows are frozen"));
         }
 
-        // Members that only other unreachable members accuse (no observer on the reachable side
-        // does) are not cut off by a partition but by a broken link between them (a <-/-> b).
-        // The sides are ambiguous there: keep the oldest of them, down the rest.
+        // Members that only other unreachable members have broken links with (no observer on the
+        // reachable side has one) are not cut off by a partition but by broken links between them
+        // (a <-/-> b, each accusing the other, or a chain of such links). The sides are ambiguous
+        // there: down the fewest of them that leaves no broken link among the rest, keeping the
+        // oldest where there is a choice (for one link: the younger end). A one-way loss alone
+        // never comes here: its accuser is credible, outside U, and has the link.
         var indirect = unreachable
-            .Where(m => !gossip.Reachability.Rows.Any(row =>
-                !unreachableSet.Contains(row.Key)
-                && CredibleReachability.IsCredible(gossip, cutOff, row.Key)
-                && row.Value.Unreachable.Contains(m.Node)))
+            .Where(m => !links.Any(kv =>
+                !unreachableSet.Contains(kv.Key)
+                && !cutOff.Contains(kv.Key)
+                && kv.Value.Contains(m.Node)))
             .OrderBy(m => m, Member.AgeOrder.Instance)
             .ToList();
         // Only meaningful when a healthy side exists to vouch for the rest: with nobody reachable
         // outside the accused (an isolated or paused node reading stale rows) it would let a lone
         // node keep itself and down everyone else.
         var healthySideExists = counted.Any(m => !unreachableSet.Contains(m.Node));
-        if (indirect.Count > 1 && healthySideExists)
+        if (indirect.Count > 1 && healthySideExists && BrokenLinkCover.Of(indirect.Select(m => m.Node).ToList(), links) is { Count: > 0 } drop)
         {
-            var keep = indirect[0];
-            var drop = indirect.Skip(1).Select(m => m.Node).ToImmutableSortedSet(UniqueNodeOrder.Instance);
+            var kept = indirect.Select(m => m.Node).Where(n => !drop.Contains(n)).ToList();
             var selfDropped = drop.Contains(self);
             return new DowningDecision(
                 selfDropped ? none : drop,
                 selfDropped,
-                Text($"indirectly connected members {string.Join(", ", drop)} are downed; {keep.Node} (the oldest of them) is kept"));
+                Text($"indirectly connected members {string.Join(", ", drop)} are downed; {string.Join(", ", kept)} (no broken link left among them) {(kept.Count == 1 ? "is" : "are")} kept"));
         }
 
         if (me.Status is not (MemberStatus.Up or MemberStatus.Leaving))

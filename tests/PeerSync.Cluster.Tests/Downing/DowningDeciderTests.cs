@@ -133,21 +133,44 @@ public sealed class DowningDeciderTests
     }
 
     [Fact]
-    public void An_accusation_still_counts_while_a_member_this_node_hears_still_hears_the_accuser()
+    public void An_accusation_still_counts_while_a_member_this_node_hears_keeps_an_intact_link_with_the_accuser()
     {
-        // n5 has not (yet) seen n1 unreachable, so n1 is not cut off from n4's side and its row,
-        // accusing n3, n4 and n5, may be current: n4 decides on it as before (it downs itself).
-        // The decision waits anyway until this set has been stable for stable-after.
+        // n5 still hears n1 and n1 still hears n5, so n1 is not cut off from n4's side and its row,
+        // accusing n3 and n4, may be current: it counts, and n1, n3 and n4 are cut off from each
+        // other by broken links while n5 reaches them all. The fewest to down is n1 (the broken-link
+        // rule); n2, which n4's whole side accuses, is left to the strategy once n1 is Down.
+        var view = GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4), Member("n5", startupMs: 5))
+            .WithUnreachable("n1", "n3", "n4")
+            .WithUnreachable("n3", "n1", "n2")
+            .WithUnreachable("n4", "n1", "n2")
+            .WithUnreachable("n5", "n2");
+        Assert.Equal([Node("n2")], CredibleReachability.CutOffObservers(view, Node("n4")).ToArray());
+        var decision = Decide(view, "n4");
+        Assert.False(decision.DownSelf, decision.Reason);
+        Assert.Equal([Node("n1")], decision.ToDown.ToArray());
+        Assert.Contains("indirectly connected", decision.Reason, StringComparison.Ordinal);
+        Assert.Equal(
+            [Node("n1"), Node("n2"), Node("n3"), Node("n4")],
+            CredibleReachability.Unreachable(view, Node("n4")).ToArray());
+        Assert.Equal([Node("n1"), Node("n2")], CredibleReachability.Unreachable(MajorityHoldingStaleAccusations(), Node("n4")).ToArray());
+    }
+
+    [Fact]
+    public void An_observer_that_does_not_hear_a_member_has_a_broken_link_with_it_even_if_that_member_hears_it()
+    {
+        // Rows are read as broken links in both directions: n1 does not hear n5, so n5, which has
+        // not accused n1 (it still hears it), is no intact link to n1 either. n1 is cut off from
+        // n4's whole side, its row no longer counts against n3, n4 and n5, and they keep as 3 of 5.
+        // Before, n4 waited for n5 to accuse n1 itself (and downed itself if the view stayed so).
         var view = GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4), Member("n5", startupMs: 5))
             .WithUnreachable("n1", "n3", "n4", "n5")
             .WithUnreachable("n3", "n1", "n2")
             .WithUnreachable("n4", "n1", "n2")
             .WithUnreachable("n5", "n2");
-        Assert.True(Decide(view, "n4").DownSelf);
-        Assert.Equal(
-            [Node("n1"), Node("n2"), Node("n3"), Node("n4"), Node("n5")],
-            CredibleReachability.Unreachable(view, Node("n4")).ToArray());
-        Assert.Equal([Node("n1"), Node("n2")], CredibleReachability.Unreachable(MajorityHoldingStaleAccusations(), Node("n4")).ToArray());
+        var decision = Decide(view, "n4");
+        Assert.False(decision.DownSelf, decision.Reason);
+        Assert.Equal([Node("n1"), Node("n2")], decision.ToDown.ToArray());
+        Assert.Equal([Node("n1"), Node("n2")], CredibleReachability.CutOffObservers(view, Node("n4")).ToArray());
     }
 
     [Fact]
@@ -219,5 +242,149 @@ public sealed class DowningDeciderTests
         var quiet = GossipOf(Member("n1", startupMs: 1), Member("n2", MemberStatus.Exiting, startupMs: 2))
             .WithUnreachable("n1", "n2");
         Assert.True(Decide(quiet, "n1").IsNothing);
+    }
+
+    private static Gossip Five() =>
+        GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3), Member("n4", startupMs: 4), Member("n5", startupMs: 5));
+
+    [Fact]
+    public void A_deaf_member_is_downed_by_the_healthy_four_and_downs_itself()
+    {
+        // n3 receives nothing but everything it sends arrives: it accuses everyone, nobody accuses
+        // it. Before, each healthy node found itself accused by a credible n3, counted "1 of 5" and
+        // downed itself (the simulation, seeds 7 and 8).
+        var healthyView = Five().WithUnreachable("n3", "n1", "n2", "n4", "n5");
+        foreach (var self in new[] { "n1", "n2", "n4", "n5" })
+        {
+            var decision = Decide(healthyView, self);
+            Assert.False(decision.DownSelf, $"{self}: {decision.Reason}");
+            Assert.Equal([Node("n3")], decision.ToDown.ToArray());
+            Assert.Contains("4 of 5", decision.Reason, StringComparison.Ordinal);
+        }
+
+        // n3's own view: no row of the others changes any more (their gossip does not reach it).
+        var deafView = Five().WithUnreachable("n3", "n1", "n2", "n4", "n5");
+        var deaf = Decide(deafView, "n3");
+        Assert.True(deaf.DownSelf, deaf.Reason);
+        Assert.Contains("1 of 5", deaf.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_deaf_oldest_member_is_downed_and_breaks_no_tie_for_anyone()
+    {
+        var view = Five().WithUnreachable("n1", "n2", "n3", "n4", "n5");
+        var decision = Decide(view, "n2");
+        Assert.False(decision.DownSelf, decision.Reason);
+        Assert.Equal([Node("n1")], decision.ToDown.ToArray());
+        Assert.True(Decide(view, "n1").DownSelf);
+        Assert.True(Decide(view, "n1", DowningStrategy.KeepOldest).DownSelf);
+        Assert.False(Decide(view, "n2", DowningStrategy.KeepOldest).DownSelf);
+    }
+
+    [Fact]
+    public void A_member_deaf_to_some_members_only_is_judged_as_one_way_losses_the_members_it_does_not_hear_are_downed()
+    {
+        // n3 does not hear n1 and n2 but hears n4 and n5. The view cannot tell this from n3 being the
+        // first to detect a crash of n1 and n2 (the rows of n4 and n5 not in yet), so it is judged
+        // as that crash would be: n3, n4 and n5 keep as 3 of 5 and down n1 and n2, who down
+        // themselves too (as on main; the branch that read every row both ways downed n3 here, and
+        // so downed the first detector of a two-member crash whose other survivors detected late).
+        var view = Five().WithUnreachable("n3", "n1", "n2");
+        foreach (var self in new[] { "n3", "n4", "n5" })
+        {
+            var decision = Decide(view, self);
+            Assert.False(decision.DownSelf, $"{self}: {decision.Reason}");
+            Assert.Equal([Node("n1"), Node("n2")], decision.ToDown.ToArray());
+        }
+
+        Assert.Contains(Node("n1"), Decide(view, "n1").ToDown);
+        Assert.Contains(Node("n2"), Decide(view, "n2").ToDown);
+    }
+
+    [Fact]
+    public void The_first_member_to_detect_a_crash_stays_on_its_side_until_the_others_detect_it_too()
+    {
+        // Only n2's row accuses the crashed oldest n1 so far (n3 detects late). Read both ways, the
+        // link n2 - n1 put n2 on no side and the broken-link rule downed n2, the younger end.
+        var three = GossipOf(Member("n1", startupMs: 1), Member("n2", startupMs: 2), Member("n3", startupMs: 3));
+        var firstDetection = three.WithUnreachable("n2", "n1");
+        foreach (var self in new[] { "n2", "n3" })
+        {
+            var decision = Decide(firstDetection, self);
+            Assert.False(decision.DownSelf, $"{self}: {decision.Reason}");
+            Assert.Equal([Node("n1")], decision.ToDown.ToArray());
+            Assert.Equal([Node("n1")], CredibleReachability.Undecided(firstDetection, Node(self)).ToArray());
+        }
+
+        // Once n3 detects too, the set the stability clock follows is the same: no restart.
+        var bothDetected = firstDetection.WithUnreachable("n3", "n1");
+        Assert.Equal([Node("n1")], CredibleReachability.Undecided(bothDetected, Node("n2")).ToArray());
+        Assert.Equal([Node("n1")], Decide(bothDetected, "n3").ToDown.ToArray());
+
+        // Two members crashed (or cut off by a partition), n1 detected both first: n1 is not "deaf to
+        // two members", it keeps with n2 and n3 (the minimum cover of the links read both ways was n1).
+        var twoCrashed = Five().WithUnreachable("n1", "n4", "n5");
+        foreach (var self in new[] { "n1", "n2", "n3" })
+        {
+            var decision = Decide(twoCrashed, self);
+            Assert.False(decision.DownSelf, $"{self}: {decision.Reason}");
+            Assert.Equal([Node("n4"), Node("n5")], decision.ToDown.ToArray());
+        }
+    }
+
+    [Fact]
+    public void Two_deaf_members_are_downed_by_the_three_others()
+    {
+        var healthyView = Five().WithUnreachable("n3", "n1", "n2", "n4", "n5").WithUnreachable("n4", "n1", "n2", "n3", "n5");
+        foreach (var self in new[] { "n1", "n2", "n5" })
+        {
+            var decision = Decide(healthyView, self);
+            Assert.False(decision.DownSelf, $"{self}: {decision.Reason}");
+            Assert.Equal([Node("n3"), Node("n4")], decision.ToDown.ToArray());
+        }
+
+        // Each deaf node holds only its own current row (the other's gossip does not reach it).
+        Assert.True(Decide(Five().WithUnreachable("n3", "n1", "n2", "n4", "n5"), "n3").DownSelf);
+        Assert.True(Decide(Five().WithUnreachable("n4", "n1", "n2", "n3", "n5"), "n4").DownSelf);
+    }
+
+    [Fact]
+    public void A_deaf_member_on_the_bigger_side_of_a_partition_leaves_no_side_a_majority()
+    {
+        // {n1, n2, n3} | {n4, n5}, and n3 is deaf: only n1 and n2 hear each other on the 3-side, so
+        // neither side keeps (2 of 5 each) and nobody is left, but no two sides keep.
+        var bigSide = Five()
+            .WithUnreachable("n1", "n4", "n5")
+            .WithUnreachable("n2", "n4", "n5")
+            .WithUnreachable("n3", "n1", "n2", "n4", "n5");
+        var smallSide = Five()
+            .WithUnreachable("n4", "n1", "n2", "n3")
+            .WithUnreachable("n5", "n1", "n2", "n3");
+        foreach (var self in new[] { "n1", "n2", "n3" })
+        {
+            var decision = Decide(bigSide, self);
+            Assert.True(decision.DownSelf, $"{self}: {decision.Reason}");
+        }
+
+        Assert.Contains("2 of 5", Decide(bigSide, "n1").Reason, StringComparison.Ordinal);
+        Assert.True(Decide(smallSide, "n4").DownSelf);
+        Assert.True(Decide(smallSide, "n5").DownSelf);
+    }
+
+    [Fact]
+    public void A_deaf_member_on_the_smaller_side_of_a_partition_does_not_change_the_verdict()
+    {
+        // {n1, n2, n3} | {n4, n5}, and n5 is deaf: the 3-side keeps, the 2-side loses.
+        var bigSide = Five()
+            .WithUnreachable("n1", "n4", "n5")
+            .WithUnreachable("n2", "n4", "n5")
+            .WithUnreachable("n3", "n4", "n5");
+        var smallSide = Five()
+            .WithUnreachable("n4", "n1", "n2", "n3")
+            .WithUnreachable("n5", "n1", "n2", "n3", "n4");
+        Assert.False(Decide(bigSide, "n1").DownSelf);
+        Assert.Equal([Node("n4"), Node("n5")], Decide(bigSide, "n2").ToDown.ToArray());
+        Assert.True(Decide(smallSide, "n4").DownSelf);
+        Assert.True(Decide(smallSide, "n5").DownSelf);
     }
 }

@@ -19,22 +19,25 @@ public sealed class SeedSweepTests(ITestOutputHelper output)
         (ulong.TryParse(Environment.GetEnvironmentVariable("PEERSYNC_SIM_SEED_START"), NumberStyles.None, CultureInfo.InvariantCulture, out var start) ? start : 1,
          int.TryParse(Environment.GetEnvironmentVariable("PEERSYNC_SIM_SEED_COUNT"), NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : DefaultSeeds);
 
-    public static SimCluster Run(ulong seed, bool recordNotices = false)
+    public static SimCluster Run(ulong seed, bool recordNotices = false, bool deafMembers = false)
     {
-        var sim = Start(seed, recordNotices);
+        var sim = Start(seed, recordNotices, deafMembers);
         Finish(sim);
         return sim;
     }
 
-    private static SimCluster Start(ulong seed, bool recordNotices)
+    private static SimCluster Start(ulong seed, bool recordNotices, bool deafMembers)
     {
         var random = new DeterministicRandom(seed);
         var size = 3 + random.NextInt(5);
         var sim = new SimCluster(seed, size, SimOptions.Swarm(seed)) { RecordNotices = recordNotices };
         sim.StartAll();
-        Chaos.Script(sim, 8_000, 70_000);
+        Chaos.Script(sim, 8_000, 70_000, deafMembers);
         return sim;
     }
+
+    /// <summary>PEERSYNC_SIM_DEAF=1 replays a seed of the sweep with deaf members.</summary>
+    private static bool DeafReplay() => Environment.GetEnvironmentVariable("PEERSYNC_SIM_DEAF") == "1";
 
     private static void Finish(SimCluster sim)
     {
@@ -43,7 +46,17 @@ public sealed class SeedSweepTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Invariants_hold_and_the_cluster_converges_after_healing_for_200_seeds()
+    public void Invariants_hold_and_the_cluster_converges_after_healing_for_200_seeds() => Sweep(deafMembers: false);
+
+    /// <summary>
+    /// The same sweep with deaf members in the fault mix (all traffic into one member lost while it
+    /// still sends; docs/design/downing.md, "Deaf nodes"): downing reads rows as broken links in
+    /// both directions, and must keep every invariant under every other fault with it.
+    /// </summary>
+    [Fact]
+    public void Invariants_hold_and_the_cluster_converges_after_healing_for_200_seeds_with_deaf_members() => Sweep(deafMembers: true);
+
+    private void Sweep(bool deafMembers)
     {
         var failures = new List<string>();
         var (start, count) = Range();
@@ -51,7 +64,7 @@ public sealed class SeedSweepTests(ITestOutputHelper output)
         {
             try
             {
-                Run(seed);
+                Run(seed, deafMembers: deafMembers);
             }
             catch (Exception e) when (e is SimInvariantException or ClusterInvariantException)
             {
@@ -61,7 +74,7 @@ public sealed class SeedSweepTests(ITestOutputHelper output)
 
         foreach (var failure in failures)
         {
-            output.WriteLine(failure + "  (replay: PEERSYNC_SIM_SEED=" + failure.Split(':')[0][5..] + ")");
+            output.WriteLine(failure + "  (replay: PEERSYNC_SIM_SEED=" + failure.Split(':')[0][5..] + (deafMembers ? " PEERSYNC_SIM_DEAF=1" : "") + ")");
         }
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {count} seeds failed; first: {failures.FirstOrDefault()}");
@@ -93,19 +106,19 @@ public sealed class SeedSweepTests(ITestOutputHelper output)
     [Fact]
     public void Replayed_seed_reproduces_its_run_and_prints_the_transcript()
     {
-        // PEERSYNC_SIM_SEED picks the seed to replay (default 7); the transcript is printed so a
-        // failing seed from the sweep can be read step by step.
+        // PEERSYNC_SIM_SEED picks the seed to replay (default 7), PEERSYNC_SIM_DEAF=1 the sweep with
+        // deaf members; the transcript is printed so a failing seed can be read step by step.
         var text = Environment.GetEnvironmentVariable("PEERSYNC_SIM_SEED");
         var seed = string.IsNullOrEmpty(text) ? 7UL : ulong.Parse(text, CultureInfo.InvariantCulture);
         SimCluster? first = null;
         try
         {
-            first = Run(seed, recordNotices: true);
-            Assert.Equal(first.TraceHash, Run(seed, recordNotices: true).TraceHash);
+            first = Run(seed, recordNotices: true, deafMembers: DeafReplay());
+            Assert.Equal(first.TraceHash, Run(seed, recordNotices: true, deafMembers: DeafReplay()).TraceHash);
         }
         catch (SimInvariantException) when (first is null)
         {
-            var failed = Start(seed, recordNotices: true);
+            var failed = Start(seed, recordNotices: true, DeafReplay());
             try
             {
                 Finish(failed);

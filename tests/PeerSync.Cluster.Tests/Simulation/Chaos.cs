@@ -2,13 +2,17 @@ namespace PeerSync.Cluster.Tests.Simulation;
 
 /// <summary>
 /// Scripts random faults into a simulation from its seed: crashes and restarts as new incarnations,
-/// short and long pauses, partitions and heals, broken links between two members, one-way link failures, graceful leaves. Restarts wait for the network to
+/// short and long pauses, partitions and heals, broken links between two members, one-way link failures, deaf members (all inbound traffic lost), graceful leaves. Restarts wait for the network to
 /// be whole, because a first seed that restarts behind a partition legitimately forms a second
 /// cluster (docs/design/membership.md, "Join").
 /// </summary>
 public static class Chaos
 {
-    public static void Script(SimCluster sim, long fromMs, long untilMs)
+    /// <summary>
+    /// <paramref name="deafMembers"/> adds deaf members to the mix (a draw that is otherwise no
+    /// fault), so the scripts of the seeds without it, and the failures they replay, stay as they were.
+    /// </summary>
+    public static void Script(SimCluster sim, long fromMs, long untilMs, bool deafMembers = false)
     {
         var random = new DeterministicRandom(sim.Seed ^ 0xC4A05UL);
         var partitioned = false;
@@ -49,6 +53,15 @@ public static class Chaos
                     var target = (pick + 1 + random.NextInt(sim.Nodes.Count - 1)) % sim.Nodes.Count;
                     partitioned = true;
                     sim.At(at, "one-way block", () => BlockOneWay(sim, sim.Nodes[pick], sim.Nodes[target]));
+                    sim.At(at + duration, "heal", sim.Heal);
+                    at += duration;
+                    partitioned = false;
+                    break;
+                case 9 when deafMembers && !partitioned:
+                    // A deaf member: everything sent to it is lost, everything it sends arrives
+                    // (docs/design/downing.md, "Deaf nodes").
+                    partitioned = true;
+                    sim.At(at, "deaf", () => Deafen(sim, sim.Nodes[pick]));
                     sim.At(at + duration, "heal", sim.Heal);
                     at += duration;
                     partitioned = false;
@@ -121,6 +134,18 @@ public static class Chaos
         if (!StrandsProbingFirstSeed(sim, "one-way block", n => (from == first && n == to) || (to == first && n == from)))
         {
             sim.BlockOneWay(from, to);
+        }
+    }
+
+    private static void Deafen(SimCluster sim, SimNode deaf)
+    {
+        var first = sim.Nodes[0];
+        if (!StrandsProbingFirstSeed(sim, "deaf", n => deaf == first || n == deaf))
+        {
+            foreach (var other in sim.Nodes.Where(n => n != deaf))
+            {
+                sim.BlockOneWay(other, deaf);
+            }
         }
     }
 
