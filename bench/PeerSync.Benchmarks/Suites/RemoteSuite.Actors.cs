@@ -21,13 +21,15 @@ public sealed partial class RemoteSuite
         /// <summary>Unacknowledged messages all senders together may have: well inside the link's buffer (link.buffer-messages, 65 536).</summary>
         private const int TotalWindow = 48_000;
 
-        public static async Task<(double Rate, long DeadLetters)> TellAsync(int pairs, Window window)
+        public static async Task<(double Rate, long DeadLetters)> TellAsync(int pairs, Window window, TellReceiver receiver = TellReceiver.Actor)
         {
-            await using var nodes = await Nodes.StartAsync();
+            await using var nodes = await Nodes.StartAsync(cacheReceived: receiver == TellReceiver.InlineCached);
             var meter = new Meter();
             var acks = Enumerable.Range(0, pairs).Select(_ => new SemaphoreSlim(0)).ToArray();
             var receivers = Enumerable.Range(0, pairs)
-                .Select(i => nodes.B.ActorOf(Props.Create(() => new CountingReceiver(meter)), $"receiver-{i}"))
+                .Select(i => receiver == TellReceiver.Actor
+                    ? nodes.B.ActorOf(Props.Create(() => new CountingReceiver(meter)), $"receiver-{i}")
+                    : (IActorRef)new InlineCounter(nodes.B, meter))
                 .ToArray();
             var ackers = Enumerable.Range(0, pairs)
                 .Select(i => nodes.A.ActorOf(Props.Create(() => new AckCollector(acks[i])), $"acks-{i}"))
@@ -35,7 +37,7 @@ public sealed partial class RemoteSuite
             using var stop = new CancellationTokenSource();
             var senders = Enumerable.Range(0, pairs).Select(i => Task.Run(async () =>
             {
-                var target = nodes.A.ResolveActorRef(ActorPath.Parse($"{nodes.B.Address}/user/receiver-{i}"))!;
+                var target = nodes.A.ResolveActorRef(ActorPath.Parse($"{nodes.B.Address}{receivers[i].Path.ToStringWithoutAddress()}"))!;
                 var message = new BenchMessage(new byte[PayloadBytes]);
                 var allowed = TotalWindow / pairs;
                 long sent = 0;
@@ -104,10 +106,11 @@ public sealed partial class RemoteSuite
 
             public ActorSystem B { get; }
 
-            public static async Task<Nodes> StartAsync()
+            /// <param name="cacheReceived">B's deserializer returns one cached message instead of a new one each time.</param>
+            public static async Task<Nodes> StartAsync(bool cacheReceived = false)
             {
-                var a = await StartNodeAsync("bench-a");
-                var b = await StartNodeAsync("bench-b");
+                var a = await StartNodeAsync("bench-a", new BenchSerializer());
+                var b = await StartNodeAsync("bench-b", new BenchSerializer(cacheReceived));
                 return new Nodes(a, b);
             }
 
@@ -120,14 +123,14 @@ public sealed partial class RemoteSuite
                 }
             }
 
-            private static async Task<ActorSystem> StartNodeAsync(string id)
+            private static async Task<ActorSystem> StartNodeAsync(string id, BenchSerializer serializer)
             {
                 var options = new RemoteOptions { Hostname = "127.0.0.1", Port = 0, Secret = "benchmark secret, not for production" };
                 options.Link.ShutdownFlushTimeout = TimeSpan.Zero;
                 var system = await Remoting.CreateSystemAsync(
                     "bench",
                     new RemotingSettings { Options = options, ClusterName = "bench", NodeId = NodeId.Parse(id) });
-                system.Serialization().Add(new BenchSerializer());
+                system.Serialization().Add(serializer);
                 return system;
             }
         }
@@ -138,9 +141,15 @@ public sealed partial class RemoteSuite
 
     private sealed record BenchAck;
 
-    /// <summary>Raw bytes as they are (like Akka's byte-array serializer), so the cases measure remoting, not a codec.</summary>
-    private sealed class BenchSerializer : IPayloadSerializer
+    /// <summary>
+    /// Raw bytes as they are (like Akka's byte-array serializer), so the cases measure remoting, not a
+    /// codec. With <paramref name="cacheReceived"/> (the `tell-1:link-only` case only) every received
+    /// message is the first one decoded, so the receiving side allocates nothing.
+    /// </summary>
+    private sealed class BenchSerializer(bool cacheReceived = false) : IPayloadSerializer
     {
+        private BenchMessage? _cached;
+
         public int Id => 4242;
 
         public string Name => "bench";
@@ -150,7 +159,9 @@ public sealed partial class RemoteSuite
         public byte[] ToBinary(object value) => value is BenchMessage message ? message.Data : [];
 
         public object FromBinary(ReadOnlySpan<byte> bytes, string manifest) =>
-            manifest == "B" ? new BenchMessage(bytes.ToArray()) : new BenchAck();
+            manifest != "B" ? new BenchAck()
+            : cacheReceived ? _cached ??= new BenchMessage(bytes.ToArray())
+            : new BenchMessage(bytes.ToArray());
     }
 
     /// <summary>
@@ -181,6 +192,65 @@ public sealed partial class RemoteSuite
     }
 
     private const int ActorAckEvery = 2_000;
+
+    /// <summary>What receives the `tell-N` messages on node B.</summary>
+    private enum TellReceiver
+    {
+        /// <summary>An actor (<see cref="CountingReceiver"/>): the real case.</summary>
+        Actor,
+
+        /// <summary>An <see cref="InlineCounter"/>: no mailbox hop.</summary>
+        Inline,
+
+        /// <summary>An <see cref="InlineCounter"/>, and B's deserializer returns a cached message: the link alone.</summary>
+        InlineCached,
+    }
+
+    /// <summary>
+    /// Not an actor: a temporary ref (as an Ask's) whose Tell counts on the calling thread, which is
+    /// the link reader's. It counts and acknowledges as <see cref="CountingReceiver"/> does, so the
+    /// `tell-1:no-mailbox` and `tell-1:link-only` cases show what the delivery costs without the hop
+    /// to an actor's thread (docs/design/remote-links.md, "Performance"). One link reader calls it.
+    /// </summary>
+    private sealed class InlineCounter : ActorRefBase, IInternalActorRef
+    {
+        private const int MeterEvery = 100;
+        private static readonly BenchAck Ack = new();
+        private readonly Meter _meter;
+        private long _count;
+
+        public InlineCounter(ActorSystem system, Meter meter)
+        {
+            System = system;
+            _meter = meter;
+            Path = system.NewTempPath();
+            system.RegisterTempActor(this);
+        }
+
+        public override ActorPath Path { get; }
+
+        public bool IsTerminated => false;
+
+        public ActorSystem System { get; }
+
+        public override void Tell(object message, IActorRef? sender)
+        {
+            if (++_count % MeterEvery == 0)
+            {
+                _meter.Add(MeterEvery);
+            }
+
+            if (_count % ActorAckEvery == 0)
+            {
+                sender?.Tell(Ack, this);
+            }
+        }
+
+        public void SendSystemMessage(SystemMessage message)
+        {
+            // Nothing watches it.
+        }
+    }
 
     private sealed class AckCollector(SemaphoreSlim acks) : ActorBase
     {

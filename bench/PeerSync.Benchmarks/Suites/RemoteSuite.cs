@@ -20,6 +20,8 @@ namespace PeerSync.Benchmarks.Suites;
 /// The actor cases (`tell-N`, `ping-pong-N`) run between two actor systems with PeerSync remoting:
 /// remote refs, batches, compression tables, acknowledgements, real actors on both ends, and the
 /// same 64-byte payload (about 8 bytes of per-message envelope in a batch once paths are known).
+/// `tell-1:no-mailbox` and `tell-1:link-only` take parts of the delivery away from tell-1 to show
+/// where its time goes (<see cref="ReportTellWithoutDeliveryAsync"/>).
 /// </summary>
 public sealed partial class RemoteSuite : IBenchmarkSuite
 {
@@ -51,6 +53,10 @@ public sealed partial class RemoteSuite : IBenchmarkSuite
             context.Report($"floor:tell-{flows}", "throughput", floorTell, "msg/s");
             context.Report($"tell-{flows}", "throughput", actorTell, "msg/s", floor: $"floor:tell-{flows}");
             context.Progress($"tell-{flows}: bare {floorTellBefore:N0} before and {floorTellAfter:N0} after, actors {actorTell:N0} msg/s ({actorTell / floorTell:P0} of their mean), {tellLost} dead letters");
+            if (flows == 1)
+            {
+                await ReportTellWithoutDeliveryAsync(context, actorWindow, floorTell);
+            }
 
             var floorPingBefore = await BareFloor.PingPongAsync(flows, messageBytes, window);
             var (actorPing, pingLost) = await ActorCases.PingPongAsync(flows, actorWindow);
@@ -66,6 +72,22 @@ public sealed partial class RemoteSuite : IBenchmarkSuite
             context.Report($"transport:ping-pong-{flows}", "throughput", ping, "msg/s", floor: $"floor:ping-pong-{flows}");
             context.Progress($"transport (framed connection, no actors) tell-{flows} {tell:N0} msg/s ({tell / floorTell:P0}), ping-pong-{flows} {ping:N0} msg/s ({ping / floorPing:P0})");
         }
+    }
+
+    /// <summary>
+    /// Where tell-1's time goes: the same case with parts of the delivery taken away, against the
+    /// same floor. `tell-1:no-mailbox` delivers to a ref that counts on the link reader's thread
+    /// instead of an actor; `tell-1:link-only` also has the receiving node's deserializer return a
+    /// cached message. What is left is the link: Tell, the outbound log, batches, framing, the
+    /// kernel's loopback path and the batch reader.
+    /// </summary>
+    private static async Task ReportTellWithoutDeliveryAsync(BenchmarkContext context, Window window, double floorTell)
+    {
+        var (noMailbox, noMailboxLost) = await ActorCases.TellAsync(1, window, TellReceiver.Inline);
+        context.Report("tell-1:no-mailbox", "throughput", noMailbox, "msg/s", floor: "floor:tell-1");
+        var (linkOnly, linkOnlyLost) = await ActorCases.TellAsync(1, window, TellReceiver.InlineCached);
+        context.Report("tell-1:link-only", "throughput", linkOnly, "msg/s", floor: "floor:tell-1");
+        context.Progress($"tell-1 without the mailbox hop {noMailbox:N0} msg/s ({noMailbox / floorTell:P0}), without the hop and the received message's allocation {linkOnly:N0} msg/s ({linkOnly / floorTell:P0}), {noMailboxLost + linkOnlyLost} dead letters");
     }
 
     private static Frame Message() => new()
