@@ -20,6 +20,15 @@ public sealed partial class Remoting
     private IActorRef? _manager;
     private int _shutdown;
 
+    /// <summary>Guards <see cref="_dialsInFlight"/> and <see cref="_dialsOver"/>, so that a dial either sees shutdown begun or is counted by it.</summary>
+    private readonly object _dialGate = new();
+
+    /// <summary>Dials started through <see cref="DialAsync"/> and not yet over; guarded by <see cref="_dialGate"/>.</summary>
+    private int _dialsInFlight;
+
+    /// <summary>Completed when the last dial in flight ends, for shutdown to wait on; guarded by <see cref="_dialGate"/>.</summary>
+    private TaskCompletionSource? _dialsOver;
+
     /// <summary>True once <see cref="ShutdownAsync"/> began (or the actor system terminated).</summary>
     public bool IsShuttingDown => Volatile.Read(ref _shutdown) != 0;
 
@@ -132,7 +141,10 @@ public sealed partial class Remoting
                 }
             }
 
+            // No dial starts any more (the flag is set) and those under way are cancelled; wait for
+            // each to be over, so that none hands over a session after the sessions are closed.
             await _stopping.CancelAsync().ConfigureAwait(false);
+            await DialsOverAsync().ConfigureAwait(false);
             long left = 0;
             foreach (var association in Endpoints.Associations)
             {
@@ -180,8 +192,41 @@ public sealed partial class Remoting
         return true;
     }
 
-    /// <summary>Dials <paramref name="address"/>; a session (adopted) or the reason there is none. Never throws.</summary>
+    /// <summary>
+    /// Dials <paramref name="address"/>; a session (adopted) or the reason there is none. Never
+    /// throws. Once shutdown began, no dial starts, and a dial under way whose handshake still
+    /// succeeds has its session closed (and waits for that), not adopted: shutdown waits for every
+    /// dial to be over, so none can hand over a session after <see cref="ShutdownAsync"/> returned.
+    /// </summary>
     internal async Task<HandshakeResult> DialAsync(EndpointAddress address)
+    {
+        lock (_dialGate)
+        {
+            if (IsShuttingDown)
+            {
+                return ShuttingDown(null);
+            }
+
+            _dialsInFlight++;
+        }
+
+        try
+        {
+            return await DialCoreAsync(address).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_dialGate)
+            {
+                if (--_dialsInFlight == 0)
+                {
+                    _dialsOver?.TrySetResult();
+                }
+            }
+        }
+    }
+
+    private async Task<HandshakeResult> DialCoreAsync(EndpointAddress address)
     {
         HandshakeResult result;
         try
@@ -190,15 +235,51 @@ public sealed partial class Remoting
         }
         catch (OperationCanceledException)
         {
-            return new HandshakeResult(null, HandshakeOutcome.Rejected(DisconnectReason.Shutdown, "the node is shutting down"), null);
+            return ShuttingDown(null);
         }
 
-        if (result.Session is { } session && !Adopt(session))
+        if (result.Session is not { } session)
         {
-            return new HandshakeResult(null, HandshakeOutcome.Rejected(DisconnectReason.Shutdown, "the node is shutting down"), session.Peer);
+            return result;
         }
 
-        return result;
+        if (IsShuttingDown)
+        {
+            // The handshake completed although shutdown cancelled it (its last frame was in): the
+            // session is refused, and closed before this dial counts as over.
+            LinkLog.SessionRefused(Logger, Self.Id, session.Peer.Node, "the node is shutting down");
+            session.Close(DisconnectReason.Shutdown, "the node is shutting down");
+            await session.Completion.ConfigureAwait(false);
+            return ShuttingDown(session.Peer);
+        }
+
+        // Shutdown may begin between the check above and here: Adopt then closes the session, and
+        // shutdown, which waits for this dial before it closes what is held, waits for it too.
+        return Adopt(session) ? result : ShuttingDown(session.Peer);
+    }
+
+    private static HandshakeResult ShuttingDown(NodeIdentity? peer) =>
+        new(null, HandshakeOutcome.Rejected(DisconnectReason.Shutdown, "the node is shutting down"), peer);
+
+    /// <summary>Completes when no dial is in flight; called once shutdown began, when no new dial can start.</summary>
+    private Task DialsOverAsync()
+    {
+        int inFlight;
+        Task over;
+        lock (_dialGate)
+        {
+            inFlight = _dialsInFlight;
+            if (inFlight == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _dialsOver ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            over = _dialsOver.Task;
+        }
+
+        LinkLog.ShutdownAwaitsDials(Logger, Self.Id, inFlight);
+        return over;
     }
 
     /// <summary>
@@ -250,9 +331,8 @@ public sealed partial class Remoting
     private async Task CloseAllSessionsAsync()
     {
         // A session has left the registry by the time its completion is seen, so one round empties
-        // it, unless a dial that was already past its handshake was adopted (and closed at once,
-        // the node shutting down) meanwhile: look again for those. Dials cannot start any more
-        // (Stopping is cancelled), so this ends.
+        // it. Every dial is over by now (shutdown waited for them) and the listener is stopped, so
+        // nothing adds a session any more; the loop only guards against that changing.
         while (!_sessions.IsEmpty)
         {
             var open = _sessions.Keys.ToArray();

@@ -43,4 +43,7 @@ internal static partial class LinkLog
 
     [LoggerMessage(EventId = 211, Level = LogLevel.Information, Message = "Node {NodeId}: remoting stopped ({QueueDepth} message(s) still buffered were dead-lettered)")]
     public static partial void Stopped(ILogger logger, NodeId nodeId, long queueDepth);
+
+    [LoggerMessage(EventId = 212, Level = LogLevel.Debug, Message = "Node {NodeId}: shutdown waits for {Count} dial(s) in flight to be over")]
+    public static partial void ShutdownAwaitsDials(ILogger logger, NodeId nodeId, int count);
 }

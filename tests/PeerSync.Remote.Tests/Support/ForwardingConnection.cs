@@ -34,7 +34,7 @@ internal abstract class ForwardingConnection(IFrameConnection inner) : IFrameCon
 
     public ValueTask<SendResult> SendAsync(Frame frame, CancellationToken cancellationToken = default) => Inner.SendAsync(frame, cancellationToken);
 
-    public ValueTask<Frame?> ReceiveAsync(CancellationToken cancellationToken = default) => Inner.ReceiveAsync(cancellationToken);
+    public virtual ValueTask<Frame?> ReceiveAsync(CancellationToken cancellationToken = default) => Inner.ReceiveAsync(cancellationToken);
 
     public void Close(DisconnectReason reason, string detail) => Inner.Close(reason, detail);
 
