@@ -72,12 +72,20 @@ internal sealed partial class SyncCoordinator
     {
         if (!ReferenceEquals(read.Instance, _instance))
         {
+            SyncHostLog.StaleComparisonDropped(Log, _self.Id, read.Input.GetType().Name, RoundOf(read.Input));
             return;
         }
 
         _antiEntropy.Step(read.Input, NowMs);
         await DrainAsync().ConfigureAwait(true);
     }
+
+    private static long RoundOf(AntiEntropyInput input) => input switch
+    {
+        DigestsReceived d => d.RoundId,
+        EntriesReceived e => e.RoundId,
+        _ => 0,
+    };
 
     /// <summary>
     /// Sends an answer read beside the turn to the session its request came in. If that session

@@ -87,6 +87,9 @@ internal static partial class SyncHostLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sync {NodeId}: {What} failed, but it was started before the coordinator last restarted: not restarting it again")]
     public static partial void StaleReadFailed(ILogger logger, Exception exception, NodeId nodeId, string what);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sync {NodeId}: dropped this node's side of an anti-entropy comparison ({Input} of round {Round}): it was read for the coordinator instance before its last restart")]
+    public static partial void StaleComparisonDropped(ILogger logger, NodeId nodeId, string input, long round);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sync {NodeId}: dropped the {Answer} for {PeerId}: the session it was asked in ended while the store read it (the request times out there and is made again)")]
     public static partial void AnswerDropped(ILogger logger, NodeId nodeId, NodeId peerId, string answer);
 

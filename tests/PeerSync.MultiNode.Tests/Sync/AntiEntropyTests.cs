@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging;
 using PeerSync.Hosting.Options;
+using PeerSync.Hosting.Sync;
+using PeerSync.Remote.Addressing;
 using PeerSync.Sync.Clock;
 using PeerSync.Sync.Records;
 using PeerSync.Sync.Storage;
@@ -145,6 +148,104 @@ public sealed class AntiEntropyTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// n1's own side of a round (its entries of the differing buckets) is still being read when its
+    /// coordinator restarts, and the restarted coordinator's first round, numbered 1 like the old one,
+    /// waits for the same read when the old one completes. That late result pairs n2's entries from
+    /// before the restart (phantom1 only) with n1's: taken for the new round, it would repair from
+    /// them and close the round, so the round's own result (phantom1 and phantom2) would be ignored
+    /// and phantom2 left unpulled until a later round. The restarted coordinator drops it, and its
+    /// round repairs both. Without the instance check for comparison results this fails: the round
+    /// repairs 1 record before its own result arrives.
+    /// </summary>
+    [Fact]
+    public async Task A_comparison_read_started_before_a_coordinator_restart_is_not_taken_for_the_restarted_coordinators_round()
+    {
+        FaultyStore? control = null;
+        HeldCall? staleRead = null;
+        var holdAtStart = false;
+        await using var cluster = await SyncTestCluster.StartAsync(
+            2,
+            output,
+            (o, _) =>
+            {
+                // Rounds start only when a peer becomes available (no periodic one), and none times out in the test.
+                o.Sync.AntiEntropyInterval = TimeSpan.FromHours(1);
+                o.Sync.AntiEntropyRoundTimeout = TimeSpan.FromHours(1);
+            },
+            settings: node => new SyncComponentSettings
+            {
+                // Only n1 runs rounds, so every bucket entries read on n1 is its own side of one of its rounds.
+                AntiEntropy = node.Index == 1,
+                WrapStore = node.Index != 1 ? null : store =>
+                {
+                    var wrapped = FaultyStore.Wrap(store, out var started);
+                    if (holdAtStart)
+                    {
+                        staleRead = started.HoldNext("ReadBucketEntriesAsync");
+                    }
+
+                    control = started;
+                    return wrapped;
+                },
+            },
+            captureLevel: LogLevel.Debug);
+        await cluster.AwaitConvergenceAsync();
+        await cluster.AwaitSyncReadyAsync();
+        var (n1, n2) = (cluster["n1"], cluster["n2"]);
+        await n1.PutAsync(Tags, "before", "1");
+        await cluster.AwaitConvergedAsync([Tags], minCount: 1);
+
+        // While n1 is away, n2 gets a record no stream carries: only a round of n1 finds it, and n1 pulls it.
+        // (A graceful stop: with two members, the survivor cannot down a killed n1's old incarnation, a tie.)
+        await cluster.StopAsync(n1);
+        await PlantUnstreamedAsync(n2, "phantom1");
+        holdAtStart = true;
+        await cluster.StartNodeAsync(n1);
+        var roundRead = (HeldCall?)null;
+        try
+        {
+            // n1's first round with n2 (round 1) has n2's entries of phantom1's bucket; n1's own are held.
+            await staleRead!.Made.WaitAsync(TimeSpan.FromSeconds(60));
+            await PlantUnstreamedAsync(n2, "phantom2");
+            roundRead = control!.HoldNext("ReadBucketEntriesAsync");
+            var starts = n1.CoordinatorStarts();
+            control.FailNext("SealAsync");
+            await cluster.AwaitAsync(() => n1.CoordinatorStarts() == starts + 1, "n1's coordinator started again after its seal failed");
+
+            // The restarted coordinator's round 1 has n2's entries of both phantoms' buckets; n1's own are held.
+            await roundRead.Made.WaitAsync(TimeSpan.FromSeconds(60));
+            var mark = n1.Logs.Count;
+            staleRead.Release();
+            await cluster.AwaitAsync(
+                () => n1.Logs.Since(mark).Any(e => IsStaleDrop(e.Message) || IsRoundWithN2(e.Message)),
+                "n1 handled its side of the round read before the restart (dropped or taken)");
+            var taken = n1.Logs.Since(mark).Where(e => IsRoundWithN2(e.Message)).Select(e => e.Message).ToList();
+            Assert.True(taken.Count == 0, "the restarted coordinator took the result read before its restart for its own round: " + string.Join(" | ", taken));
+
+            // The premise: the dropped result is of round 1, the id of the restarted coordinator's waiting round.
+            Assert.Contains(n1.Logs.Since(mark), e => IsStaleDrop(e.Message) && e.Message.Contains("(EntriesReceived of round 1)", StringComparison.Ordinal));
+
+            roundRead.Release();
+            await cluster.AwaitAsync(() => n1.Logs.Since(mark).Any(e => IsRoundWithN2(e.Message)), "the restarted coordinator's round with n2 completed");
+            var round = Assert.Single(n1.Logs.Since(mark), e => IsRoundWithN2(e.Message));
+            Assert.Contains("2 record(s) repaired", round.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            staleRead?.Release();
+            roundRead?.Release();
+        }
+
+        Assert.NotNull(await n1.Host().Store.GetAsync(Tags, RecordKey.Parse("phantom1")));
+        Assert.NotNull(await n1.Host().Store.GetAsync(Tags, RecordKey.Parse("phantom2")));
+        await cluster.AwaitConvergedAsync([Tags], minCount: 3);
+        Assert.Single(n1.Logs.Entries, e => e.Message.Contains("/system/sync failed", StringComparison.Ordinal));
+
+        static bool IsStaleDrop(string message) => message.Contains("read for the coordinator instance before its last restart", StringComparison.Ordinal);
+        static bool IsRoundWithN2(string message) => message.Contains("anti-entropy with n2:", StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// Two nodes that compare digests every 500 ms (rounds time out after 2 s), n1's store behind a
     /// <see cref="FaultyStore"/>, converged on one record.
     /// </summary>
@@ -176,6 +277,20 @@ public sealed class AntiEntropyTests(ITestOutputHelper output)
             await cluster.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Puts into <paramref name="node"/>'s store a record of an origin no member has (n9, as from a
+    /// restored backup of a node long gone): no node has a watermark of it, so no stream carries it,
+    /// and a round of a peer that lacks it pulls it.
+    /// </summary>
+    private static async Task PlantUnstreamedAsync(MultiNodeNode node, string key)
+    {
+        // Just below the newest change the node has applied: recent, so no clock refuses it.
+        var newest = (await node.Host().Store.ReadProgressAsync()).Applied.Max(w => w.Value);
+        var record = new RecordVersion(Tags, RecordKey.Parse(key), CollectionKind.Shared, false, "\"ghost\"",
+            new VersionStamp(Hlc.From(newest.PhysicalMs - 1, 0), new OriginId(NodeId.Parse("n9"), new DataEpoch(9))));
+        await node.Host().Store.ApplyRepairAsync([record], []);
     }
 
     /// <summary>

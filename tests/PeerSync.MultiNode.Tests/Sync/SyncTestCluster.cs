@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using PeerSync.Hosting.Options;
 using PeerSync.Hosting.Sync;
 using PeerSync.Sync.Configuration;
@@ -23,10 +24,12 @@ internal static class SyncTestCluster
         ITestOutputHelper output,
         Action<PeerSyncOptions, int>? configure = null,
         Func<MultiNodeNode, SyncComponentSettings>? settings = null,
-        bool start = true)
+        bool start = true,
+        LogLevel captureLevel = LogLevel.Information)
     {
         var options = new MultiNodeOptions
         {
+            CaptureLevel = captureLevel,
             Configure = (o, i) =>
             {
                 o.Sync.Collections["tags"] = new SyncCollectionOptions { Kind = "shared" };
