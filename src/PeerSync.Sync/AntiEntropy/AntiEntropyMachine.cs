@@ -7,7 +7,9 @@ namespace PeerSync.Sync.AntiEntropy;
 /// and every <see cref="AntiEntropyConfig.IntervalMs"/> with the next peer in turn. One round at a
 /// time; a round is digests → entries of differing buckets → pull and repair, each step bounded,
 /// abandoned after <see cref="AntiEntropyConfig.RoundTimeoutMs"/>. Repairs are counted in notices.
-/// See docs/design/anti-entropy.md.
+/// An answer is matched to its round by id alone (a peer's answer carries nothing else), so round ids
+/// never repeat in a process: a machine made anew (the host restarted) numbers its rounds on from the
+/// last id its predecessor issued. See docs/design/anti-entropy.md.
 /// </summary>
 public sealed class AntiEntropyMachine
 {
@@ -28,12 +30,25 @@ public sealed class AntiEntropyMachine
     private (NodeId Peer, Stage Stage, long DeadlineMs, int Buckets)? _round;
     private NodeId? _lastPeriodic;
 
-    public AntiEntropyMachine(AntiEntropyConfig config, long nowMs)
+    /// <param name="config">Interval, timeout and budgets.</param>
+    /// <param name="nowMs">The host's clock now.</param>
+    /// <param name="lastRoundId">
+    /// The last round id issued before this machine (0 for none; this machine's first round is the next).
+    /// A host that makes the machine anew while answers to the old one's rounds may still arrive (a
+    /// coordinator restart in the same process) passes the old one's <see cref="LastRoundId"/>, so that
+    /// no such answer is taken for a new round with the same id.
+    /// </param>
+    public AntiEntropyMachine(AntiEntropyConfig config, long nowMs, long lastRoundId = 0)
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentOutOfRangeException.ThrowIfNegative(lastRoundId);
         _config = config;
         _nextPeriodicMs = nowMs + config.IntervalMs;
+        _roundId = lastRoundId;
     }
+
+    /// <summary>The id of the last round this machine started (or the one it was made with): the next round's is one more.</summary>
+    public long LastRoundId => _roundId;
 
     /// <summary>Total records repaired (pulled or deleted) since start, for the metric.</summary>
     public long RepairedTotal { get; private set; }
@@ -105,7 +120,8 @@ public sealed class AntiEntropyMachine
 
                 break;
             case DigestsReceived or EntriesReceived or RepairApplied:
-                // The answer of an abandoned or superseded round.
+                // The answer of an abandoned or superseded round, or of a machine before this one.
+                _notices.Add(new AntiEntropyAnswerIgnored(input.GetType().Name, RoundOf(input), _round is not null ? _roundId : null));
                 break;
             default:
                 throw new ArgumentException($"unknown anti-entropy input {input.GetType().Name}", nameof(input));
@@ -115,6 +131,14 @@ public sealed class AntiEntropyMachine
     }
 
     private bool Current(long roundId, Stage stage) => _round is { } r && roundId == _roundId && r.Stage == stage;
+
+    private static long RoundOf(AntiEntropyInput input) => input switch
+    {
+        DigestsReceived d => d.RoundId,
+        EntriesReceived e => e.RoundId,
+        RepairApplied r => r.RoundId,
+        _ => throw new ArgumentException($"{input.GetType().Name} belongs to no round", nameof(input)),
+    };
 
     private NodeId? NextPeriodicPeer()
     {

@@ -39,6 +39,13 @@ public sealed record AntiEntropyRoundCompleted(NodeId Peer, int BucketsDiffering
 
 public sealed record AntiEntropyRoundAbandoned(NodeId Peer, string Reason) : AntiEntropyNotice;
 
+/// <summary>
+/// An answer (<paramref name="Input"/>, the input's type name) for a round that is not the current one,
+/// or not at that stage, changed nothing: the round was abandoned or superseded, or belonged to an
+/// earlier machine. <paramref name="CurrentRoundId"/> is null when no round runs.
+/// </summary>
+public sealed record AntiEntropyAnswerIgnored(string Input, long RoundId, long? CurrentRoundId) : AntiEntropyNotice;
+
 public sealed record AntiEntropyReady(IReadOnlyList<AntiEntropyCommand> Commands, IReadOnlyList<AntiEntropyNotice> Notices)
 {
     public static readonly AntiEntropyReady Empty = new([], []);

@@ -75,7 +75,7 @@ internal sealed partial class SyncCoordinator
                     SyncWire.RepairResponse(r.RoundId, await store.ReadVersionsAsync(r.Collection, r.Keys).ConfigureAwait(false)));
                 break;
             case InRepairResponse r:
-                await OnRepairResponseAsync(r).ConfigureAwait(true);
+                await OnRepairResponseAsync(from.Id, r).ConfigureAwait(true);
                 break;
         }
     }
@@ -254,10 +254,12 @@ internal sealed partial class SyncCoordinator
         }
     }
 
-    private async Task OnRepairResponseAsync(InRepairResponse response)
+    private async Task OnRepairResponseAsync(NodeId from, InRepairResponse response)
     {
-        if (!_repairs.TryGetValue(response.RoundId, out var pending))
+        if (!_repairs.TryGetValue(response.RoundId, out var pending) || pending.Peer != from)
         {
+            // Its round was abandoned or superseded, or belonged to the instance before a restart.
+            SyncHostLog.RepairResponseIgnored(Log, _self.Id, from, response.RoundId);
             return;
         }
 
@@ -304,6 +306,9 @@ internal sealed partial class SyncCoordinator
                     SyncHostLog.AntiEntropyNothingToRepair(Log, _self.Id, c.Peer, c.BucketsDiffering);
                 }
 
+                break;
+            case AntiEntropyAnswerIgnored i:
+                SyncHostLog.AntiEntropyAnswerIgnored(Log, _self.Id, i.Input, i.RoundId, i.CurrentRoundId is { } current ? $"round {current}" : "no round");
                 break;
             case AntiEntropyRoundAbandoned a:
                 SyncHostLog.AntiEntropyAbandoned(Log, _self.Id, a.Peer, a.Reason);

@@ -66,7 +66,9 @@ internal sealed partial class SyncCoordinator
     /// This node's side of a comparison, read beside the turn: the machine takes it now. Other inputs
     /// may have come first (a timeout, the peer gone, another round): the machine ignores a result
     /// for a round that is no longer current. A result read before a restart is dropped here: the
-    /// restarted instance's machine numbers its rounds from 1 again, so the id could match one of them.
+    /// restarted instance's machine numbers its rounds after the old one's
+    /// (<see cref="SyncHostShared.LastAntiEntropyRoundId"/>), so the machine would ignore it as well,
+    /// but this check does not depend on the numbering and names the restart in the log.
     /// </summary>
     private async Task OnAntiEntropyReadAsync(AntiEntropyRead read)
     {

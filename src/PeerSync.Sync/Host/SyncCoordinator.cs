@@ -124,7 +124,7 @@ internal sealed partial class SyncCoordinator : ReceiveActor
         var now = NowMs;
         _batcher = new BatcherMachine(_config.Batcher, progress.Self, progress.Applied[progress.Self], now);
         _backfill = new BackfillMachine(_config.Backfill, progress, now);
-        _antiEntropy = new AntiEntropyMachine(_config.AntiEntropy, now);
+        _antiEntropy = new AntiEntropyMachine(_config.AntiEntropy, now, _shared.LastAntiEntropyRoundId);
         _shared.LastPosition = await _store.ReadLastPositionAsync().ConfigureAwait(true);
         var journals = await Context.System.Persistence().Journal.CurrentPersistenceIdsAsync().ConfigureAwait(true);
         _journaledPeers = [.. journals
@@ -236,6 +236,9 @@ internal sealed partial class SyncCoordinator : ReceiveActor
             {
                 progress = true;
                 var ready = _antiEntropy.TakeReady();
+
+                // Before any of its messages leaves: a restart from here on numbers its rounds after it.
+                _shared.LastAntiEntropyRoundId = _antiEntropy.LastRoundId;
                 foreach (var notice in ready.Notices)
                 {
                     OnAntiEntropyNotice(notice);

@@ -21,6 +21,14 @@ internal sealed class SyncHostShared
     /// <summary>Writes queued and not yet taken by the coordinator (bounded by <see cref="SyncHostSettings.MaxPendingWrites"/>).</summary>
     public int PendingWrites;
 
+    /// <summary>
+    /// The last anti-entropy round id the coordinator issued. It outlives coordinator restarts, so the
+    /// restarted coordinator's machine numbers its rounds on from it: a peer's answer to a round of the
+    /// instance before the restart, still on its way, then matches no round of the new one. Written and
+    /// read only by the coordinator (its turns are ordered, across restarts too).
+    /// </summary>
+    public long LastAntiEntropyRoundId { get; set; }
+
     public SyncHostSnapshot Snapshot
     {
         get => Volatile.Read(ref _snapshot);

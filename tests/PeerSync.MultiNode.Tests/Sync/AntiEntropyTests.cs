@@ -149,13 +149,17 @@ public sealed class AntiEntropyTests(ITestOutputHelper output)
 
     /// <summary>
     /// n1's own side of a round (its entries of the differing buckets) is still being read when its
-    /// coordinator restarts, and the restarted coordinator's first round, numbered 1 like the old one,
-    /// waits for the same read when the old one completes. That late result pairs n2's entries from
-    /// before the restart (phantom1 only) with n1's: taken for the new round, it would repair from
-    /// them and close the round, so the round's own result (phantom1 and phantom2) would be ignored
-    /// and phantom2 left unpulled until a later round. The restarted coordinator drops it, and its
-    /// round repairs both. Without the instance check for comparison results this fails: the round
-    /// repairs 1 record before its own result arrives.
+    /// coordinator restarts, and the restarted coordinator's first round waits for the same read when
+    /// the old one completes. That late result pairs n2's entries from before the restart (phantom1
+    /// only) with n1's: taken for the new round, it would repair from them and close the round, so the
+    /// round's own result (phantom1 and phantom2) would be ignored and phantom2 left unpulled until a
+    /// later round. The restarted coordinator drops it by its instance check (logged), and its round
+    /// repairs both. Two guards stand in its way now: the instance check, and round ids that outlive
+    /// a restart (the late result is of round 1, the waiting round is 2). With both removed this fails:
+    /// the round repairs 1 record before its own result arrives. With only the instance check removed
+    /// it fails only on the missing drop line: the machine then ignores the result itself
+    /// (<see cref="A_peers_answer_to_a_round_from_before_a_coordinator_restart_is_not_taken_for_the_restarted_coordinators_round"/>
+    /// covers the numbering).
     /// </summary>
     [Fact]
     public async Task A_comparison_read_started_before_a_coordinator_restart_is_not_taken_for_the_restarted_coordinators_round()
@@ -217,12 +221,12 @@ public sealed class AntiEntropyTests(ITestOutputHelper output)
             var mark = n1.Logs.Count;
             staleRead.Release();
             await cluster.AwaitAsync(
-                () => n1.Logs.Since(mark).Any(e => IsStaleDrop(e.Message) || IsRoundWithN2(e.Message)),
-                "n1 handled its side of the round read before the restart (dropped or taken)");
+                () => n1.Logs.Since(mark).Any(e => IsStaleDrop(e.Message) || IsIgnoredByMachine(e.Message) || IsRoundWithN2(e.Message)),
+                "n1 handled its side of the round read before the restart (dropped, ignored or taken)");
             var taken = n1.Logs.Since(mark).Where(e => IsRoundWithN2(e.Message)).Select(e => e.Message).ToList();
             Assert.True(taken.Count == 0, "the restarted coordinator took the result read before its restart for its own round: " + string.Join(" | ", taken));
 
-            // The premise: the dropped result is of round 1, the id of the restarted coordinator's waiting round.
+            // The instance check dropped it: the result of the old instance's round 1 (the restarted instance numbers its rounds after it).
             Assert.Contains(n1.Logs.Since(mark), e => IsStaleDrop(e.Message) && e.Message.Contains("(EntriesReceived of round 1)", StringComparison.Ordinal));
 
             roundRead.Release();
@@ -242,6 +246,107 @@ public sealed class AntiEntropyTests(ITestOutputHelper output)
         Assert.Single(n1.Logs.Entries, e => e.Message.Contains("/system/sync failed", StringComparison.Ordinal));
 
         static bool IsStaleDrop(string message) => message.Contains("read for the coordinator instance before its last restart", StringComparison.Ordinal);
+        static bool IsIgnoredByMachine(string message) => message.Contains("ignored an anti-entropy answer (EntriesReceived", StringComparison.Ordinal);
+        static bool IsRoundWithN2(string message) => message.Contains("anti-entropy with n2:", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// n2's answer to n1's first round (its entries of phantom1's bucket) is still being read when n1's
+    /// coordinator restarts, and it reaches n1 while the restarted coordinator's first round waits at
+    /// the same stage for n2's answer with phantom1 and phantom2. A peer's answer carries only the round
+    /// id: had the restarted coordinator numbered its rounds from 1 again, it would take the old answer
+    /// for its own, repair phantom1 alone and ignore its own answer, leaving phantom2 unpulled until a
+    /// later round. Its rounds are numbered after the old one's, so it ignores the old answer (logged)
+    /// and its round repairs both. On the code before round ids outlived a restart this failed: the
+    /// round completed on the old answer with 1 record repaired.
+    /// </summary>
+    [Fact]
+    public async Task A_peers_answer_to_a_round_from_before_a_coordinator_restart_is_not_taken_for_the_restarted_coordinators_round()
+    {
+        FaultyStore? n1Control = null;
+        FaultyStore? n2Control = null;
+        await using var cluster = await SyncTestCluster.StartAsync(
+            2,
+            output,
+            (o, _) =>
+            {
+                // Rounds start only when a peer becomes available (no periodic one), and none times out in the test.
+                o.Sync.AntiEntropyInterval = TimeSpan.FromHours(1);
+                o.Sync.AntiEntropyRoundTimeout = TimeSpan.FromHours(1);
+            },
+            settings: node => new SyncComponentSettings
+            {
+                // Only n1 runs rounds, so every bucket entries read on n2 answers one of n1's rounds.
+                AntiEntropy = node.Index == 1,
+                WrapStore = store =>
+                {
+                    var wrapped = FaultyStore.Wrap(store, out var control);
+                    if (node.Index == 1)
+                    {
+                        n1Control = control;
+                    }
+                    else
+                    {
+                        n2Control = control;
+                    }
+
+                    return wrapped;
+                },
+            },
+            captureLevel: LogLevel.Debug);
+        await cluster.AwaitConvergenceAsync();
+        await cluster.AwaitSyncReadyAsync();
+        var (n1, n2) = (cluster["n1"], cluster["n2"]);
+        await n1.PutAsync(Tags, "before", "1");
+        await cluster.AwaitConvergedAsync([Tags], minCount: 1);
+
+        // While n1 is away, n2 gets a record no stream carries: only a round of n1 finds it, and n1 pulls it.
+        // (A graceful stop: with two members, the survivor cannot down a killed n1's old incarnation, a tie.)
+        await cluster.StopAsync(n1);
+        await PlantUnstreamedAsync(n2, "phantom1");
+        var oldAnswer = n2Control!.HoldNext("ReadBucketEntriesAsync");
+        var newAnswer = (HeldCall?)null;
+        await cluster.StartNodeAsync(n1);
+        try
+        {
+            // n1's first round with n2 asked for the entries of phantom1's bucket; n2's answer is held.
+            await oldAnswer.Made.WaitAsync(TimeSpan.FromSeconds(60));
+            await PlantUnstreamedAsync(n2, "phantom2");
+            newAnswer = n2Control.HoldNext("ReadBucketEntriesAsync");
+            var starts = n1.CoordinatorStarts();
+            n1Control!.FailNext("SealAsync");
+            await cluster.AwaitAsync(() => n1.CoordinatorStarts() == starts + 1, "n1's coordinator started again after its seal failed");
+
+            // The restarted coordinator's first round asked for the entries of both phantoms' buckets; n2's answer is held.
+            await newAnswer.Made.WaitAsync(TimeSpan.FromSeconds(60));
+            var mark = n1.Logs.Count;
+            oldAnswer.Release();
+            await cluster.AwaitAsync(
+                () => n1.Logs.Since(mark).Any(e => IsIgnoredEntries(e.Message) || IsRoundWithN2(e.Message)),
+                "n1 handled n2's answer to the round before the restart (ignored or taken)");
+            var taken = n1.Logs.Since(mark).Where(e => IsRoundWithN2(e.Message)).Select(e => e.Message).ToList();
+            Assert.True(taken.Count == 0, "the restarted coordinator took n2's answer to a round before its restart for its own: " + string.Join(" | ", taken));
+
+            // The old answer was for round 1, and arrived while the restarted coordinator's round 2 waited for its own.
+            Assert.Contains(n1.Logs.Since(mark), e => IsIgnoredEntries(e.Message) && e.Message.Contains("(EntriesReceived of round 1)", StringComparison.Ordinal) && e.Message.Contains("(round 2 runs)", StringComparison.Ordinal));
+
+            newAnswer.Release();
+            await cluster.AwaitAsync(() => n1.Logs.Since(mark).Any(e => IsRoundWithN2(e.Message)), "the restarted coordinator's round with n2 completed");
+            var round = Assert.Single(n1.Logs.Since(mark), e => IsRoundWithN2(e.Message));
+            Assert.Contains("2 record(s) repaired", round.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            oldAnswer.Release();
+            newAnswer?.Release();
+        }
+
+        Assert.NotNull(await n1.Host().Store.GetAsync(Tags, RecordKey.Parse("phantom1")));
+        Assert.NotNull(await n1.Host().Store.GetAsync(Tags, RecordKey.Parse("phantom2")));
+        await cluster.AwaitConvergedAsync([Tags], minCount: 3);
+        Assert.Single(n1.Logs.Entries, e => e.Message.Contains("/system/sync failed", StringComparison.Ordinal));
+
+        static bool IsIgnoredEntries(string message) => message.Contains("ignored an anti-entropy answer (EntriesReceived", StringComparison.Ordinal);
         static bool IsRoundWithN2(string message) => message.Contains("anti-entropy with n2:", StringComparison.Ordinal);
     }
 

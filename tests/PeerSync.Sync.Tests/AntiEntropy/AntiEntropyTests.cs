@@ -141,7 +141,9 @@ public sealed class AntiEntropyTests
 
         // The first round's result arrives now: it would plan a pull, but changes nothing.
         machine.Step(new EntriesReceived(firstFetch.RoundId, [Entries(Watermarks.Empty, Entry("x", A, 1))], [Entries(Watermarks.Empty, Entry("x", B, 2))]), 5020);
-        Assert.False(machine.HasReady);
+        var ignoredReady = machine.TakeReady();
+        Assert.Empty(ignoredReady.Commands);
+        Assert.Equal(new AntiEntropyAnswerIgnored(nameof(EntriesReceived), firstFetch.RoundId, secondFetch.RoundId), Assert.Single(ignoredReady.Notices));
         Assert.True(machine.InRound);
 
         machine.Step(new EntriesReceived(secondFetch.RoundId, [Entries(Watermarks.Empty, Entry("y", A, 1))], [Entries(Watermarks.Empty, Entry("y", B, 2))]), 5030);
@@ -162,7 +164,58 @@ public sealed class AntiEntropyTests
 
         var local = new[] { new BucketDigests(C("tags"), 1, 5, new Dictionary<int, ulong> { [0] = 5 }) };
         machine.Step(new DigestsReceived(exchange.RoundId, local, []), 10);
-        Assert.False(machine.HasReady);
+        var ignoredReady = machine.TakeReady();
+        Assert.Empty(ignoredReady.Commands);
+        Assert.Equal(new AntiEntropyAnswerIgnored(nameof(DigestsReceived), exchange.RoundId, null), Assert.Single(ignoredReady.Notices));
         Assert.False(machine.InRound);
+    }
+
+    /// <summary>
+    /// A machine made anew after one that issued rounds up to 7 (the coordinator restarted in the same
+    /// process) numbers its rounds from 8, so an answer to the old machine's rounds, which a peer may
+    /// still send, matches none of its rounds and is ignored; its own answers go on. Regression: the
+    /// new machine numbered its rounds from 1 again and took the old round 1's entries for its own.
+    /// </summary>
+    [Fact]
+    public void Machine_made_after_round_n_numbers_its_rounds_from_n_plus_1_and_ignores_answers_to_earlier_rounds()
+    {
+        var config = new AntiEntropyConfig(5000, 8, 100, 1000);
+        var local = new[] { new BucketDigests(C("tags"), 1, 5, new Dictionary<int, ulong> { [0] = 5 }) };
+        var remote = new[] { new BucketDigests(C("tags"), 1, 6, new Dictionary<int, ulong> { [0] = 6 }) };
+        var machine = new AntiEntropyMachine(config, 0, lastRoundId: 7);
+        Assert.Equal(7, machine.LastRoundId);
+
+        machine.Step(new AntiEntropyPeerAvailable(Peer), 0);
+        var exchange = Assert.IsType<ExchangeDigests>(Assert.Single(machine.TakeReady().Commands));
+        Assert.Equal(8, exchange.RoundId);
+        Assert.Equal(8, machine.LastRoundId);
+        machine.Step(new DigestsReceived(exchange.RoundId, local, remote), 10);
+        var fetch = Assert.IsType<FetchBucketEntries>(Assert.Single(machine.TakeReady().Commands));
+
+        // Entries for the earlier machine's rounds (1, the first one it ran, and 7, its last) plan a pull, but change nothing.
+        foreach (var earlier in new long[] { 1, 7 })
+        {
+            machine.Step(new EntriesReceived(earlier, [Entries(Watermarks.Empty, Entry("stale", A, 1))], [Entries(Watermarks.Empty, Entry("stale", B, 2))]), 20);
+            var ignored = machine.TakeReady();
+            Assert.Empty(ignored.Commands);
+            Assert.Equal(new AntiEntropyAnswerIgnored(nameof(EntriesReceived), earlier, 8), Assert.Single(ignored.Notices));
+            Assert.True(machine.InRound);
+        }
+
+        machine.Step(new EntriesReceived(fetch.RoundId, [Entries(Watermarks.Empty, Entry("x", A, 1))], [Entries(Watermarks.Empty, Entry("x", B, 2))]), 30);
+        var pull = Assert.IsType<PullAndRepair>(Assert.Single(machine.TakeReady().Commands));
+        Assert.Equal(8, pull.RoundId);
+        Assert.Equal([K("x")], pull.Repairs.Single().Pull);
+        machine.Step(new RepairApplied(7, 1, 0), 40);
+        Assert.IsType<AntiEntropyAnswerIgnored>(Assert.Single(machine.TakeReady().Notices));
+        machine.Step(new RepairApplied(8, 1, 0), 50);
+        Assert.Equal(1, Assert.IsType<AntiEntropyRoundCompleted>(Assert.Single(machine.TakeReady().Notices)).RecordsRepaired);
+
+        // The next round is 9, and a machine made after it would start at 10.
+        machine.Step(new AntiEntropyTick(), 5000);
+        Assert.Equal(9, Assert.IsType<ExchangeDigests>(Assert.Single(machine.TakeReady().Commands)).RoundId);
+        var next = new AntiEntropyMachine(config, 5000, machine.LastRoundId);
+        next.Step(new AntiEntropyPeerAvailable(Peer), 5000);
+        Assert.Equal(10, Assert.IsType<ExchangeDigests>(Assert.Single(next.TakeReady().Commands)).RoundId);
     }
 }
