@@ -167,42 +167,25 @@ public sealed class AntiEntropyTests(ITestOutputHelper output)
         FaultyStore? control = null;
         HeldCall? staleRead = null;
         var holdAtStart = false;
-        await using var cluster = await SyncTestCluster.StartAsync(
-            2,
-            output,
-            (o, _) =>
+        await using var cluster = await StartRoundsOnN1Async((node, store) =>
+        {
+            if (node.Index != 1)
             {
-                // Rounds start only when a peer becomes available (no periodic one), and none times out in the test.
-                o.Sync.AntiEntropyInterval = TimeSpan.FromHours(1);
-                o.Sync.AntiEntropyRoundTimeout = TimeSpan.FromHours(1);
-            },
-            settings: node => new SyncComponentSettings
-            {
-                // Only n1 runs rounds, so every bucket entries read on n1 is its own side of one of its rounds.
-                AntiEntropy = node.Index == 1,
-                WrapStore = node.Index != 1 ? null : store =>
-                {
-                    var wrapped = FaultyStore.Wrap(store, out var started);
-                    if (holdAtStart)
-                    {
-                        staleRead = started.HoldNext("ReadBucketEntriesAsync");
-                    }
+                return store;
+            }
 
-                    control = started;
-                    return wrapped;
-                },
-            },
-            captureLevel: LogLevel.Debug);
-        await cluster.AwaitConvergenceAsync();
-        await cluster.AwaitSyncReadyAsync();
+            // Every bucket entries read on n1 is its own side of one of its rounds.
+            var wrapped = FaultyStore.Wrap(store, out var started);
+            if (holdAtStart)
+            {
+                staleRead = started.HoldNext("ReadBucketEntriesAsync");
+            }
+
+            control = started;
+            return wrapped;
+        });
         var (n1, n2) = (cluster["n1"], cluster["n2"]);
-        await n1.PutAsync(Tags, "before", "1");
-        await cluster.AwaitConvergedAsync([Tags], minCount: 1);
-
-        // While n1 is away, n2 gets a record no stream carries: only a round of n1 finds it, and n1 pulls it.
-        // (A graceful stop: with two members, the survivor cannot down a killed n1's old incarnation, a tie.)
-        await cluster.StopAsync(n1);
-        await PlantUnstreamedAsync(n2, "phantom1");
+        await StopN1AndPlantPhantom1Async(cluster);
         holdAtStart = true;
         await cluster.StartNodeAsync(n1);
         var roundRead = (HeldCall?)null;
@@ -265,45 +248,23 @@ public sealed class AntiEntropyTests(ITestOutputHelper output)
     {
         FaultyStore? n1Control = null;
         FaultyStore? n2Control = null;
-        await using var cluster = await SyncTestCluster.StartAsync(
-            2,
-            output,
-            (o, _) =>
+        await using var cluster = await StartRoundsOnN1Async((node, store) =>
+        {
+            // Every bucket entries read on n2 answers one of n1's rounds.
+            var wrapped = FaultyStore.Wrap(store, out var control);
+            if (node.Index == 1)
             {
-                // Rounds start only when a peer becomes available (no periodic one), and none times out in the test.
-                o.Sync.AntiEntropyInterval = TimeSpan.FromHours(1);
-                o.Sync.AntiEntropyRoundTimeout = TimeSpan.FromHours(1);
-            },
-            settings: node => new SyncComponentSettings
+                n1Control = control;
+            }
+            else
             {
-                // Only n1 runs rounds, so every bucket entries read on n2 answers one of n1's rounds.
-                AntiEntropy = node.Index == 1,
-                WrapStore = store =>
-                {
-                    var wrapped = FaultyStore.Wrap(store, out var control);
-                    if (node.Index == 1)
-                    {
-                        n1Control = control;
-                    }
-                    else
-                    {
-                        n2Control = control;
-                    }
+                n2Control = control;
+            }
 
-                    return wrapped;
-                },
-            },
-            captureLevel: LogLevel.Debug);
-        await cluster.AwaitConvergenceAsync();
-        await cluster.AwaitSyncReadyAsync();
+            return wrapped;
+        });
         var (n1, n2) = (cluster["n1"], cluster["n2"]);
-        await n1.PutAsync(Tags, "before", "1");
-        await cluster.AwaitConvergedAsync([Tags], minCount: 1);
-
-        // While n1 is away, n2 gets a record no stream carries: only a round of n1 finds it, and n1 pulls it.
-        // (A graceful stop: with two members, the survivor cannot down a killed n1's old incarnation, a tie.)
-        await cluster.StopAsync(n1);
-        await PlantUnstreamedAsync(n2, "phantom1");
+        await StopN1AndPlantPhantom1Async(cluster);
         var oldAnswer = n2Control!.HoldNext("ReadBucketEntriesAsync");
         var newAnswer = (HeldCall?)null;
         await cluster.StartNodeAsync(n1);
@@ -382,6 +343,53 @@ public sealed class AntiEntropyTests(ITestOutputHelper output)
             await cluster.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Two nodes, converged on one record, Debug logs captured, each store wrapped by
+    /// <paramref name="wrapStore"/>. Only n1 runs anti-entropy rounds; they start only when a peer
+    /// becomes available (no periodic one), and none times out in the test.
+    /// </summary>
+    private async Task<MultiNodeCluster> StartRoundsOnN1Async(Func<MultiNodeNode, IRecordStore, IRecordStore> wrapStore)
+    {
+        var cluster = await SyncTestCluster.StartAsync(
+            2,
+            output,
+            (o, _) =>
+            {
+                o.Sync.AntiEntropyInterval = TimeSpan.FromHours(1);
+                o.Sync.AntiEntropyRoundTimeout = TimeSpan.FromHours(1);
+            },
+            settings: node => new SyncComponentSettings
+            {
+                AntiEntropy = node.Index == 1,
+                WrapStore = store => wrapStore(node, store),
+            },
+            captureLevel: LogLevel.Debug);
+        try
+        {
+            await cluster.AwaitConvergenceAsync();
+            await cluster.AwaitSyncReadyAsync();
+            await cluster["n1"].PutAsync(Tags, "before", "1");
+            await cluster.AwaitConvergedAsync([Tags], minCount: 1);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// While n1 is away, n2 gets a record no stream carries (phantom1): only a round of n1 finds it,
+    /// and n1 pulls it. A graceful stop: with two members, the survivor cannot down a killed n1's old
+    /// incarnation (a tie).
+    /// </summary>
+    private static async Task StopN1AndPlantPhantom1Async(MultiNodeCluster cluster)
+    {
+        await cluster.StopAsync(cluster["n1"]);
+        await PlantUnstreamedAsync(cluster["n2"], "phantom1");
     }
 
     /// <summary>
