@@ -12,11 +12,8 @@ public sealed class PartitionTests(ITestOutputHelper output)
     [Fact]
     public async Task In_a_3_2_partition_the_2_side_downs_itself_the_3_side_elects_and_after_the_heal_the_2_side_rejoins_as_new_incarnations()
     {
-        await using var cluster = await MultiNodeCluster.StartAsync(5, output: output);
-        await cluster.AwaitConvergenceAsync();
-        var timings = new ClusterTimings(cluster);
-        var minority = new[] { cluster["n1"], cluster["n2"] };
-        var majority = new[] { cluster["n3"], cluster["n4"], cluster["n5"] };
+        var (cluster, timings, minority, majority) = await StartFiveAsync();
+        await using var _ = cluster;
         var oldLeader = cluster["n1"].SelfNode;
         var oldEpoch = cluster["n1"].Cluster.LeaderEpoch;
         Assert.Equal(oldLeader, cluster["n5"].Cluster.Leader);
@@ -71,11 +68,8 @@ public sealed class PartitionTests(ITestOutputHelper output)
     [Fact]
     public async Task In_a_3_2_partition_right_after_the_2_side_accused_everyone_the_3_side_keeps_itself_and_elects()
     {
-        await using var cluster = await MultiNodeCluster.StartAsync(5, output: output);
-        await cluster.AwaitConvergenceAsync();
-        var timings = new ClusterTimings(cluster);
-        var minority = new[] { cluster["n1"], cluster["n2"] };
-        var majority = new[] { cluster["n3"], cluster["n4"], cluster["n5"] };
+        var (cluster, timings, minority, majority) = await StartFiveAsync();
+        await using var _ = cluster;
         var oldLeader = cluster["n1"].SelfNode;
 
         // n1 and n2 hear nobody (one way: what they send still arrives), so they accuse every other
@@ -108,5 +102,22 @@ public sealed class PartitionTests(ITestOutputHelper output)
         Assert.All(majority, n => Assert.Equal(newLeader, n.Cluster.Leader));
         Assert.DoesNotContain(cluster.Timeline, e => e.At >= splitAt && e.Event is ClusterPartStopped && majority.Any(m => m.Id == e.Node));
         cluster.AssertAtMostOneLeaderPerEpoch();
+    }
+
+    /// <summary>Five converged nodes, split for the tests as n1, n2 (the minority, with the leader n1) and n3-n5.</summary>
+    private async Task<(MultiNodeCluster Cluster, ClusterTimings Timings, MultiNodeNode[] Minority, MultiNodeNode[] Majority)> StartFiveAsync()
+    {
+        var cluster = await MultiNodeCluster.StartAsync(5, output: output);
+        try
+        {
+            await cluster.AwaitConvergenceAsync();
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return (cluster, new ClusterTimings(cluster), [cluster["n1"], cluster["n2"]], [cluster["n3"], cluster["n4"], cluster["n5"]]);
     }
 }
