@@ -256,7 +256,7 @@ internal sealed partial class SyncCoordinator
 
     private async Task OnRepairResponseAsync(NodeId from, InRepairResponse response)
     {
-        if (!_repairs.TryGetValue(response.RoundId, out var pending) || pending.Peer != from)
+        if (!_repairs.TryGetValue(response.RoundId, out var pending))
         {
             // Its round was abandoned or superseded, or belonged to the instance before a restart.
             SyncHostLog.RepairResponseIgnored(Log, _self.Id, from, response.RoundId);

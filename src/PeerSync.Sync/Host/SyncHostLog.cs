@@ -87,7 +87,7 @@ internal static partial class SyncHostLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sync {NodeId}: ignored an anti-entropy answer ({Input} of round {Round}): it is not for the round waiting for it ({Current} runs)")]
     public static partial void AntiEntropyAnswerIgnored(ILogger logger, NodeId nodeId, string input, long round, string current);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Sync {NodeId}: ignored a repair response from {PeerId} for anti-entropy round {Round}: no repair of that round with it is pending")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sync {NodeId}: ignored a repair response from {PeerId} for anti-entropy round {Round}: no repair of that round is pending")]
     public static partial void RepairResponseIgnored(ILogger logger, NodeId nodeId, NodeId peerId, long round);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sync {NodeId}: {What} failed, but it was started before the coordinator last restarted: not restarting it again")]

@@ -177,6 +177,13 @@ public sealed class AntiEntropyTests
     /// new machine numbered its rounds from 1 again and took the old round 1's entries for its own.
     /// </summary>
     [Fact]
+    public void Machine_refuses_a_negative_last_round_id_naming_it()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new AntiEntropyMachine(new AntiEntropyConfig(5000, 8, 100, 1000), 0, lastRoundId: -1));
+        Assert.Equal("lastRoundId", error.ParamName);
+    }
+
+    [Fact]
     public void Machine_made_after_round_n_numbers_its_rounds_from_n_plus_1_and_ignores_answers_to_earlier_rounds()
     {
         var config = new AntiEntropyConfig(5000, 8, 100, 1000);
