@@ -49,7 +49,8 @@ public sealed class PausableDispatcherTests(ITestOutputHelper output) : TestKitB
     public async Task PauseAsync_completes_only_after_the_running_turn_finished()
     {
         using var gate = new ManualResetEventSlim();
-        var blocker = Sys.ActorOf(Props.Create(() => new Blocker(gate, TestActor)));
+        var handled = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var blocker = Sys.ActorOf(Props.Create(() => new Blocker(gate, TestActor, handled)));
         blocker.Tell("block", null);
         ExpectMsg("blocked");
 
@@ -59,11 +60,12 @@ public sealed class PausableDispatcherTests(ITestOutputHelper output) : TestKitB
         gate.Set();
         await paused.WaitAsync(TestKitSettings.Dilated(TimeSpan.FromSeconds(10)));
 
-        // The message told during the pause waits for Resume: either the blocker is parked with it,
-        // or (when its turn went on to "after" before the pause took hold) the probe's mailbox is
-        // parked with the reply. Either way nothing reached the probe.
+        // The message told during the pause waits for Resume: the running turn ended after "block"
+        // instead of going on to "after", and the blocker is parked with it (the probe's mailbox
+        // may be parked too, if its turn was queued before the pause). Nothing reached the probe.
         try
         {
+            Assert.Equal(["block"], handled);
             Assert.InRange(Dispatcher.ParkedCount, 1, 2);
             Assert.Equal(0, Probe.Pending);
         }
@@ -90,14 +92,19 @@ public sealed class PausableDispatcherTests(ITestOutputHelper output) : TestKitB
 
     private sealed class Blocker : ReceiveActor
     {
-        public Blocker(ManualResetEventSlim gate, IActorRef target)
+        public Blocker(ManualResetEventSlim gate, IActorRef target, System.Collections.Concurrent.ConcurrentQueue<string> handled)
         {
-            Receive<string>(s => s == "block", _ =>
+            Receive<string>(s => s == "block", s =>
             {
+                handled.Enqueue(s);
                 target.Tell("blocked", Self);
                 gate.Wait(TimeSpan.FromSeconds(10));
             });
-            Receive<string>(s => target.Tell(s, Self));
+            Receive<string>(s =>
+            {
+                handled.Enqueue(s);
+                target.Tell(s, Self);
+            });
         }
     }
 }

@@ -140,7 +140,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     {
         for (var left = _throughput; left > 0; left--)
         {
-            if (IsClosed || SuspendCount > 0)
+            if (IsClosed || SuspendCount > 0 || _dispatcher.YieldRequested)
             {
                 return;
             }

@@ -7,6 +7,14 @@ namespace PeerSync.Actors;
 /// </summary>
 public abstract class MessageDispatcher
 {
+    /// <summary>
+    /// Set while running turns should end at the next message (a pause was asked for): a mailbox
+    /// then stops its turn and is scheduled again, so the dispatcher decides when it goes on.
+    /// </summary>
+    private protected volatile bool _yieldRequested;
+
+    internal bool YieldRequested => _yieldRequested;
+
     internal abstract void Schedule(Mailbox mailbox);
 }
 

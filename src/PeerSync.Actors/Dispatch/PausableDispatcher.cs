@@ -40,15 +40,16 @@ public sealed class PausableDispatcher : MessageDispatcher
     }
 
     /// <summary>
-    /// Stops starting mailbox turns. The returned task completes once the turns that were already
-    /// running have finished (a turn is never cut in half), so after awaiting it no actor runs.
-    /// Idempotent.
+    /// Stops starting mailbox turns. A turn already running ends after the message it is handling
+    /// (a message is never cut in half), and its mailbox is parked if more waits; the returned task
+    /// completes once those turns have ended, so after awaiting it no actor runs. Idempotent.
     /// </summary>
     public Task PauseAsync()
     {
         lock (_gate)
         {
             _paused = true;
+            _yieldRequested = true;
             if (_running == 0)
             {
                 return Task.CompletedTask;
@@ -66,6 +67,7 @@ public sealed class PausableDispatcher : MessageDispatcher
         lock (_gate)
         {
             _paused = false;
+            _yieldRequested = false;
             parked = [.. _parked];
             _parked.Clear();
         }
